@@ -1,0 +1,257 @@
+//! The one boundary that every export goes through, and the argument helpers it is used with.
+
+// The handle and text helpers serve the handle-based APIs (token requests, responses, SEES messages).
+#![allow(dead_code)]
+
+use core::ffi::{CStr, c_char};
+use core::panic::AssertUnwindSafe;
+use std::cell::Cell;
+use std::sync::Once;
+
+use crate::Status;
+
+/// Runs the body of an export inside the C boundary.
+///
+/// * `ffi_guard!({ ... })`: the body evaluates to `Result<(), Status>` and the export returns
+///   `xpdrm_status`; a panic becomes `XPDRM_ERR_PANIC`.
+/// * `ffi_guard!(on_panic: VALUE, { ... })`: for exports that return something else (a pointer, a bool, or
+///   nothing); a panic returns `VALUE`, which the header documents.
+macro_rules! ffi_guard {
+    (on_panic: $on_panic:expr, $body:block) => {
+        $crate::ffi::guard::value_boundary($on_panic, move || $body)
+    };
+    ($body:block) => {
+        $crate::ffi::guard::status_boundary(move || -> ::core::result::Result<(), $crate::Status> { $body })
+    };
+}
+
+thread_local! {
+    /// How many guarded calls are under way on this thread.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Keeps panics inside the boundary off stderr: the library never writes to the host's streams. Panics
+/// elsewhere in the process still reach the hook that was installed before.
+fn install_quiet_panic_hook() {
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if DEPTH.with(Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    install_quiet_panic_hook();
+    DEPTH.with(|d| d.set(d.get() + 1));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    DEPTH.with(|d| d.set(d.get() - 1));
+    result
+}
+
+/// The boundary for status-returning exports.
+pub(crate) fn status_boundary(f: impl FnOnce() -> Result<(), Status>) -> Status {
+    match guarded(f) {
+        Ok(Ok(())) => Status::XPDRM_OK,
+        Ok(Err(status)) => status,
+        Err(_) => Status::XPDRM_ERR_PANIC,
+    }
+}
+
+/// The boundary for exports that return a value rather than a status.
+pub(crate) fn value_boundary<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
+    guarded(f).unwrap_or(on_panic)
+}
+
+/// A borrowed input byte range. NULL is accepted only with a length of 0 (an empty range).
+///
+/// # Safety
+/// `ptr` must be valid for reads of `len` bytes for the returned lifetime, or NULL.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Status> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(Status::XPDRM_ERR_NULL_ARGUMENT) };
+    }
+    if len > isize::MAX as usize {
+        return Err(Status::XPDRM_ERR_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and valid for `len` bytes by the caller's contract.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// A borrowed NUL-terminated UTF-8 string.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that lives for the returned lifetime.
+pub(crate) unsafe fn text<'a>(ptr: *const c_char) -> Result<&'a str, Status> {
+    if ptr.is_null() {
+        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+    let c = unsafe { CStr::from_ptr(ptr) };
+    c.to_str().map_err(|_| Status::XPDRM_ERR_INVALID_UTF8)
+}
+
+/// Like [`text`], but NULL means "absent".
+///
+/// # Safety
+/// As for [`text`].
+pub(crate) unsafe fn opt_text<'a>(ptr: *const c_char) -> Result<Option<&'a str>, Status> {
+    if ptr.is_null() { Ok(None) } else { unsafe { text(ptr) }.map(Some) }
+}
+
+/// A caller-provided output buffer in the `(out, out_cap, out_len)` convention.
+///
+/// `out_len` is required. `out` may be NULL only with `out_cap == 0`, which asks for the size: the call then
+/// returns `XPDRM_ERR_BUFFER_TOO_SMALL` with the size in `*out_len`. Nothing is written on any other failure.
+pub(crate) struct OutBuf {
+    out: *mut u8,
+    cap: usize,
+    len: *mut usize,
+}
+
+impl OutBuf {
+    /// # Safety
+    /// `out` must be valid for writes of `cap` bytes (or NULL with `cap == 0`), `len` valid for a write.
+    pub(crate) unsafe fn new(out: *mut u8, cap: usize, len: *mut usize) -> Result<OutBuf, Status> {
+        if len.is_null() || (out.is_null() && cap != 0) {
+            return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+        }
+        Ok(OutBuf { out, cap, len })
+    }
+
+    /// Fails with `XPDRM_ERR_BUFFER_TOO_SMALL`, reporting `needed`, unless `needed` bytes fit.
+    pub(crate) fn reserve(&self, needed: usize) -> Result<(), Status> {
+        if self.out.is_null() || needed > self.cap {
+            // SAFETY: checked non-NULL in `new`.
+            unsafe { self.len.write(needed) };
+            return Err(Status::XPDRM_ERR_BUFFER_TOO_SMALL);
+        }
+        Ok(())
+    }
+
+    /// Copies `data` out (or reports the size it needs).
+    pub(crate) fn write(&self, data: &[u8]) -> Result<(), Status> {
+        self.reserve(data.len())?;
+        // SAFETY: `out` holds at least `data.len()` bytes (checked by `reserve`). `copy` (memmove) because a
+        // caller may hand us overlapping buffers; all reading of inputs is finished by now.
+        unsafe {
+            core::ptr::copy(data.as_ptr(), self.out, data.len());
+            self.len.write(data.len());
+        }
+        Ok(())
+    }
+}
+
+/// A caller-provided output buffer for text: like [`OutBuf`], plus a terminating NUL that must also fit;
+/// `*out_len` excludes it.
+pub(crate) struct OutText(OutBuf);
+
+impl OutText {
+    /// # Safety
+    /// As for [`OutBuf::new`].
+    pub(crate) unsafe fn new(out: *mut c_char, cap: usize, len: *mut usize) -> Result<OutText, Status> {
+        unsafe { OutBuf::new(out.cast(), cap, len) }.map(OutText)
+    }
+
+    /// Copies `text` and a NUL out (or reports the length of `text`, without the NUL).
+    pub(crate) fn write(&self, text: &str) -> Result<(), Status> {
+        let b = &self.0;
+        if b.out.is_null() || text.len() >= b.cap {
+            // SAFETY: checked non-NULL in `new`.
+            unsafe { b.len.write(text.len()) };
+            return Err(Status::XPDRM_ERR_BUFFER_TOO_SMALL);
+        }
+        // SAFETY: `out` holds at least `text.len() + 1` bytes.
+        unsafe {
+            core::ptr::copy(text.as_ptr(), b.out, text.len());
+            b.out.add(text.len()).write(0);
+            b.len.write(text.len());
+        }
+        Ok(())
+    }
+}
+
+/// A required out-parameter for a single value, written only on success.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for a write of `T`.
+pub(crate) unsafe fn out_param<'a, T>(ptr: *mut T) -> Result<&'a mut core::mem::MaybeUninit<T>, Status> {
+    // SAFETY: `MaybeUninit<T>` has the layout of `T`; the caller's memory need not be initialised.
+    unsafe { ptr.cast::<core::mem::MaybeUninit<T>>().as_mut() }.ok_or(Status::XPDRM_ERR_NULL_ARGUMENT)
+}
+
+/// Moves a value to the heap and hands ownership to C as an opaque handle.
+pub(crate) fn into_handle<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Borrows a handle that C passed in.
+///
+/// # Safety
+/// `ptr` must be NULL or a live handle made by [`into_handle`] and not used mutably elsewhere meanwhile.
+pub(crate) unsafe fn handle_ref<'a, T>(ptr: *const T) -> Result<&'a T, Status> {
+    unsafe { ptr.as_ref() }.ok_or(Status::XPDRM_ERR_NULL_ARGUMENT)
+}
+
+/// Borrows a handle mutably.
+///
+/// # Safety
+/// `ptr` must be NULL or a live handle made by [`into_handle`], not used elsewhere meanwhile.
+pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T) -> Result<&'a mut T, Status> {
+    unsafe { ptr.as_mut() }.ok_or(Status::XPDRM_ERR_NULL_ARGUMENT)
+}
+
+/// Takes ownership back from C and drops the value (running its wipe-on-drop). NULL is a no-op.
+///
+/// # Safety
+/// `ptr` must be NULL or a live handle made by [`into_handle`]; it is dangling afterwards.
+pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: made by `Box::into_raw` in `into_handle`, by the caller's contract.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_status() {
+        let status = status_boundary(|| panic!("boom"));
+        assert_eq!(status, Status::XPDRM_ERR_PANIC);
+        let value = value_boundary(7u8, || panic!("boom"));
+        assert_eq!(value, 7);
+        // The boundary is usable again afterwards, and reports errors and success faithfully.
+        assert_eq!(status_boundary(|| Err(Status::XPDRM_ERR_INVALID_HEX)), Status::XPDRM_ERR_INVALID_HEX);
+        assert_eq!(status_boundary(|| Ok(())), Status::XPDRM_OK);
+        assert_eq!(DEPTH.with(Cell::get), 0);
+    }
+
+    #[test]
+    fn null_inputs_are_statuses() {
+        unsafe {
+            assert_eq!(bytes(core::ptr::null(), 1), Err(Status::XPDRM_ERR_NULL_ARGUMENT));
+            assert_eq!(bytes(core::ptr::null(), 0), Ok(&[][..]));
+            assert_eq!(text(core::ptr::null()), Err(Status::XPDRM_ERR_NULL_ARGUMENT));
+            assert_eq!(opt_text(core::ptr::null()), Ok(None));
+            let bad = [0xffu8, 0xfe, 0];
+            assert_eq!(text(bad.as_ptr().cast()), Err(Status::XPDRM_ERR_INVALID_UTF8));
+        }
+    }
+
+    #[test]
+    fn out_text_needs_room_for_the_nul() {
+        let mut buf = [0x55u8; 4];
+        let mut len = 0usize;
+        let out = unsafe { OutText::new(buf.as_mut_ptr().cast(), 4, &mut len) }.unwrap();
+        assert_eq!(out.write("abcd"), Err(Status::XPDRM_ERR_BUFFER_TOO_SMALL));
+        assert_eq!((len, buf), (4, [0x55; 4]));
+        assert_eq!(out.write("abc"), Ok(()));
+        assert_eq!((len, &buf), (3, b"abc\0"));
+    }
+}

@@ -1,0 +1,405 @@
+//! The status model: one signed 32-bit code for every outcome.
+//!
+//! * `0` is success ([`Status::XPDRM_OK`]).
+//! * Negative values are ExpressPlay's own documented error codes, with their documented numbers. They come
+//!   from a server's answer or from local validation that predicts the server's answer.
+//! * Positive values are local conditions, in groups of a hundred: 1..99 the C boundary and general input,
+//!   100..199 key wrap, 200..299 token requests and responses, 300..399 SEES entitlement messages,
+//!   400..499 device binding, 500..599 HTTP transport, 600..699 platform.
+//!
+//! Numbers are stable forever: a value, once published, keeps its meaning.
+//!
+//! The first sentence of each variant's documentation is its text, exactly as [`Status::text`] returns it;
+//! a test checks the generated header against `xpdrm_status_str`.
+
+/// Status code returned by every fallible xpdrm function. `XPDRM_OK` (0) is success; negative values are
+/// ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
+#[allow(non_camel_case_types)]
+#[repr(i32)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[must_use]
+pub enum xpdrm_status {
+    /// Success.
+    XPDRM_OK = 0,
+
+    // ---- 1..99: the C boundary and general input ----
+    /// A required pointer argument was NULL.
+    XPDRM_ERR_NULL_ARGUMENT = 1,
+    /// The output buffer is too small; the required size was written to the length out-parameter.
+    XPDRM_ERR_BUFFER_TOO_SMALL = 2,
+    /// A text argument is not valid UTF-8.
+    XPDRM_ERR_INVALID_UTF8 = 3,
+    /// An argument has an invalid value.
+    XPDRM_ERR_INVALID_ARGUMENT = 4,
+    /// Unknown parameter name (names are case-sensitive).
+    XPDRM_ERR_UNKNOWN_PARAMETER = 5,
+    /// This function needs a feature that was not compiled into this build of xpdrm.
+    XPDRM_ERR_FEATURE_DISABLED = 6,
+    /// Internal error: xpdrm caught a panic at the C boundary; no output was written.
+    XPDRM_ERR_PANIC = 7,
+    /// A hexadecimal argument has an odd length or a character outside 0-9, a-f, A-F.
+    XPDRM_ERR_INVALID_HEX = 8,
+    /// An input exceeds the documented maximum size.
+    XPDRM_ERR_INPUT_TOO_LARGE = 9,
+
+    // ---- 100..199: key wrap ----
+    /// Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written.
+    XPDRM_ERR_INTEGRITY = 100,
+    /// The key-encryption key must be 16, 24 or 32 bytes.
+    XPDRM_ERR_KEK_LENGTH = 101,
+    /// Invalid key length for wrapping: KW needs a multiple of 8 bytes, at least 16; KWP needs at least 1 byte.
+    XPDRM_ERR_KEY_LENGTH = 102,
+    /// Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16.
+    XPDRM_ERR_WRAPPED_LENGTH = 103,
+
+    // ---- ExpressPlay server codes (SPEC.md §2), in numeric order ----
+    /// Invalid token expiration time.
+    XPDRM_ERR_INVALID_EXPIRATION_TIME = -2002,
+    /// Invalid IP address.
+    XPDRM_ERR_INVALID_IP_ADDRESS = -2003,
+    /// Invalid content encryption key.
+    XPDRM_ERR_INVALID_CONTENT_KEY = -2005,
+    /// Invalid output control flag specified.
+    XPDRM_ERR_INVALID_OUTPUT_CONTROL_FLAG = -2008,
+    /// Authenticator token must be specified.
+    XPDRM_ERR_MISSING_AUTHENTICATOR = -2017,
+    /// Authentication token invalid.
+    XPDRM_ERR_INVALID_AUTHENTICATOR = -2018,
+    /// Insufficient tokens available.
+    XPDRM_ERR_INSUFFICIENT_TOKENS = -2019,
+    /// Missing rights type.
+    XPDRM_ERR_MISSING_RIGHTS_TYPE = -2020,
+    /// Invalid rights type.
+    XPDRM_ERR_INVALID_RIGHTS_TYPE = -2021,
+    /// Missing or invalid rental period end time.
+    XPDRM_ERR_RENTAL_PERIOD_END_TIME = -2022,
+    /// Missing rental play duration.
+    XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION = -2023,
+    /// Invalid rental play duration.
+    XPDRM_ERR_INVALID_RENTAL_PLAY_DURATION = -2025,
+    /// Content encryption key must be 32 hexadecimal digits long.
+    XPDRM_ERR_CONTENT_KEY_NOT_32_HEX = -2027,
+    /// ExpressPlay admin error.
+    XPDRM_ERR_ADMIN = -2030,
+    /// Service account disabled.
+    XPDRM_ERR_ACCOUNT_DISABLED = -2031,
+    /// Invalid cookie.
+    XPDRM_ERR_INVALID_COOKIE = -2033,
+    /// Invalid output control, values out of specified range.
+    XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE = -2034,
+    /// No corresponding value specified.
+    XPDRM_ERR_NO_CORRESPONDING_VALUE = -2035,
+    /// Extension type must be 4 characters.
+    XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS = -2036,
+    /// Extension payload must be base64 encoded.
+    XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64 = -2037,
+    /// Output control flags must encode 4 bytes.
+    XPDRM_ERR_OUTPUT_CONTROL_FLAGS_NOT_4_BYTES = -2040,
+    /// Invalid error format specified.
+    XPDRM_ERR_INVALID_ERROR_FORMAT = -3004,
+    /// Device could not be authenticated.
+    XPDRM_ERR_DEVICE_NOT_AUTHENTICATED = -4001,
+    /// Invalid token.
+    XPDRM_ERR_INVALID_TOKEN = -4010,
+    /// Missing kid.
+    XPDRM_ERR_MISSING_KID = -4018,
+    /// Failed to get content key from key storage service.
+    XPDRM_ERR_KEY_NOT_IN_STORAGE = -4019,
+    /// kid must be 32 hexadecimal characters long.
+    XPDRM_ERR_KID_NOT_32_HEX = -4020,
+    /// kid must be at most 64 characters long after '^'.
+    XPDRM_ERR_KID_TOO_LONG = -4021,
+    /// Invalid kid.
+    XPDRM_ERR_INVALID_KID = -4022,
+    /// Invalid encrypted key or kek.
+    XPDRM_ERR_INVALID_EK_OR_KEK = -4024,
+    /// Invalid unknown output behavior.
+    XPDRM_ERR_INVALID_UNKNOWN_OUTPUT_BEHAVIOR = -5001,
+    /// PlayReady option disabled.
+    XPDRM_ERR_PLAYREADY_DISABLED = -5002,
+    /// Invalid general flags.
+    XPDRM_ERR_INVALID_GENERAL_FLAGS = -5003,
+    /// deviceId must be 32 hexadecimal characters long.
+    XPDRM_ERR_DEVICE_ID_NOT_32_HEX = -5004,
+    /// Invalid deviceId.
+    XPDRM_ERR_INVALID_DEVICE_ID = -5005,
+    /// Missing output protection level.
+    XPDRM_ERR_MISSING_OPL = -5006,
+    /// Only one of kek or contentKey may be specified.
+    XPDRM_ERR_KEK_AND_CONTENT_KEY = -5007,
+    /// Invalid fpExtension parameters specified.
+    XPDRM_ERR_INVALID_FP_EXTENSION = -6001,
+    /// Invalid FairPlay token type.
+    XPDRM_ERR_INVALID_FP_TOKEN_TYPE = -6002,
+    /// Invalid iv parameter specified.
+    XPDRM_ERR_INVALID_IV = -6003,
+    /// Cannot generate CKC for FairPlay.
+    XPDRM_ERR_CANNOT_GENERATE_CKC = -6004,
+    /// Invalid key data specified.
+    XPDRM_ERR_INVALID_KEY_DATA = -6005,
+    /// Service not authorized to support FairPlay.
+    XPDRM_ERR_FAIRPLAY_NOT_AUTHORIZED = -6006,
+    /// Invalid rental duration specified.
+    XPDRM_ERR_INVALID_RENTAL_DURATION = -6007,
+    /// Device ID binding is not supported for FairPlay.
+    XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED = -6008,
+    /// FairPlay option disabled.
+    XPDRM_ERR_FAIRPLAY_DISABLED = -6009,
+    /// Device ID binding is not supported for Widevine.
+    XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED = -7002,
+    /// Missing security level value.
+    XPDRM_ERR_MISSING_SECURITY_LEVEL = -7003,
+    /// Invalid security level value.
+    XPDRM_ERR_INVALID_SECURITY_LEVEL = -7004,
+    /// Missing HDCP output control value.
+    XPDRM_ERR_MISSING_HDCP_OUTPUT_CONTROL = -7006,
+    /// Invalid license duration specified.
+    XPDRM_ERR_INVALID_LICENSE_DURATION = -7007,
+    /// Failed to generate Widevine license.
+    XPDRM_ERR_CANNOT_GENERATE_WIDEVINE_LICENSE = -7008,
+    /// Invalid wvExtension parameters specified.
+    XPDRM_ERR_INVALID_WV_EXTENSION = -7009,
+    /// Widevine option disabled.
+    XPDRM_ERR_WIDEVINE_DISABLED = -7011,
+}
+
+/// The Rust name of [`xpdrm_status`].
+pub use xpdrm_status as Status;
+
+use xpdrm_status::*;
+
+impl Status {
+    /// Every status, in declaration order. A test checks this list against the generated header.
+    pub const ALL: &'static [Status] = &[
+        XPDRM_OK,
+        XPDRM_ERR_NULL_ARGUMENT,
+        XPDRM_ERR_BUFFER_TOO_SMALL,
+        XPDRM_ERR_INVALID_UTF8,
+        XPDRM_ERR_INVALID_ARGUMENT,
+        XPDRM_ERR_UNKNOWN_PARAMETER,
+        XPDRM_ERR_FEATURE_DISABLED,
+        XPDRM_ERR_PANIC,
+        XPDRM_ERR_INVALID_HEX,
+        XPDRM_ERR_INPUT_TOO_LARGE,
+        XPDRM_ERR_INTEGRITY,
+        XPDRM_ERR_KEK_LENGTH,
+        XPDRM_ERR_KEY_LENGTH,
+        XPDRM_ERR_WRAPPED_LENGTH,
+        XPDRM_ERR_INVALID_EXPIRATION_TIME,
+        XPDRM_ERR_INVALID_IP_ADDRESS,
+        XPDRM_ERR_INVALID_CONTENT_KEY,
+        XPDRM_ERR_INVALID_OUTPUT_CONTROL_FLAG,
+        XPDRM_ERR_MISSING_AUTHENTICATOR,
+        XPDRM_ERR_INVALID_AUTHENTICATOR,
+        XPDRM_ERR_INSUFFICIENT_TOKENS,
+        XPDRM_ERR_MISSING_RIGHTS_TYPE,
+        XPDRM_ERR_INVALID_RIGHTS_TYPE,
+        XPDRM_ERR_RENTAL_PERIOD_END_TIME,
+        XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION,
+        XPDRM_ERR_INVALID_RENTAL_PLAY_DURATION,
+        XPDRM_ERR_CONTENT_KEY_NOT_32_HEX,
+        XPDRM_ERR_ADMIN,
+        XPDRM_ERR_ACCOUNT_DISABLED,
+        XPDRM_ERR_INVALID_COOKIE,
+        XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE,
+        XPDRM_ERR_NO_CORRESPONDING_VALUE,
+        XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS,
+        XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64,
+        XPDRM_ERR_OUTPUT_CONTROL_FLAGS_NOT_4_BYTES,
+        XPDRM_ERR_INVALID_ERROR_FORMAT,
+        XPDRM_ERR_DEVICE_NOT_AUTHENTICATED,
+        XPDRM_ERR_INVALID_TOKEN,
+        XPDRM_ERR_MISSING_KID,
+        XPDRM_ERR_KEY_NOT_IN_STORAGE,
+        XPDRM_ERR_KID_NOT_32_HEX,
+        XPDRM_ERR_KID_TOO_LONG,
+        XPDRM_ERR_INVALID_KID,
+        XPDRM_ERR_INVALID_EK_OR_KEK,
+        XPDRM_ERR_INVALID_UNKNOWN_OUTPUT_BEHAVIOR,
+        XPDRM_ERR_PLAYREADY_DISABLED,
+        XPDRM_ERR_INVALID_GENERAL_FLAGS,
+        XPDRM_ERR_DEVICE_ID_NOT_32_HEX,
+        XPDRM_ERR_INVALID_DEVICE_ID,
+        XPDRM_ERR_MISSING_OPL,
+        XPDRM_ERR_KEK_AND_CONTENT_KEY,
+        XPDRM_ERR_INVALID_FP_EXTENSION,
+        XPDRM_ERR_INVALID_FP_TOKEN_TYPE,
+        XPDRM_ERR_INVALID_IV,
+        XPDRM_ERR_CANNOT_GENERATE_CKC,
+        XPDRM_ERR_INVALID_KEY_DATA,
+        XPDRM_ERR_FAIRPLAY_NOT_AUTHORIZED,
+        XPDRM_ERR_INVALID_RENTAL_DURATION,
+        XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED,
+        XPDRM_ERR_FAIRPLAY_DISABLED,
+        XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED,
+        XPDRM_ERR_MISSING_SECURITY_LEVEL,
+        XPDRM_ERR_INVALID_SECURITY_LEVEL,
+        XPDRM_ERR_MISSING_HDCP_OUTPUT_CONTROL,
+        XPDRM_ERR_INVALID_LICENSE_DURATION,
+        XPDRM_ERR_CANNOT_GENERATE_WIDEVINE_LICENSE,
+        XPDRM_ERR_INVALID_WV_EXTENSION,
+        XPDRM_ERR_WIDEVINE_DISABLED,
+    ];
+
+    /// The numeric code, as C sees it.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The status with this numeric code, if xpdrm knows it.
+    pub fn from_code(code: i32) -> Option<Status> {
+        Status::ALL.iter().copied().find(|s| s.code() == code)
+    }
+
+    /// True for the ExpressPlay server codes (the negative values).
+    pub const fn is_server_code(self) -> bool {
+        (self as i32) < 0
+    }
+
+    /// The static English text of this status, as `xpdrm_status_str` returns it.
+    pub fn text(self) -> &'static str {
+        // The literals are ASCII, so this never takes the fallback.
+        self.c_text().to_str().unwrap_or("")
+    }
+
+    /// [`Status::text`] as a NUL-terminated C string with static lifetime.
+    pub const fn c_text(self) -> &'static core::ffi::CStr {
+        match self {
+            XPDRM_OK => c"Success.",
+            XPDRM_ERR_NULL_ARGUMENT => c"A required pointer argument was NULL.",
+            XPDRM_ERR_BUFFER_TOO_SMALL => {
+                c"The output buffer is too small; the required size was written to the length out-parameter."
+            }
+            XPDRM_ERR_INVALID_UTF8 => c"A text argument is not valid UTF-8.",
+            XPDRM_ERR_INVALID_ARGUMENT => c"An argument has an invalid value.",
+            XPDRM_ERR_UNKNOWN_PARAMETER => c"Unknown parameter name (names are case-sensitive).",
+            XPDRM_ERR_FEATURE_DISABLED => {
+                c"This function needs a feature that was not compiled into this build of xpdrm."
+            }
+            XPDRM_ERR_PANIC => {
+                c"Internal error: xpdrm caught a panic at the C boundary; no output was written."
+            }
+            XPDRM_ERR_INVALID_HEX => {
+                c"A hexadecimal argument has an odd length or a character outside 0-9, a-f, A-F."
+            }
+            XPDRM_ERR_INPUT_TOO_LARGE => c"An input exceeds the documented maximum size.",
+            XPDRM_ERR_INTEGRITY => {
+                c"Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written."
+            }
+            XPDRM_ERR_KEK_LENGTH => c"The key-encryption key must be 16, 24 or 32 bytes.",
+            XPDRM_ERR_KEY_LENGTH => {
+                c"Invalid key length for wrapping: KW needs a multiple of 8 bytes, at least 16; KWP needs at least 1 byte."
+            }
+            XPDRM_ERR_WRAPPED_LENGTH => {
+                c"Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16."
+            }
+            XPDRM_ERR_INVALID_EXPIRATION_TIME => c"Invalid token expiration time.",
+            XPDRM_ERR_INVALID_IP_ADDRESS => c"Invalid IP address.",
+            XPDRM_ERR_INVALID_CONTENT_KEY => c"Invalid content encryption key.",
+            XPDRM_ERR_INVALID_OUTPUT_CONTROL_FLAG => c"Invalid output control flag specified.",
+            XPDRM_ERR_MISSING_AUTHENTICATOR => c"Authenticator token must be specified.",
+            XPDRM_ERR_INVALID_AUTHENTICATOR => c"Authentication token invalid.",
+            XPDRM_ERR_INSUFFICIENT_TOKENS => c"Insufficient tokens available.",
+            XPDRM_ERR_MISSING_RIGHTS_TYPE => c"Missing rights type.",
+            XPDRM_ERR_INVALID_RIGHTS_TYPE => c"Invalid rights type.",
+            XPDRM_ERR_RENTAL_PERIOD_END_TIME => c"Missing or invalid rental period end time.",
+            XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION => c"Missing rental play duration.",
+            XPDRM_ERR_INVALID_RENTAL_PLAY_DURATION => c"Invalid rental play duration.",
+            XPDRM_ERR_CONTENT_KEY_NOT_32_HEX => c"Content encryption key must be 32 hexadecimal digits long.",
+            XPDRM_ERR_ADMIN => c"ExpressPlay admin error.",
+            XPDRM_ERR_ACCOUNT_DISABLED => c"Service account disabled.",
+            XPDRM_ERR_INVALID_COOKIE => c"Invalid cookie.",
+            XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE => c"Invalid output control, values out of specified range.",
+            XPDRM_ERR_NO_CORRESPONDING_VALUE => c"No corresponding value specified.",
+            XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS => c"Extension type must be 4 characters.",
+            XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64 => c"Extension payload must be base64 encoded.",
+            XPDRM_ERR_OUTPUT_CONTROL_FLAGS_NOT_4_BYTES => c"Output control flags must encode 4 bytes.",
+            XPDRM_ERR_INVALID_ERROR_FORMAT => c"Invalid error format specified.",
+            XPDRM_ERR_DEVICE_NOT_AUTHENTICATED => c"Device could not be authenticated.",
+            XPDRM_ERR_INVALID_TOKEN => c"Invalid token.",
+            XPDRM_ERR_MISSING_KID => c"Missing kid.",
+            XPDRM_ERR_KEY_NOT_IN_STORAGE => c"Failed to get content key from key storage service.",
+            XPDRM_ERR_KID_NOT_32_HEX => c"kid must be 32 hexadecimal characters long.",
+            XPDRM_ERR_KID_TOO_LONG => c"kid must be at most 64 characters long after '^'.",
+            XPDRM_ERR_INVALID_KID => c"Invalid kid.",
+            XPDRM_ERR_INVALID_EK_OR_KEK => c"Invalid encrypted key or kek.",
+            XPDRM_ERR_INVALID_UNKNOWN_OUTPUT_BEHAVIOR => c"Invalid unknown output behavior.",
+            XPDRM_ERR_PLAYREADY_DISABLED => c"PlayReady option disabled.",
+            XPDRM_ERR_INVALID_GENERAL_FLAGS => c"Invalid general flags.",
+            XPDRM_ERR_DEVICE_ID_NOT_32_HEX => c"deviceId must be 32 hexadecimal characters long.",
+            XPDRM_ERR_INVALID_DEVICE_ID => c"Invalid deviceId.",
+            XPDRM_ERR_MISSING_OPL => c"Missing output protection level.",
+            XPDRM_ERR_KEK_AND_CONTENT_KEY => c"Only one of kek or contentKey may be specified.",
+            XPDRM_ERR_INVALID_FP_EXTENSION => c"Invalid fpExtension parameters specified.",
+            XPDRM_ERR_INVALID_FP_TOKEN_TYPE => c"Invalid FairPlay token type.",
+            XPDRM_ERR_INVALID_IV => c"Invalid iv parameter specified.",
+            XPDRM_ERR_CANNOT_GENERATE_CKC => c"Cannot generate CKC for FairPlay.",
+            XPDRM_ERR_INVALID_KEY_DATA => c"Invalid key data specified.",
+            XPDRM_ERR_FAIRPLAY_NOT_AUTHORIZED => c"Service not authorized to support FairPlay.",
+            XPDRM_ERR_INVALID_RENTAL_DURATION => c"Invalid rental duration specified.",
+            XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED => c"Device ID binding is not supported for FairPlay.",
+            XPDRM_ERR_FAIRPLAY_DISABLED => c"FairPlay option disabled.",
+            XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED => c"Device ID binding is not supported for Widevine.",
+            XPDRM_ERR_MISSING_SECURITY_LEVEL => c"Missing security level value.",
+            XPDRM_ERR_INVALID_SECURITY_LEVEL => c"Invalid security level value.",
+            XPDRM_ERR_MISSING_HDCP_OUTPUT_CONTROL => c"Missing HDCP output control value.",
+            XPDRM_ERR_INVALID_LICENSE_DURATION => c"Invalid license duration specified.",
+            XPDRM_ERR_CANNOT_GENERATE_WIDEVINE_LICENSE => c"Failed to generate Widevine license.",
+            XPDRM_ERR_INVALID_WV_EXTENSION => c"Invalid wvExtension parameters specified.",
+            XPDRM_ERR_WIDEVINE_DISABLED => c"Widevine option disabled.",
+        }
+    }
+}
+
+/// Text for a code that xpdrm does not know (a future server code, say).
+pub const UNKNOWN_STATUS_TEXT: &core::ffi::CStr = c"Unknown status code.";
+
+/// The static text for any 32-bit code, known or not, as a C string.
+pub fn c_text_for_code(code: i32) -> &'static core::ffi::CStr {
+    Status::from_code(code).map_or(UNKNOWN_STATUS_TEXT, Status::c_text)
+}
+
+/// The static text for any 32-bit code, known or not.
+pub fn text_for_code(code: i32) -> &'static str {
+    c_text_for_code(code).to_str().unwrap_or("")
+}
+
+impl core::fmt::Display for Status {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} ({})", self.text(), self.code())
+    }
+}
+
+impl std::error::Error for Status {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for s in Status::ALL {
+            assert!(seen.insert(s.code()), "duplicate code {}", s.code());
+            assert_eq!(Status::from_code(s.code()), Some(*s));
+        }
+    }
+
+    #[test]
+    fn local_codes_are_positive_and_server_codes_negative() {
+        for s in Status::ALL {
+            let name = format!("{s:?}");
+            if s.code() < 0 {
+                assert!(s.is_server_code(), "{name}");
+            }
+            assert!(name.starts_with("XPDRM_ERR_") || *s == XPDRM_OK, "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_codes_have_a_text() {
+        assert_eq!(c_text_for_code(-9999), UNKNOWN_STATUS_TEXT);
+        assert_eq!(c_text_for_code(i32::MIN), UNKNOWN_STATUS_TEXT);
+        assert_eq!(text_for_code(-2027), "Content encryption key must be 32 hexadecimal digits long.");
+    }
+}

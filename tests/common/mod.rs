@@ -1,0 +1,125 @@
+//! Helpers shared by the integration tests: paths, the built libraries, C compilation, header parsing.
+#![allow(dead_code)]
+
+pub mod ffi;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch directory for one test, under cargo's target tmpdir.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The directory that holds the library cargo built for this test run (target/<profile>).
+pub fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/<test-binary>
+    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+}
+
+fn built(name: &str) -> PathBuf {
+    let path = lib_dir().join(name);
+    assert!(path.exists(), "{} was not built; cargo builds it with the test targets", path.display());
+    path
+}
+
+pub fn static_lib() -> PathBuf {
+    built("libxpdrm.a")
+}
+
+pub fn shared_lib() -> PathBuf {
+    built("libxpdrm.so")
+}
+
+/// The `xpdrm_*` functions a library defines (global text symbols).
+pub fn exported_symbols(lib: &Path) -> BTreeSet<String> {
+    let out = Command::new("nm").args(["-g", "--defined-only"]).arg(lib).output().expect("nm (binutils)");
+    assert!(out.status.success(), "nm failed on {}", lib.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace().rev();
+            let (name, kind) = (parts.next()?, parts.next()?);
+            (kind == "T" && name.starts_with("xpdrm_")).then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// The header with its comments blanked out.
+pub fn strip_comments(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut rest = header;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").map_or(rest.len(), |e| start + e + 2);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.lines().map(|l| l.split("//").next().unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+/// The names of the functions the header declares: identifiers `xpdrm_*` directly followed by `(`.
+pub fn header_functions(header: &str) -> BTreeSet<String> {
+    let code = strip_comments(header);
+    let mut names = BTreeSet::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while let Some(off) = code[i..].find("xpdrm_") {
+        let start = i + off;
+        let mut end = start;
+        while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+            end += 1;
+        }
+        let preceded_ok = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if preceded_ok && bytes.get(end) == Some(&b'(') {
+            names.insert(code[start..end].to_string());
+        }
+        i = end.max(start + 1);
+    }
+    names
+}
+
+/// The constants of the C enum `name`: (constant, value, documentation text).
+pub fn header_enum(header: &str, name: &str) -> Vec<(String, i32, String)> {
+    let start = header.find(&format!("enum {name}")).unwrap_or_else(|| panic!("no enum {name} in header"));
+    let body_start = start + header[start..].find('{').unwrap() + 1;
+    let body_end = body_start + header[body_start..].find("};").unwrap();
+    let mut result = Vec::new();
+    let mut doc = String::new();
+    let mut in_doc = false;
+    for line in header[body_start..body_end].lines().map(str::trim) {
+        if line.starts_with("/**") {
+            in_doc = true;
+            doc.clear();
+            let rest = line.trim_start_matches("/**").trim_end_matches("*/").trim();
+            doc.push_str(rest);
+            if line.ends_with("*/") {
+                in_doc = false;
+            }
+        } else if in_doc {
+            if line.starts_with("*/") {
+                in_doc = false;
+            } else {
+                let text = line.trim_start_matches('*').trim();
+                if !doc.is_empty() && !text.is_empty() {
+                    doc.push(' ');
+                }
+                doc.push_str(text);
+            }
+        } else if let Some((constant, value)) = line.trim_end_matches(',').split_once('=') {
+            let value: i32 = value.trim().parse().unwrap_or_else(|_| panic!("bad enum value in {line}"));
+            result.push((constant.trim().to_string(), value, std::mem::take(&mut doc)));
+        }
+    }
+    result
+}
