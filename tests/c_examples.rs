@@ -1,0 +1,118 @@
+//! The C examples are documentation and tests: each `examples-c/*.c` is compiled against the header and the
+//! static library with `-std=c99 -Wall -Wextra -Werror -pedantic`, run, and checked: it must exit 0 and print
+//! every line its source announces with `EXPECT:`. Then again under AddressSanitizer (with LeakSanitizer) and
+//! UndefinedBehaviorSanitizer when the compiler supports them, and once linked against the shared library.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The libraries a static libxpdrm needs on Linux (`cargo rustc -- --print native-static-libs`).
+pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
+fn cc() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".into())
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(common::root().join("examples-c"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no C examples found");
+    v
+}
+
+fn expectations(source: &Path) -> Vec<String> {
+    std::fs::read_to_string(source)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.trim_start_matches([' ', '*', '/']).strip_prefix("EXPECT: ").map(str::to_string))
+        .collect()
+}
+
+fn compile(source: &Path, exe: &Path, extra: &[&str], link: &[String]) {
+    let out = Command::new(cc())
+        .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-g", "-I"])
+        .arg(common::root().join("include"))
+        .args(extra)
+        .arg(source)
+        .args(link)
+        .arg("-o")
+        .arg(exe)
+        .output()
+        .expect("a C compiler");
+    assert!(out.status.success(), "{} did not compile:\n{}", source.display(), String::from_utf8_lossy(&out.stderr));
+}
+
+fn run_and_check(source: &Path, exe: &Path, env: &[(&str, &str)]) {
+    let out = Command::new(exe).envs(env.iter().copied()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{} failed ({:?}):\n{stdout}\n{stderr}", exe.display(), out.status);
+    let expected = expectations(source);
+    assert!(!expected.is_empty(), "{} announces no EXPECT: lines", source.display());
+    for line in expected {
+        assert!(stdout.lines().any(|l| l == line), "{}: missing output line {line:?} in:\n{stdout}", exe.display());
+    }
+}
+
+fn static_link() -> Vec<String> {
+    let mut v = vec![common::static_lib().display().to_string()];
+    v.extend(NATIVE_LIBS.iter().map(|s| s.to_string()));
+    v
+}
+
+/// True if the compiler can build and run a program with these sanitizer flags here.
+fn sanitizer_works(flags: &[&str]) -> bool {
+    let dir = common::scratch_dir("sanitizer-probe");
+    let src = dir.join("probe.c");
+    std::fs::write(&src, "#include <stdlib.h>\nint main(void) { void *p = malloc(4); free(p); return 0; }\n").unwrap();
+    let exe = dir.join("probe");
+    let built = Command::new(cc()).args(flags).arg(&src).arg("-o").arg(&exe).output().is_ok_and(|o| o.status.success());
+    built && Command::new(&exe).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn c_examples_build_and_pass_against_the_static_library() {
+    let dir = common::scratch_dir("c-examples-static");
+    for source in examples() {
+        let exe = dir.join(source.file_stem().unwrap());
+        compile(&source, &exe, &[], &static_link());
+        run_and_check(&source, &exe, &[]);
+    }
+}
+
+#[test]
+fn c_examples_pass_under_address_and_undefined_behavior_sanitizers() {
+    let flags = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
+    if !sanitizer_works(&flags) {
+        eprintln!("*** NOT RUN: {} cannot build and run ASan/UBSan programs on this machine ***", cc());
+        return;
+    }
+    let dir = common::scratch_dir("c-examples-asan");
+    for source in examples() {
+        let exe = dir.join(source.file_stem().unwrap());
+        compile(&source, &exe, &flags, &static_link());
+        run_and_check(
+            &source,
+            &exe,
+            &[("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1"), ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")],
+        );
+    }
+}
+
+#[test]
+fn c_examples_pass_against_the_shared_library() {
+    let dir = common::scratch_dir("c-examples-shared");
+    let lib_dir = common::shared_lib().parent().unwrap().display().to_string();
+    let link = vec![format!("-L{lib_dir}"), format!("-Wl,-rpath,{lib_dir}"), "-lxpdrm".to_string()];
+    for source in examples() {
+        let exe = dir.join(source.file_stem().unwrap());
+        compile(&source, &exe, &[], &link);
+        run_and_check(&source, &exe, &[]);
+    }
+}
