@@ -20,11 +20,11 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The directory that holds the library cargo built for this test run (target/<profile>).
+/// The directory that holds the libraries cargo built for this very test run: `target/<profile>/deps`, next
+/// to the test binary. (`cargo test` does not copy them up to `target/<profile>/`; what is there may be a
+/// stale `cargo build` artifact.)
 pub fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<test-binary>
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+    std::env::current_exe().unwrap().parent().unwrap().to_path_buf()
 }
 
 fn built(name: &str) -> PathBuf {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the release static library and the C benchmark, and runs it: xpdrm_key_unwrap against OpenSSL's
+# AES-128-WRAP in one process. Needs libssl-dev. Usage: benches/c/run.sh [unwraps-per-round]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release --lib --quiet
+out=target/bench-c
+mkdir -p "$out"
+cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude benches/c/keywrap_vs_openssl.c target/release/libxpdrm.a \
+   -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -Wl,--gc-sections -o "$out/keywrap_vs_openssl"
+"$out/keywrap_vs_openssl" "$@"

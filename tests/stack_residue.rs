@@ -1,0 +1,27 @@
+//! After a key-wrap call returns, the stack memory its frames used holds no bytes of the key or the KEK.
+//! (`aes-kw` leaves its working block unwiped; `keywrap` scrubs the stack below itself to compensate.)
+//! The probe is a C program that reads the dead stack; see `tests/c/stack_residue.c`.
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn no_key_or_kek_bytes_remain_on_the_stack_after_wrap_and_unwrap() {
+    let dir = common::scratch_dir("stack-residue");
+    let exe = dir.join("stack_residue");
+    let out = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=c99", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-uninitialized", "-I"])
+        .arg(common::root().join("include"))
+        .arg(common::root().join("tests/c/stack_residue.c"))
+        .arg(common::static_lib())
+        .args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = Command::new(&exe).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "secrets left on the stack:\n{stdout}");
+    assert!(stdout.contains("no key or KEK bytes on the dead stack"), "{stdout}");
+}
