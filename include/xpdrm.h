@@ -48,14 +48,22 @@
  * thread-safe and may be called from any number of threads at once. An object (a handle returned through a
  * `**out` parameter) may be used from any thread, but not from two threads at the same time when one of the
  * calls modifies it; functions that take a `const` handle only read it and may run concurrently with each
- * other. xpdrm has no global mutable state visible to callers and keeps no "last error" per thread: error
- * detail lives in the objects themselves, so it survives Swift and Kotlin tasks hopping threads.
+ * other. The one process-wide setting is the log callback (`xpdrm_log_set_callback`). xpdrm keeps no "last
+ * error" per thread: error detail lives in the objects themselves, so it survives Swift and Kotlin tasks
+ * hopping threads.
+ *
+ * LOGGING
+ *
+ * xpdrm never writes to stdout or stderr. Logging is off until the host installs a callback with
+ * `xpdrm_log_set_callback`; messages never contain secrets (keys, KEKs, the customer authenticator, tokens,
+ * raw device IDs).
  *
  * PANICS
  *
  * xpdrm is written in Rust. An internal bug that panics is caught at the boundary of the function that was
  * called: it returns `XPDRM_ERR_PANIC` (or the documented safe value for functions without a status) and
- * writes no output. Nothing unwinds into C, and nothing is printed.
+ * writes no output. Nothing unwinds into C, and nothing is printed; the log callback, if any, gets an error
+ * message with the location.
  */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -367,10 +375,50 @@ typedef int32_t xpdrm_status;
 typedef int32_t xpdrm_feature;
 
 /**
+ * Severity of a log message; one of the `XPDRM_LOG_*` values.
+ */
+typedef int32_t xpdrm_log_level;
+
+/**
+ * A log callback: receives `userdata` as given to `xpdrm_log_set_callback`, the level, and a NUL-terminated
+ * UTF-8 message that is valid only during the call (copy it to keep it). Called synchronously on the thread
+ * of the xpdrm call that logs, possibly from several threads at once. It must not throw (C++) or unwind,
+ * and must not call `xpdrm_log_set_callback`.
+ */
+typedef void (*xpdrm_log_callback)(void *userdata,
+                                   xpdrm_log_level level,
+                                   const char *message);
+
+/**
  * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 #define XPDRM_FEATURE_HTTP 1
+
+/**
+ * Something failed.
+ */
+#define XPDRM_LOG_ERROR 1
+
+/**
+ * Something unusual that the caller may want to know.
+ */
+#define XPDRM_LOG_WARN 2
+
+/**
+ * A major step: a request built, a response parsed.
+ */
+#define XPDRM_LOG_INFO 3
+
+/**
+ * Detail for debugging an integration.
+ */
+#define XPDRM_LOG_DEBUG 4
+
+/**
+ * Everything.
+ */
+#define XPDRM_LOG_TRACE 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -505,6 +553,25 @@ xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
                                   uint8_t *out,
                                   size_t out_cap,
                                   size_t *out_len);
+
+/**
+ * Installs (or, with `callback == NULL`, removes) the process-wide log callback.
+ *
+ * Logging is off until a callback is set. Messages at `max_level` and more severe (a smaller number) are
+ * delivered; `max_level` is one of `XPDRM_LOG_ERROR` .. `XPDRM_LOG_TRACE`. Messages never contain secrets
+ * (content keys, KEKs, the customer authenticator, tokens, raw device IDs); xpdrm never writes to stdout or
+ * stderr, with or without a callback.
+ *
+ * `userdata` is passed back to every call and is not otherwise used; it must stay valid until the callback
+ * is replaced or removed *and* every xpdrm call that was already under way on another thread has
+ * returned. Thread-safe, but intended to be called once at start-up.
+ *
+ * Returns `XPDRM_OK`, or `XPDRM_ERR_INVALID_ARGUMENT` for a `max_level` outside 1..5 (nothing changes).
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
+                                    void *userdata,
+                                    xpdrm_log_level max_level);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -175,7 +175,10 @@ where
         Mode::Kwp => AesKwp::<C>::inner_init(cipher).unwrap_key(wrapped, buf),
     };
     out.map_err(|e| match e {
-        aes_kw::Error::IntegrityCheckFailed => Status::XPDRM_ERR_INTEGRITY,
+        aes_kw::Error::IntegrityCheckFailed => {
+            crate::xlog!(Debug, "key unwrap ({mode:?}): integrity check failed on {} wrapped bytes", wrapped.len());
+            Status::XPDRM_ERR_INTEGRITY
+        }
         aes_kw::Error::InvalidDataSize => Status::XPDRM_ERR_WRAPPED_LENGTH,
         aes_kw::Error::InvalidOutputSize { .. } => Status::XPDRM_ERR_PANIC,
     })

@@ -7,6 +7,7 @@
 //!
 //! * [`status`]: the status model shared by every function (ExpressPlay's codes and local ones).
 //! * [`keywrap`]: AES Key Wrap (RFC 3394) and Key Wrap with Padding (RFC 5649), for `kek` + `ek`.
+//! * [`log`]: the opt-in log callback; nothing is written anywhere until the host installs one.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -19,6 +20,8 @@ pub mod keywrap;
 /// cbindgen:ignore
 pub mod hex;
 mod secret;
+/// cbindgen:ignore
+pub mod log;
 
 pub mod ffi;
 

@@ -8,9 +8,6 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The libraries a static libxpdrm needs on Linux (`cargo rustc -- --print native-static-libs`).
-pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
-
 fn cc() -> String {
     std::env::var("CC").unwrap_or_else(|_| "cc".into())
 }
@@ -62,7 +59,7 @@ fn run_and_check(source: &Path, exe: &Path, env: &[(&str, &str)]) {
 
 fn static_link() -> Vec<String> {
     let mut v = vec![common::static_lib().display().to_string()];
-    v.extend(NATIVE_LIBS.iter().map(|s| s.to_string()));
+    v.extend(common::NATIVE_LIBS.iter().map(|s| s.to_string()));
     v
 }
 

@@ -15,7 +15,8 @@ fn no_key_or_kek_bytes_remain_on_the_stack_after_wrap_and_unwrap() {
         .arg(common::root().join("include"))
         .arg(common::root().join("tests/c/stack_residue.c"))
         .arg(common::static_lib())
-        .args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc", "-o"])
+        .args(common::NATIVE_LIBS)
+        .arg("-o")
         .arg(&exe)
         .output()
         .unwrap();

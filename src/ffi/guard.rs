@@ -32,14 +32,18 @@ thread_local! {
 
 static QUIET_HOOK: Once = Once::new();
 
-/// Keeps panics inside the boundary off stderr: the library never writes to the host's streams. Panics
-/// elsewhere in the process still reach the hook that was installed before.
+/// Keeps panics inside the boundary off stderr (the library never writes to the host's streams) and reports
+/// them to the log callback instead. Panics elsewhere in the process still reach the hook installed before.
 fn install_quiet_panic_hook() {
     QUIET_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if DEPTH.with(Cell::get) == 0 {
                 previous(info);
+            } else {
+                // The location only: a panic message could quote data, and data may be secret.
+                let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                crate::log::write_from_panic_hook(&format!("internal error: panic caught at the C boundary{at}"));
             }
         }));
     });

@@ -11,3 +11,4 @@ pub mod guard;
 
 pub mod basics;
 pub mod keywrap;
+pub mod log;

@@ -33,6 +33,9 @@ fn built(name: &str) -> PathBuf {
     path
 }
 
+/// The libraries a static libxpdrm needs on Linux (`cargo rustc -- --print native-static-libs`).
+pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
 pub fn static_lib() -> PathBuf {
     built("libxpdrm.a")
 }
