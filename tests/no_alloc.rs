@@ -2,15 +2,23 @@
 //! where allocation is unwelcome, and it keeps key bytes out of allocator-managed memory).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread: the test harness allocates on its own threads while this test runs.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // `try_with`: during thread teardown the slot may be gone; those allocations are not ours.
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -35,7 +43,7 @@ fn unwrapping_and_wrapping_a_content_key_allocates_nothing() {
     // Warm up once (the boundary's one-time panic-hook installation allocates).
     assert_eq!(unsafe { xpdrm_key_unwrap(kek.as_ptr(), 16, ek.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len) }, XPDRM_OK);
 
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     for _ in 0..100 {
         let st = unsafe { xpdrm_key_unwrap(kek.as_ptr(), 16, ek.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len) };
         assert_eq!((st, len), (XPDRM_OK, 16));
@@ -48,14 +56,14 @@ fn unwrapping_and_wrapping_a_content_key_allocates_nothing() {
         let st = unsafe { xpdrm_key_wrap(kek.as_ptr(), 16, key.as_ptr(), 32, out.as_mut_ptr(), 64, &mut len) };
         assert_eq!(st, XPDRM_OK);
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert_eq!(after - before, 0, "the key-wrap path allocated {} times", after - before);
 
     // The counter works: a large key takes the heap path.
     let big = vec![0u8; 4096];
     let mut wrapped = vec![0u8; 4096 + 8];
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     let st = unsafe { xpdrm_key_wrap(kek.as_ptr(), 16, big.as_ptr(), big.len(), wrapped.as_mut_ptr(), wrapped.len(), &mut len) };
     assert_eq!(st, XPDRM_OK);
-    assert!(ALLOCATIONS.load(Ordering::SeqCst) > before);
+    assert!(allocations() > before);
 }
