@@ -10,6 +10,9 @@
 //! * [`log`]: the opt-in log callback; nothing is written anywhere until the host installs one.
 //! * [`sees`]: SEES entitlement requests and responses, both sides.
 //! * [`device`]: device IDs (normalisation, constant-time match, fingerprints) and correlation cookies.
+//! * [`binding`]: the device-binding flow as two sans-IO state machines (device and service), and the
+//!   transaction-record lookup.
+//! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -28,6 +31,10 @@ pub mod log;
 pub mod sees;
 /// cbindgen:ignore
 pub mod device;
+/// cbindgen:ignore
+pub mod binding;
+/// cbindgen:ignore
+pub mod outbound;
 /// cbindgen:ignore
 pub mod secret_string;
 mod json;
