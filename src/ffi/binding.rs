@@ -1,5 +1,10 @@
 //! The device-binding flow: the device's state machine and the entitlement service's.
 
+// `#[must_use]` is what cbindgen turns into XPDRM_MUST_USE (tests/boundary.rs requires it), and the safety
+// contract of every export is its C documentation in the header (pointer validity, ownership), not a Rust
+// `# Safety` section that would be copied into the header.
+#![allow(clippy::double_must_use, clippy::missing_safety_doc)]
+
 use core::ffi::c_char;
 
 use crate::Status;
@@ -68,7 +73,7 @@ const _: () =
 #[allow(non_camel_case_types)]
 pub struct xpdrm_binding_device {
     flow: DeviceFlow,
-    /// Why the last call on this object failed; cleared by a call that succeeds.
+    /// Why the last modifying call on this object failed; cleared by one that succeeds.
     note: Option<String>,
 }
 
@@ -285,8 +290,9 @@ pub unsafe extern "C" fn xpdrm_binding_device_step(
     })
 }
 
-/// Writes, as NUL-terminated text into `out`: why the last call on this flow failed, if it did; otherwise
-/// why the flow failed, or where it stands. Never a secret.
+/// Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+/// non-const `xpdrm_binding_device *`) failed, why; otherwise why the flow failed, or where it stands.
+/// Never a secret.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
@@ -646,8 +652,9 @@ pub unsafe extern "C" fn xpdrm_binding_service_step(
     })
 }
 
-/// Writes, as NUL-terminated text into `out`: why the last call on this flow failed, if it did; otherwise
-/// why the flow failed, or where it stands. Never a secret (device IDs appear as fingerprints).
+/// Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+/// non-const `xpdrm_binding_service *`) failed, why; otherwise why the flow failed, or where it stands.
+/// Never a secret (device IDs appear as fingerprints).
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]

@@ -187,7 +187,7 @@ pub(crate) fn url_problem(url: &str, max: usize) -> Option<String> {
 /// Serialises `value` into a buffer that is wiped on drop, sized in advance so that it never reallocates
 /// (a reallocation would leave a copy of a secret behind). `text_bytes` is the total length of the strings
 /// in the message.
-pub(crate) fn to_json_wiped(value: &impl serde::Serialize, text_bytes: usize) -> zeroize::Zeroizing<String> {
+pub(crate) fn to_json_wiped(value: &impl serde_core::Serialize, text_bytes: usize) -> zeroize::Zeroizing<String> {
     // JSON escaping writes at most 6 bytes per input byte (`\u001f`); the rest is keys and numbers.
     let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(text_bytes * 6 + 512));
     // Serialising our own types with string keys into a Vec cannot fail.

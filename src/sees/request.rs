@@ -1,6 +1,6 @@
 //! The entitlement request: built by a device, parsed by the entitlement service.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_core::ser::{Serialize, SerializeMap, Serializer};
 
 use super::{
     MAX_VERSION, PROTOCOL_VERSION, Problem, as_object, check_cookie, check_guid, field_problem, parse_message,

@@ -1,6 +1,6 @@
 //! The entitlement response: built by the entitlement service, checked by the device against its request.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_core::ser::{Serialize, SerializeMap, Serializer};
 use zeroize::Zeroizing;
 
 use super::{
