@@ -1442,8 +1442,9 @@ xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
                                        xpdrm_binding_step *out_step);
 
 /**
- * Writes, as NUL-terminated text into `out`: why the last call on this flow failed, if it did; otherwise
- * why the flow failed, or where it stands. Never a secret.
+ * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+ * non-const `xpdrm_binding_device *`) failed, why; otherwise why the flow failed, or where it stands.
+ * Never a secret.
  *
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
@@ -1678,8 +1679,9 @@ xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
                                         xpdrm_binding_step *out_step);
 
 /**
- * Writes, as NUL-terminated text into `out`: why the last call on this flow failed, if it did; otherwise
- * why the flow failed, or where it stands. Never a secret (device IDs appear as fingerprints).
+ * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+ * non-const `xpdrm_binding_service *`) failed, why; otherwise why the flow failed, or where it stands.
+ * Never a secret (device IDs appear as fingerprints).
  *
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */

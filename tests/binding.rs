@@ -436,7 +436,8 @@ fn device_arguments_are_checked_without_changing_the_flow() {
 #[test]
 fn the_device_refuses_bad_answers_from_sees() {
     // A denial, an answer to another request, a broken one: each fails the flow with its own status.
-    let cases: Vec<(Box<dyn Fn(&[u8]) -> Vec<u8>>, Status)> = vec![
+    type MakeAnswer = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+    let cases: Vec<(MakeAnswer, Status)> = vec![
         (
             Box::new(|body| {
                 let (_, s) = sees_begins(XPDRM_DRM_FAIRPLAY, body);

@@ -424,7 +424,7 @@ fn the_device_denies_every_broken_answer_with_its_own_status() {
         (msg(r#","isAllowed":true,"isAllowed":true,"epTokenURL":"https://x/""#), XPDRM_ERR_SEES_DUPLICATE_KEY),
         (msg(r#","isAllowed":true,"epTokenURL":"https://x/","error":1.5"#), XPDRM_ERR_SEES_WRONG_TYPE),
         (msg(r#","isAllowed":true,"epTokenURL":"https://x/","error":99999999999"#), XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE),
-        (msg(&format!(r#","isAllowed":true,"epTokenURL":"https://x/","unknown":{{"a":[1,{{}}]}}"#)), XPDRM_OK),
+        (msg(r#","isAllowed":true,"epTokenURL":"https://x/","unknown":{"a":[1,{}]}"#), XPDRM_OK),
         ("{\"messageID\":".into(), XPDRM_ERR_SEES_MALFORMED_JSON),
         ("[]".into(), XPDRM_ERR_SEES_NOT_AN_OBJECT),
         (format!(r#"{{"messageID":"{id}","x":{}{}}}"#, "{\"a\":".repeat(40), "}".repeat(40)), XPDRM_ERR_SEES_TOO_DEEP),
