@@ -539,7 +539,8 @@ typedef int32_t xpdrm_status;
 #endif // __cplusplus
 
 /**
- * The device's side of the device-binding flow (SPEC steps 1, 2, 3, 5). Owned by the caller; free with
+ * The device's side of the device-binding flow (steps 1, 2, 3 and 5 of the SEES reference flow: register
+ * the cookie, send the SPC, request the device-bound entitlement, redeem). Owned by the caller; free with
  * `xpdrm_binding_device_free`.
  */
 typedef struct xpdrm_binding_device xpdrm_binding_device;

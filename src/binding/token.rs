@@ -216,8 +216,10 @@ pub fn token_url_from_response(drm: Drm, response: Response<'_>) -> Result<Secre
                 return Err(refused("the PlayReady token answer lacks licenseAcquisitionUrl or token".into()));
             };
             let separator = if base.contains('?') { '&' } else { '?' };
-            let token: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
-            let token = SecretString::new(token);
+            // Sized in advance (percent-encoding at most triples): a growing String would leave copies behind.
+            let mut encoded = String::with_capacity(token.len() * 3);
+            encoded.extend(form_urlencoded::byte_serialize(token.as_bytes()));
+            let token = SecretString::new(encoded);
             let mut url = String::with_capacity(base.len() + token.expose().len() + 18);
             url.push_str(base);
             url.push(separator);

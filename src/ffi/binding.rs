@@ -68,7 +68,8 @@ const _: () = assert!(XPDRM_BINDING_DEFAULT_EXPIRATION == token::DEFAULT_EXPIRAT
 const _: () =
     assert!(XPDRM_BINDING_STEP_FAILED == Step::Failed as i32 && XPDRM_BINDING_STEP_REGISTER == Step::Register as i32);
 
-/// The device's side of the device-binding flow (SPEC steps 1, 2, 3, 5). Owned by the caller; free with
+/// The device's side of the device-binding flow (steps 1, 2, 3 and 5 of the SEES reference flow: register
+/// the cookie, send the SPC, request the device-bound entitlement, redeem). Owned by the caller; free with
 /// `xpdrm_binding_device_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_binding_device {
