@@ -29,7 +29,9 @@
  * the required size to `*out_len`. Buffers are passed as `(out, out_cap, out_len)`: `out` may be NULL with
  * `out_cap == 0` to ask for the size (the answer is `XPDRM_ERR_BUFFER_TOO_SMALL` with the size in `*out_len`).
  * Text outputs are NUL-terminated; `*out_len` excludes the NUL, which must also fit in `out_cap`.
- * Output buffers must not overlap input buffers.
+ * Output buffers must not overlap input buffers. The SEES parse functions (`xpdrm_entitlement_request_parse`,
+ * `xpdrm_entitlement_response_parse`) differ on purpose: a refused message is an answer, not a failed call,
+ * so they hand out an object that explains the refusal together with its status; free it in every case.
  *
  * Ownership. Unless a function says otherwise, pointer arguments are borrowed for the duration of the call
  * only: xpdrm keeps no pointer to caller memory after it returns. Objects that xpdrm allocates are returned
@@ -78,6 +80,77 @@
  * `XPDRM_ERR_INPUT_TOO_LARGE`.
  */
 #define XPDRM_KEY_WRAP_MAX_KEY_LEN 65536
+
+/**
+ * Longest device ID accepted, in bytes (before trimming); longer is `XPDRM_ERR_INPUT_TOO_LARGE`.
+ */
+#define XPDRM_DEVICE_ID_MAX_LEN 1024
+
+/**
+ * Length of a device-ID fingerprint: 64 lowercase hex digits (a buffer needs one more byte for the NUL).
+ */
+#define XPDRM_DEVICE_ID_FINGERPRINT_LEN 64
+
+/**
+ * Most characters (Unicode scalar values) in a cookie.
+ */
+#define XPDRM_COOKIE_MAX_CHARS 32
+
+/**
+ * Length of a cookie made by `xpdrm_cookie_generate`: 32 characters (a buffer needs 33 bytes).
+ */
+#define XPDRM_COOKIE_GENERATED_LEN 32
+
+/**
+ * Largest entitlement message accepted, in bytes; a larger one is `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`.
+ */
+#define XPDRM_SEES_MAX_MESSAGE_LEN 16384
+
+/**
+ * Deepest nesting of arrays and objects in a message (the message object is level 1); deeper is
+ * `XPDRM_ERR_SEES_TOO_DEEP`.
+ */
+#define XPDRM_SEES_MAX_DEPTH 16
+
+/**
+ * Length of a GUID (`messageID`, `contentID`): 36 characters, `8-4-4-4-12` hex digits.
+ */
+#define XPDRM_SEES_GUID_LEN 36
+
+/**
+ * Longest `epTokenURL`, in bytes.
+ */
+#define XPDRM_SEES_MAX_TOKEN_URL_LEN 8192
+
+/**
+ * Longest `errorText`, in characters (Unicode scalar values).
+ */
+#define XPDRM_SEES_MAX_ERROR_TEXT_CHARS 1024
+
+/**
+ * Largest SPC accepted by `xpdrm_binding_device_spc_request`, in bytes (1 MiB).
+ */
+#define XPDRM_BINDING_MAX_SPC_LEN 1048576
+
+/**
+ * Largest transaction-records answer accepted, in bytes (1 MiB).
+ */
+#define XPDRM_BINDING_MAX_RECORDS_LEN 1048576
+
+/**
+ * Longest URL accepted by the flows' constructors and setters, in bytes.
+ */
+#define XPDRM_BINDING_MAX_URL_LEN 2048
+
+/**
+ * Longest token lifetime, in seconds (30 days).
+ */
+#define XPDRM_BINDING_MAX_EXPIRATION 2592000
+
+/**
+ * Token lifetime when the service sets none, in seconds (one hour).
+ */
+#define XPDRM_BINDING_DEFAULT_EXPIRATION 3600
 
 /**
  * Status code returned by every fallible xpdrm function. `XPDRM_OK` (0) is success; negative values are
@@ -144,6 +217,102 @@ enum xpdrm_status
      * Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16.
      */
     XPDRM_ERR_WRAPPED_LENGTH = 103,
+    /**
+     * The SEES message is not well-formed JSON.
+     */
+    XPDRM_ERR_SEES_MALFORMED_JSON = 300,
+    /**
+     * The SEES message is not a JSON object.
+     */
+    XPDRM_ERR_SEES_NOT_AN_OBJECT = 301,
+    /**
+     * The SEES message is larger than XPDRM_SEES_MAX_MESSAGE_LEN bytes.
+     */
+    XPDRM_ERR_SEES_MESSAGE_TOO_LARGE = 302,
+    /**
+     * The SEES message nests arrays or objects deeper than XPDRM_SEES_MAX_DEPTH levels.
+     */
+    XPDRM_ERR_SEES_TOO_DEEP = 303,
+    /**
+     * A key appears twice in one object of the SEES message.
+     */
+    XPDRM_ERR_SEES_DUPLICATE_KEY = 304,
+    /**
+     * A required field of the SEES message is missing.
+     */
+    XPDRM_ERR_SEES_MISSING_FIELD = 305,
+    /**
+     * A field of the SEES message has the wrong JSON type.
+     */
+    XPDRM_ERR_SEES_WRONG_TYPE = 306,
+    /**
+     * A number in the SEES message is outside its field's range.
+     */
+    XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE = 307,
+    /**
+     * A text field of the SEES message is longer than its maximum.
+     */
+    XPDRM_ERR_SEES_FIELD_TOO_LONG = 308,
+    /**
+     * A field of the SEES message has an invalid value.
+     */
+    XPDRM_ERR_SEES_INVALID_FIELD = 309,
+    /**
+     * Entitlement denied: the response's messageID is not the request's.
+     */
+    XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH = 310,
+    /**
+     * Entitlement denied: the response's version is higher than the request's.
+     */
+    XPDRM_ERR_SEES_VERSION_TOO_HIGH = 311,
+    /**
+     * Entitlement denied: the response allows the license but carries no epTokenURL.
+     */
+    XPDRM_ERR_SEES_TOKEN_URL_MISSING = 312,
+    /**
+     * Entitlement denied by the entitlement service (isAllowed is false).
+     */
+    XPDRM_ERR_SEES_DENIED = 313,
+    /**
+     * The message does not carry this optional field.
+     */
+    XPDRM_ERR_SEES_FIELD_ABSENT = 314,
+    /**
+     * The operating system's random number source failed.
+     */
+    XPDRM_ERR_RANDOM_SOURCE = 315,
+    /**
+     * This call does not fit the current step of the device-binding flow.
+     */
+    XPDRM_ERR_BINDING_WRONG_STATE = 400,
+    /**
+     * The device-binding flow has already failed; start a new one.
+     */
+    XPDRM_ERR_BINDING_FAILED = 401,
+    /**
+     * No transaction record carries a device ID for this cookie.
+     */
+    XPDRM_ERR_BINDING_NO_RECORD = 402,
+    /**
+     * The device IDs do not match.
+     */
+    XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH = 403,
+    /**
+     * The transaction records answer is not in the documented format.
+     */
+    XPDRM_ERR_BINDING_RECORDS_INVALID = 404,
+    /**
+     * A server answered a device-binding step with an unexpected HTTP status.
+     */
+    XPDRM_ERR_BINDING_HTTP_STATUS = 405,
+    /**
+     * The token server did not return a token.
+     */
+    XPDRM_ERR_BINDING_TOKEN_REFUSED = 406,
+    /**
+     * The device ID is empty (after trimming whitespace).
+     */
+    XPDRM_ERR_DEVICE_ID_EMPTY = 407,
     /**
      * Invalid token expiration time.
      */
@@ -370,6 +539,44 @@ typedef int32_t xpdrm_status;
 #endif // __cplusplus
 
 /**
+ * The device's side of the device-binding flow (steps 1, 2, 3 and 5 of the SEES reference flow: register
+ * the cookie, send the SPC, request the device-bound entitlement, redeem). Owned by the caller; free with
+ * `xpdrm_binding_device_free`.
+ */
+typedef struct xpdrm_binding_device xpdrm_binding_device;
+
+/**
+ * The entitlement service's side of the device-binding flow, for one entitlement request. It holds the
+ * customer authenticator and the content's token parameters, which it wipes on free. Owned by the
+ * caller; free with `xpdrm_binding_service_free`.
+ */
+typedef struct xpdrm_binding_service xpdrm_binding_service;
+
+/**
+ * An entitlement request: built by a device (`xpdrm_entitlement_request_new`) or parsed by a service
+ * (`xpdrm_entitlement_request_parse`, which also hands out a refused request so its reason can be read).
+ * Owned by the caller; free with `xpdrm_entitlement_request_free`.
+ */
+typedef struct xpdrm_entitlement_request xpdrm_entitlement_request;
+
+/**
+ * An entitlement response: built by a service (`xpdrm_entitlement_response_new`) or checked by a device
+ * (`xpdrm_entitlement_response_parse`). It holds its verdict (`xpdrm_entitlement_response_status`) and,
+ * unless the message itself was refused, the message's fields. It may hold a token (in `epTokenURL`),
+ * which xpdrm wipes on free. Owned by the caller; free with `xpdrm_entitlement_response_free`.
+ */
+typedef struct xpdrm_entitlement_response xpdrm_entitlement_response;
+
+/**
+ * One HTTP request to make, as the device-binding flow describes it: method, absolute URL, headers, body.
+ * Execute it with any HTTP client, then hand the answer (status, `Content-Type`, body) back to the flow.
+ * Its URL, header values and body may hold secrets (a customer authenticator, a token, content keys):
+ * they are only copied into caller buffers, never logged, and wiped when the request is freed. Owned by
+ * the caller; free with `xpdrm_outbound_request_free`. It does not refer to the flow that made it.
+ */
+typedef struct xpdrm_outbound_request xpdrm_outbound_request;
+
+/**
  * An optional capability compiled into a build of xpdrm; one of the `XPDRM_FEATURE_*` values.
  */
 typedef int32_t xpdrm_feature;
@@ -388,6 +595,21 @@ typedef int32_t xpdrm_log_level;
 typedef void (*xpdrm_log_callback)(void *userdata,
                                    xpdrm_log_level level,
                                    const char *message);
+
+/**
+ * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
+ */
+typedef int32_t xpdrm_request_type;
+
+/**
+ * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
+ */
+typedef int32_t xpdrm_binding_step;
+
+/**
+ * A DRM system (fixed values); one of the `XPDRM_DRM_*` values.
+ */
+typedef int32_t xpdrm_drm;
 
 /**
  * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
@@ -419,6 +641,106 @@ typedef void (*xpdrm_log_callback)(void *userdata,
  * Everything.
  */
 #define XPDRM_LOG_TRACE 5
+
+/**
+ * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
+ */
+#define XPDRM_REQUEST_UNSPECIFIED 0
+
+/**
+ * 1: a time-based entitlement.
+ */
+#define XPDRM_REQUEST_TIME_BASED 1
+
+/**
+ * 2: device registration, the first step of device binding (the request carries the cookie).
+ */
+#define XPDRM_REQUEST_DEVICE_REGISTRATION 2
+
+/**
+ * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
+ */
+#define XPDRM_REQUEST_DEVICE_BOUND 3
+
+/**
+ * FairPlay (token server `fp-gen`).
+ */
+#define XPDRM_DRM_FAIRPLAY 0
+
+/**
+ * Widevine (token server `wv-gen`).
+ */
+#define XPDRM_DRM_WIDEVINE 1
+
+/**
+ * PlayReady (token server `pr-gen`); the only one that binds a license to a device ID.
+ */
+#define XPDRM_DRM_PLAYREADY 2
+
+/**
+ * Device: call `xpdrm_binding_device_registration_request`.
+ */
+#define XPDRM_BINDING_STEP_REGISTER 1
+
+/**
+ * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_REGISTRATION 2
+
+/**
+ * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
+ */
+#define XPDRM_BINDING_STEP_SEND_SPC 3
+
+/**
+ * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_SPC 4
+
+/**
+ * Device: call `xpdrm_binding_device_bound_request`.
+ */
+#define XPDRM_BINDING_STEP_REQUEST_BOUND 5
+
+/**
+ * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_BOUND 6
+
+/**
+ * Service: configure, then call `xpdrm_binding_service_begin`.
+ */
+#define XPDRM_BINDING_STEP_BEGIN 7
+
+/**
+ * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
+ */
+#define XPDRM_BINDING_STEP_LOOKUP_RECORD 8
+
+/**
+ * Service: give the records to `xpdrm_binding_service_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_RECORD 9
+
+/**
+ * Service: call `xpdrm_binding_service_token_request`.
+ */
+#define XPDRM_BINDING_STEP_REQUEST_TOKEN 10
+
+/**
+ * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_TOKEN 11
+
+/**
+ * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
+ */
+#define XPDRM_BINDING_STEP_DONE 12
+
+/**
+ * Failed: the reason function says why; the service still answers with a denial.
+ */
+#define XPDRM_BINDING_STEP_FAILED 13
 
 #ifdef __cplusplus
 extern "C" {
@@ -572,6 +894,809 @@ XPDRM_MUST_USE
 xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
                                     void *userdata,
                                     xpdrm_log_level max_level);
+
+/**
+ * Compares two device IDs after normalising them, in constant time.
+ *
+ * Normalisation: surrounding ASCII whitespace (space, tab, CR, LF, form feed) is removed; an ID made only
+ * of hex digits (any length) is lowercased, so hex IDs match case-insensitively; any other ID is compared
+ * byte for byte. The comparison's time depends on the lengths only, not on the content.
+ *
+ * * `a`, `b`: NUL-terminated UTF-8 device IDs, at most `XPDRM_DEVICE_ID_MAX_LEN` bytes. Borrowed.
+ * * `out_match`: receives true if they match, false otherwise.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_EMPTY` (an ID that is empty after trimming: two empty IDs do not
+ * "match"); `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_device_id_match(const char *a,
+                                   const char *b,
+                                   bool *out_match);
+
+/**
+ * Writes the fingerprint of a device ID, the lowercase hex SHA-256 of the normalised ID (normalised as in
+ * `xpdrm_device_id_match`), as NUL-terminated text into `out`: `XPDRM_DEVICE_ID_FINGERPRINT_LEN` (64)
+ * characters, so `out_cap` must be at least 65. The fingerprint identifies a device in logs without
+ * revealing its ID; it is not salted, so an ID with little entropy could be recovered by trying candidates.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_EMPTY`; `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_BUFFER_TOO_SMALL`
+ * with 64 in `*out_len`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_device_id_fingerprint(const char *id,
+                                         char *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Writes a fresh correlation cookie for the device-binding flow as NUL-terminated text into `out`: 32
+ * URL-safe characters (base64url of 24 bytes from the operating system's random source), so `out_cap`
+ * must be at least 33.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_RANDOM_SOURCE` if the OS random source fails (nothing is written);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with 32 in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_cookie_generate(char *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Creates an entitlement request (the device's side) with a fresh random GUID `messageID` (UUID v4 from
+ * the operating system's random source) and version 1.
+ *
+ * * `content_id`: the content's GUID as given at packaging (`8-4-4-4-12` hex digits, either case). Borrowed.
+ * * `request_type`: `XPDRM_REQUEST_TIME_BASED`, `XPDRM_REQUEST_DEVICE_REGISTRATION` or
+ *   `XPDRM_REQUEST_DEVICE_BOUND`.
+ * * `customer_cookie`: 1 to 32 characters (Unicode scalar values), or NULL for none. Borrowed.
+ * * `out`: receives the new request on success; the caller owns it and frees it with
+ *   `xpdrm_entitlement_request_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_SEES_INVALID_FIELD` (`content_id` not a GUID, empty cookie);
+ * `XPDRM_ERR_SEES_FIELD_TOO_LONG` (cookie over 32 characters); `XPDRM_ERR_INVALID_ARGUMENT` (another
+ * `request_type`); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * Nothing is written to `*out` on failure.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
+                                           xpdrm_request_type request_type,
+                                           const char *customer_cookie,
+                                           struct xpdrm_entitlement_request **out);
+
+/**
+ * Parses and checks an entitlement request received by a service. Rules: `messageID` and `contentID`
+ * GUIDs, `version` 1 to 2^31-1, `requestType` 1 to 3 if present, `customerCookie` 1 to 32 characters if
+ * present; integers written as integers; `null` in an optional field means absent; no duplicate keys;
+ * unknown fields ignored.
+ *
+ * * `json`, `json_len`: the request body, at most `XPDRM_SEES_MAX_MESSAGE_LEN` bytes. Borrowed.
+ * * `out`: receives a request object **whenever the arguments are usable, also when the request is
+ *   refused**: then `xpdrm_entitlement_request_status` repeats the refusal, `xpdrm_entitlement_request_reason`
+ *   names the field, and `xpdrm_entitlement_request_message_id` still gives the `messageID` if it was a
+ *   GUID, so that the service can address a denial to it. Initialise the pointer to NULL and free it with
+ *   `xpdrm_entitlement_request_free` in every case.
+ *
+ * Returns `XPDRM_OK` for a valid request, or the first rule it broke: `XPDRM_ERR_SEES_MALFORMED_JSON`,
+ * `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`, `XPDRM_ERR_SEES_TOO_DEEP`,
+ * `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`, `XPDRM_ERR_SEES_WRONG_TYPE`,
+ * `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`, `XPDRM_ERR_SEES_INVALID_FIELD`
+ * (with `*out` set). `XPDRM_ERR_NULL_ARGUMENT` (`out` NULL, or `json` NULL with a non-zero length) writes
+ * nothing.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *json,
+                                             size_t json_len,
+                                             struct xpdrm_entitlement_request **out);
+
+/**
+ * Returns the request's verdict: `XPDRM_OK` for a valid request, or the status of the rule a parsed
+ * request broke. `XPDRM_ERR_NULL_ARGUMENT` for NULL.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *req);
+
+/**
+ * Writes why a parsed request was refused (naming the field; never a secret), or "valid" for a valid
+ * request, as NUL-terminated text into `out` (`out_cap` bytes, caller-owned; `out = NULL, out_cap = 0`
+ * asks for the length).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *req,
+                                              char *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the request's `messageID` (a GUID, 36 characters) as NUL-terminated text into `out`. For a
+ * refused request this works too when its `messageID` was a GUID (so that a denial can be addressed to it).
+ *
+ * Returns `XPDRM_OK`; the request's refusal status when it has no usable `messageID`;
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *req,
+                                                  char *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Writes the request's `version` (1 to 2^31-1) to `*out_version`.
+ *
+ * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *req,
+                                               int32_t *out_version);
+
+/**
+ * Writes the request's `requestType` to `*out_type`: 1, 2 or 3, or `XPDRM_REQUEST_UNSPECIFIED` (0) when
+ * the request has none.
+ *
+ * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *req,
+                                            xpdrm_request_type *out_type);
+
+/**
+ * Writes the request's `contentID` (a GUID) as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the
+ * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *req,
+                                                  char *out,
+                                                  size_t out_cap,
+                                                  size_t *out_len);
+
+/**
+ * Writes the request's `customerCookie` (1 to 32 characters, UTF-8) as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_SEES_FIELD_ABSENT` when the request has none; the refusal status for a
+ * refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *req,
+                                                       char *out,
+                                                       size_t out_cap,
+                                                       size_t *out_len);
+
+/**
+ * Writes the request as JSON text (NUL-terminated, UTF-8) into `out`: the body to `POST` to SEES, with
+ * `Content-Type: application/json`.
+ *
+ * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the
+ * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *req,
+                                               char *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Frees a request. NULL does nothing. `req` must not be used afterwards.
+ */
+void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
+
+/**
+ * Creates the answer to a request (the service's side): version 1 and the request's `messageID`.
+ *
+ * * `req`: the request to answer. Borrowed for the call. A refused request (from
+ *   `xpdrm_entitlement_request_parse`) can only be denied, and only if its `messageID` was a GUID.
+ * * `is_allowed`: grant the license or not.
+ * * `ep_token_url`: the ExpressPlay token URL when `is_allowed` (required: an absolute http/https URL of
+ *   printable ASCII, at most `XPDRM_SEES_MAX_TOKEN_URL_LEN` bytes); NULL when not. Borrowed; xpdrm keeps a
+ *   copy that it wipes on free.
+ * * `out`: receives the new response on success; the caller owns it (`xpdrm_entitlement_response_free`).
+ *   Add `error`/`errorText` with `xpdrm_entitlement_response_set_error`, then serialise with
+ *   `xpdrm_entitlement_response_to_json`.
+ *
+ * Returns `XPDRM_OK` (also for a denial; `xpdrm_entitlement_response_status` of a denial is
+ * `XPDRM_ERR_SEES_DENIED`); `XPDRM_ERR_SEES_INVALID_FIELD` or `XPDRM_ERR_SEES_FIELD_TOO_LONG` for the URL;
+ * `XPDRM_ERR_INVALID_ARGUMENT` for a URL with a denial; the request's refusal status when it cannot be
+ * answered so; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *req,
+                                            bool is_allowed,
+                                            const char *ep_token_url,
+                                            struct xpdrm_entitlement_response **out);
+
+/**
+ * Sets the response's `error` (passed on to the client as `code`) and, unless `error_text` is NULL,
+ * `errorText` (at most `XPDRM_SEES_MAX_ERROR_TEXT_CHARS` characters; passed on as `text`). Replaces
+ * earlier values.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_SEES_FIELD_TOO_LONG` (nothing changes); the verdict of a response that
+ * was refused when parsed; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *resp,
+                                                  int32_t error,
+                                                  const char *error_text);
+
+/**
+ * Checks a response received for `req` (the device's side) and gives its verdict. The license is granted
+ * only if every rule holds: `messageID` equal to the request's (exactly), `version` 1 to the request's,
+ * `isAllowed` a JSON boolean and true, `epTokenURL` an http/https URL, `error`/`errorText` well-typed and
+ * bounded, no duplicate keys, at most `XPDRM_SEES_MAX_MESSAGE_LEN` bytes and `XPDRM_SEES_MAX_DEPTH` levels.
+ * Unknown fields are ignored.
+ *
+ * * `req`: the request this answers; must be a valid request. Borrowed for the call.
+ * * `json`, `json_len`: the response body. Borrowed.
+ * * `out`: receives a response object **whenever the arguments are usable, also for a denial**, so that
+ *   `xpdrm_entitlement_response_reason` can say why. Initialise the pointer to NULL and free it with
+ *   `xpdrm_entitlement_response_free` in every case.
+ *
+ * Returns `XPDRM_OK` when the license is granted (read the URL with `xpdrm_entitlement_response_ep_token_url`);
+ * `XPDRM_ERR_SEES_DENIED` when the service denied it in a valid message (read `error` and `errorText`);
+ * otherwise the status of the first rule the response broke, which is also a denial:
+ * `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, `XPDRM_ERR_SEES_VERSION_TOO_HIGH`, `XPDRM_ERR_SEES_TOKEN_URL_MISSING`,
+ * `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`,
+ * `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`,
+ * `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`,
+ * `XPDRM_ERR_SEES_INVALID_FIELD` (all with `*out` set). Without writing `*out`: `XPDRM_ERR_NULL_ARGUMENT`,
+ * and the refusal status of a refused `req`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *req,
+                                              const uint8_t *json,
+                                              size_t json_len,
+                                              struct xpdrm_entitlement_response **out);
+
+/**
+ * Returns the response's verdict: `XPDRM_OK` if it grants the license, `XPDRM_ERR_SEES_DENIED` if it
+ * denies it in a valid message, or the status of the rule a parsed response broke.
+ * `XPDRM_ERR_NULL_ARGUMENT` for NULL.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *resp);
+
+/**
+ * Returns true only if the response grants the license (its verdict is `XPDRM_OK`); false for a denial,
+ * for a refused response, and for NULL.
+ */
+bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *resp);
+
+/**
+ * Writes the reason for the verdict (which rule failed, naming the field; never a secret) as
+ * NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *resp,
+                                               char *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Writes `epTokenURL`, the ExpressPlay token URL, as NUL-terminated text into `out` (at most
+ * `XPDRM_SEES_MAX_TOKEN_URL_LEN` bytes plus the NUL). It holds a token: a secret for the caller to use and
+ * wipe, never to log.
+ *
+ * Returns `XPDRM_OK` only for a response that grants the license; otherwise its verdict
+ * (`XPDRM_ERR_SEES_DENIED`, ...) and nothing is written; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in
+ * `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *resp,
+                                                     char *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * Writes the response's `error` number to `*out_error`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_SEES_FIELD_ABSENT` when the response has none; the verdict of a
+ * response that was refused when parsed; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *resp,
+                                              int32_t *out_error);
+
+/**
+ * Writes the response's `errorText` (UTF-8, at most `XPDRM_SEES_MAX_ERROR_TEXT_CHARS` characters) as
+ * NUL-terminated text into `out`. The text comes from the entitlement service: treat it as untrusted.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_SEES_FIELD_ABSENT` when the response has none; the verdict of a response
+ * that was refused when parsed; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *resp,
+                                                   char *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes the response's `messageID` as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; the verdict of a response that was refused when parsed; `XPDRM_ERR_BUFFER_TOO_SMALL`
+ * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *resp,
+                                                   char *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes the response as JSON text (NUL-terminated, UTF-8) into `out`: the body the service answers with
+ * (`Content-Type: application/json`). It holds the token URL of a grant: a secret.
+ *
+ * Returns `XPDRM_OK`; the verdict of a response that was refused when parsed; `XPDRM_ERR_BUFFER_TOO_SMALL`
+ * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *resp,
+                                                char *out,
+                                                size_t out_cap,
+                                                size_t *out_len);
+
+/**
+ * Frees a response, wiping the token URL it may hold. NULL does nothing. `resp` must not be used
+ * afterwards.
+ */
+void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *resp);
+
+/**
+ * Returns the request's method, `"GET"` or `"POST"`: a static string (do not free it). Returns NULL for
+ * a NULL `req`.
+ */
+const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *req);
+
+/**
+ * Writes the request's absolute URL (with its query) as NUL-terminated text into `out`. It may hold a
+ * secret (the customer authenticator of a record lookup, the token of a license URL): do not log it; use
+ * `xpdrm_outbound_request_redacted_url` for logs.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req,
+                                        char *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Writes the URL without its query, fragment and user information (`https://host/path?<redacted>`), safe
+ * to log, as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *req,
+                                                 char *out,
+                                                 size_t out_cap,
+                                                 size_t *out_len);
+
+/**
+ * Writes the number of headers to `*out_count`; they are numbered from 0.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *req,
+                                                 size_t *out_count);
+
+/**
+ * Writes the name of header `index` (e.g. `Content-Type`) as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for an index at or beyond the count;
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *req,
+                                                size_t index,
+                                                char *out,
+                                                size_t out_cap,
+                                                size_t *out_len);
+
+/**
+ * Writes the value of header `index` as NUL-terminated text into `out`. Treat it as sensitive.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for an index at or beyond the count;
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *req,
+                                                 size_t index,
+                                                 char *out,
+                                                 size_t out_cap,
+                                                 size_t *out_len);
+
+/**
+ * Copies the body (bytes, not NUL-terminated) into `out` (`out_cap` bytes, caller-owned). A `GET` has an
+ * empty body: its size query answers 0. The body may hold secrets (a token request's authenticator and
+ * content keys): wipe your copy after sending it.
+ *
+ * Returns `XPDRM_OK` with the length in `*out_len`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in
+ * `*out_len` (also for the size query `out = NULL, out_cap = 0`); `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *req,
+                                         uint8_t *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Frees a request description, wiping the secrets it may hold. NULL does nothing.
+ */
+void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
+
+/**
+ * Creates the device's side of a device-binding flow.
+ *
+ * * `sees_url`: where SEES takes entitlement requests: an absolute `http`/`https` URL, at most
+ *   `XPDRM_BINDING_MAX_URL_LEN` bytes. Borrowed.
+ * * `registration_content_id`: the GUID of the dummy content played to register the cookie (step 1).
+ * * `content_id`: the GUID of the content to play (step 3).
+ * * `cookie`: the correlation cookie (1 to 32 characters), or NULL to have one generated from the OS
+ *   random source (see `xpdrm_cookie_generate`). Borrowed.
+ * * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_REGISTER`; free it with
+ *   `xpdrm_binding_device_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
+ * GUID); `XPDRM_ERR_INVALID_COOKIE` (-2033); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_new(const char *sees_url,
+                                      const char *registration_content_id,
+                                      const char *content_id,
+                                      const char *cookie,
+                                      struct xpdrm_binding_device **out);
+
+/**
+ * Step 1: hands out the cookie registration for SEES: `POST <sees_url>`, `Content-Type: application/json`,
+ * body an entitlement request of type 2 (device registration) for the dummy content, with the cookie and a
+ * fresh `messageID`. Then give SEES's answer to `xpdrm_binding_device_handle_response`.
+ *
+ * `out` receives a new request description on success (free it with `xpdrm_outbound_request_free`).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_REGISTER`;
+ * `XPDRM_ERR_BINDING_FAILED` after a failure; `XPDRM_ERR_RANDOM_SOURCE` (the flow stays where it is);
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *dev,
+                                                       struct xpdrm_outbound_request **out);
+
+/**
+ * Step 2: hands out the SPC request: `POST` of the SPC to the cookie-bound token URL that SEES returned in
+ * step 1, `Content-Type: application/octet-stream`. Its URL holds a token. Then give the license server's
+ * answer to `xpdrm_binding_device_handle_response` (any 2xx status will do; the body is not used).
+ *
+ * * `spc`, `spc_len`: the DRM's SPC (challenge), 1 to `XPDRM_BINDING_MAX_SPC_LEN` bytes. Borrowed.
+ * * `out`: receives a new request description on success (free with `xpdrm_outbound_request_free`).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_SEND_SPC`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_ARGUMENT` (empty SPC) and `XPDRM_ERR_INPUT_TOO_LARGE`
+ * (the flow stays where it is); `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
+                                              const uint8_t *spc,
+                                              size_t spc_len,
+                                              struct xpdrm_outbound_request **out);
+
+/**
+ * Step 3: hands out the device-bound entitlement request for SEES: `POST <sees_url>`, an entitlement
+ * request of type 3 (device-bound) for the content, with the same cookie. Then give SEES's answer to
+ * `xpdrm_binding_device_handle_response`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_REQUEST_BOUND`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev,
+                                                struct xpdrm_outbound_request **out);
+
+/**
+ * Takes the answer to the request handed out last (steps 1, 2 and 3) and moves the flow on.
+ *
+ * * `http_status`: the HTTP status code. A status outside 2xx fails the flow.
+ * * `content_type`: the `Content-Type` header, or NULL (not used to decide anything). Borrowed.
+ * * `body`, `body_len`: the body. Borrowed for the call. SEES's answers are checked as entitlement
+ *   responses against the request they answer (see `xpdrm_entitlement_response_parse`).
+ *
+ * Returns `XPDRM_OK`. A bad answer fails the flow (`XPDRM_BINDING_STEP_FAILED`) and returns why:
+ * `XPDRM_ERR_BINDING_HTTP_STATUS`, `XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, or any other
+ * entitlement-response status. `XPDRM_ERR_BINDING_WRONG_STATE` when no answer is awaited and
+ * `XPDRM_ERR_BINDING_FAILED` after a failure (the flow is unchanged); `XPDRM_ERR_INVALID_UTF8`
+ * (`content_type`) and `XPDRM_ERR_NULL_ARGUMENT` (also unchanged).
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *dev,
+                                                  uint16_t http_status,
+                                                  const char *content_type,
+                                                  const uint8_t *body,
+                                                  size_t body_len);
+
+/**
+ * Step 5: writes the device-bound token URL, for the player's DRM to redeem, as NUL-terminated text into
+ * `out` (at most `XPDRM_SEES_MAX_TOKEN_URL_LEN` bytes plus the NUL). It holds a token: use it, wipe it,
+ * never log it.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_DONE`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *dev,
+                                            char *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
+                                       xpdrm_binding_step *out_step);
+
+/**
+ * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+ * non-const `xpdrm_binding_device *`) failed, why; otherwise why the flow failed, or where it stands.
+ * Never a secret.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
+                                         char *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Writes the flow's cookie (given or generated; 1 to 32 characters, UTF-8) as NUL-terminated text into
+ * `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *dev,
+                                         char *out,
+                                         size_t out_cap,
+                                         size_t *out_len);
+
+/**
+ * Frees the device's flow, wiping the token URLs it holds. NULL does nothing.
+ */
+void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
+
+/**
+ * Creates the service's side of a device-binding flow, for one entitlement request.
+ *
+ * * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`: whose token server to ask.
+ *   Device-bound requests (type 3) need PlayReady (FairPlay fails with -6008, Widevine with -7002).
+ * * `customer_authenticator`: `<customer id digits>,<32 hex digits>`, a secret: xpdrm keeps a copy that it
+ *   never logs and wipes on free. Borrowed.
+ * * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_BEGIN`; free it with
+ *   `xpdrm_binding_service_free`.
+ *
+ * Defaults: the DRM's test token server, the test record retrieval
+ * (`https://api.test.expressplay.com/cmiapi/getrecord/`), tokens valid for one hour.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_MISSING_AUTHENTICATOR` (-2017, empty); `XPDRM_ERR_INVALID_AUTHENTICATOR`
+ * (-2018); `XPDRM_ERR_INVALID_ARGUMENT` (`drm`); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
+                                       const char *customer_authenticator,
+                                       struct xpdrm_binding_service **out);
+
+/**
+ * Sets the token server URL (an absolute `http`/`https` URL, at most `XPDRM_BINDING_MAX_URL_LEN` bytes),
+ * for instance the production service or a local test server. Before `xpdrm_binding_service_begin` only.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *svc,
+                                                      const char *url);
+
+/**
+ * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
+ * `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it). Before `begin` only.
+ *
+ * Returns as `xpdrm_binding_service_set_token_base_url`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *svc,
+                                                       const char *url);
+
+/**
+ * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), 1 to
+ * `XPDRM_BINDING_MAX_EXPIRATION` seconds; `XPDRM_BINDING_DEFAULT_EXPIRATION` if never set. Before `begin`
+ * only.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_EXPIRATION_TIME` (-2002); `XPDRM_ERR_BINDING_WRONG_STATE` after
+ * `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *svc,
+                                                  uint32_t seconds);
+
+/**
+ * Adds one of the content's token parameters (e.g. `contentKey`, `kid`, `rightsType`, the output
+ * protection levels), passed on to the token server in every token request of this flow. **Interim: the
+ * name and value are not validated here** (a later version takes a validated token request instead).
+ * The parameters the flow sets itself are refused: `customerAuthenticator`, `cookie`, `deviceId`,
+ * `expirationTime`. Values may be secrets (content keys): xpdrm wipes its copies on free. Before `begin`
+ * only.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (empty or reserved name); `XPDRM_ERR_INPUT_TOO_LARGE`
+ * (a name or value over 4096 bytes, more than 64 parameters); `XPDRM_ERR_BINDING_WRONG_STATE`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_add_token_param(struct xpdrm_binding_service *svc,
+                                                   const char *name,
+                                                   const char *value);
+
+/**
+ * Sets the device the cookie must lead to (for instance the one registered to the customer's account): a
+ * record lookup, or `xpdrm_binding_service_set_device_id`, that gives another device fails the flow with
+ * `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH`. Compared as by `xpdrm_device_id_match`. Before `begin` only.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_EMPTY`; `XPDRM_ERR_INPUT_TOO_LARGE`;
+ * `XPDRM_ERR_BINDING_WRONG_STATE`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *svc,
+                                                          const char *device_id);
+
+/**
+ * Starts the flow on the entitlement request to answer (from `xpdrm_entitlement_request_parse`). By
+ * `requestType`: 2 (registration) and 1 (time-based) go to `XPDRM_BINDING_STEP_REQUEST_TOKEN`; 3
+ * (device-bound) to `XPDRM_BINDING_STEP_LOOKUP_RECORD`.
+ *
+ * * `req`: borrowed for the call (the flow keeps its own copy). A request that was refused when parsed
+ *   fails the flow at once; so does one the flow cannot serve. A failed flow still gives an entitlement
+ *   response: a denial carrying the failure's status as `error` (see
+ *   `xpdrm_binding_service_entitlement_response`).
+ *
+ * Returns `XPDRM_OK`. Failing the flow: the refused request's status; `XPDRM_ERR_SEES_MISSING_FIELD` (no
+ * `requestType`; no `customerCookie` for type 2 or 3); `XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED`
+ * (-6008) and `XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED` (-7002) for type 3. Without changing
+ * anything: `XPDRM_ERR_BINDING_WRONG_STATE` (already begun), `XPDRM_ERR_BINDING_FAILED`,
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
+                                         const struct xpdrm_entitlement_request *req);
+
+/**
+ * Hands out the transaction-record lookup: `GET <record base>?customerAuthenticator=...&cookie=...`. Its
+ * URL holds the customer authenticator: never log it (use `xpdrm_outbound_request_redacted_url`). Then
+ * give the answer to `xpdrm_binding_service_handle_response`. (Another source of device IDs may call
+ * `xpdrm_binding_service_set_device_id` instead.)
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_LOOKUP_RECORD`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *svc,
+                                                  struct xpdrm_outbound_request **out);
+
+/**
+ * Gives the flow the device ID from a source other than the record lookup (instead of
+ * `xpdrm_binding_service_record_request` or instead of its answer). The flow then goes to
+ * `XPDRM_BINDING_STEP_REQUEST_TOKEN`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` when an expected device was set and this is
+ * another (the flow fails); `XPDRM_ERR_DEVICE_ID_EMPTY` and `XPDRM_ERR_INPUT_TOO_LARGE` (unchanged);
+ * `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_LOOKUP_RECORD` or
+ * `XPDRM_BINDING_STEP_AWAIT_RECORD`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *svc,
+                                                 const char *device_id);
+
+/**
+ * Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
+ * body with `customerAuthenticator`, the content's token parameters, `expirationTime=+<seconds>`, and the
+ * request's `cookie` and, for a device-bound request, the looked-up `deviceId`. The body holds secrets.
+ * Then give the answer to `xpdrm_binding_service_handle_response`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_NOT_32_HEX` (-5004: PlayReady's `deviceId` must be 32 hex
+ * digits; the flow fails); `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_REQUEST_TOKEN`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *svc,
+                                                 struct xpdrm_outbound_request **out);
+
+/**
+ * Takes the answer to the request handed out last and moves the flow on.
+ *
+ * * After the record lookup: the transaction records, in the format documented in the README ("SEES
+ *   entitlement and device binding"): a JSON array of records, or an object holding it under `records` or
+ *   `transactions`; each record with `cookie` and `device_id` (or `deviceId`).
+ * * After the token request: PlayReady's JSON `{"licenseAcquisitionUrl": ..., "token": ...}`, or
+ *   FairPlay's and Widevine's `text/uri-list`.
+ *
+ * Returns `XPDRM_OK`. A bad answer fails the flow and returns why: `XPDRM_ERR_BINDING_HTTP_STATUS` (records
+ * not 2xx), `XPDRM_ERR_BINDING_NO_RECORD`, `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name
+ * two devices, or not the expected one), `XPDRM_ERR_BINDING_RECORDS_INVALID`, the token server's own code
+ * (e.g. -2018) or `XPDRM_ERR_BINDING_TOKEN_REFUSED`. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`,
+ * `XPDRM_ERR_BINDING_FAILED`, `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *svc,
+                                                   uint16_t http_status,
+                                                   const char *content_type,
+                                                   const uint8_t *body,
+                                                   size_t body_len);
+
+/**
+ * Creates the entitlement response to send to the device: at `XPDRM_BINDING_STEP_DONE` a grant with the
+ * token URL; at `XPDRM_BINDING_STEP_FAILED` a denial whose `error` is the failure's status code and whose
+ * `errorText` is that status's text (see `xpdrm_status_str`; no detail that could leak). Serialise it with
+ * `xpdrm_entitlement_response_to_json`.
+ *
+ * `out` receives a new response on success (free with `xpdrm_entitlement_response_free`).
+ *
+ * Returns `XPDRM_OK` (for a grant and for a denial; `xpdrm_entitlement_response_is_allowed` tells them
+ * apart); the refusal status of a request whose `messageID` was unreadable (no response can be addressed:
+ * answer with an HTTP error); `XPDRM_ERR_BINDING_WRONG_STATE` before the end; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *svc,
+                                                        struct xpdrm_entitlement_response **out);
+
+/**
+ * Writes the fingerprint of the device ID the flow found (64 lowercase hex digits, safe to log; see
+ * `xpdrm_device_id_fingerprint`) as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_WRONG_STATE` when the flow has no device ID (not a device-bound
+ * request, not looked up yet, or failed); `XPDRM_ERR_BUFFER_TOO_SMALL` with 64 in `*out_len`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *svc,
+                                                         char *out,
+                                                         size_t out_cap,
+                                                         size_t *out_len);
+
+/**
+ * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
+                                        xpdrm_binding_step *out_step);
+
+/**
+ * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
+ * non-const `xpdrm_binding_service *`) failed, why; otherwise why the flow failed, or where it stands.
+ * Never a secret (device IDs appear as fingerprints).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *svc,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len);
+
+/**
+ * Frees the service's flow, wiping the customer authenticator, token parameters, device ID and token URL
+ * it holds. NULL does nothing.
+ */
+void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
 
 #ifdef __cplusplus
 }  // extern "C"

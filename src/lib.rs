@@ -8,6 +8,11 @@
 //! * [`status`]: the status model shared by every function (ExpressPlay's codes and local ones).
 //! * [`keywrap`]: AES Key Wrap (RFC 3394) and Key Wrap with Padding (RFC 5649), for `kek` + `ek`.
 //! * [`log`]: the opt-in log callback; nothing is written anywhere until the host installs one.
+//! * [`sees`]: SEES entitlement requests and responses, both sides.
+//! * [`device`]: device IDs (normalisation, constant-time match, fingerprints) and correlation cookies.
+//! * [`binding`]: the device-binding flow as two sans-IO state machines (device and service), and the
+//!   transaction-record lookup.
+//! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -22,6 +27,18 @@ pub mod hex;
 mod secret;
 /// cbindgen:ignore
 pub mod log;
+/// cbindgen:ignore
+pub mod sees;
+/// cbindgen:ignore
+pub mod device;
+/// cbindgen:ignore
+pub mod binding;
+/// cbindgen:ignore
+pub mod outbound;
+/// cbindgen:ignore
+pub mod secret_string;
+mod json;
+mod random;
 
 pub mod ffi;
 

@@ -52,6 +52,58 @@ pub enum xpdrm_status {
     /// Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16.
     XPDRM_ERR_WRAPPED_LENGTH = 103,
 
+    // ---- 300..399: SEES entitlement messages ----
+    /// The SEES message is not well-formed JSON.
+    XPDRM_ERR_SEES_MALFORMED_JSON = 300,
+    /// The SEES message is not a JSON object.
+    XPDRM_ERR_SEES_NOT_AN_OBJECT = 301,
+    /// The SEES message is larger than XPDRM_SEES_MAX_MESSAGE_LEN bytes.
+    XPDRM_ERR_SEES_MESSAGE_TOO_LARGE = 302,
+    /// The SEES message nests arrays or objects deeper than XPDRM_SEES_MAX_DEPTH levels.
+    XPDRM_ERR_SEES_TOO_DEEP = 303,
+    /// A key appears twice in one object of the SEES message.
+    XPDRM_ERR_SEES_DUPLICATE_KEY = 304,
+    /// A required field of the SEES message is missing.
+    XPDRM_ERR_SEES_MISSING_FIELD = 305,
+    /// A field of the SEES message has the wrong JSON type.
+    XPDRM_ERR_SEES_WRONG_TYPE = 306,
+    /// A number in the SEES message is outside its field's range.
+    XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE = 307,
+    /// A text field of the SEES message is longer than its maximum.
+    XPDRM_ERR_SEES_FIELD_TOO_LONG = 308,
+    /// A field of the SEES message has an invalid value.
+    XPDRM_ERR_SEES_INVALID_FIELD = 309,
+    /// Entitlement denied: the response's messageID is not the request's.
+    XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH = 310,
+    /// Entitlement denied: the response's version is higher than the request's.
+    XPDRM_ERR_SEES_VERSION_TOO_HIGH = 311,
+    /// Entitlement denied: the response allows the license but carries no epTokenURL.
+    XPDRM_ERR_SEES_TOKEN_URL_MISSING = 312,
+    /// Entitlement denied by the entitlement service (isAllowed is false).
+    XPDRM_ERR_SEES_DENIED = 313,
+    /// The message does not carry this optional field.
+    XPDRM_ERR_SEES_FIELD_ABSENT = 314,
+    /// The operating system's random number source failed.
+    XPDRM_ERR_RANDOM_SOURCE = 315,
+
+    // ---- 400..499: device IDs and device binding ----
+    /// This call does not fit the current step of the device-binding flow.
+    XPDRM_ERR_BINDING_WRONG_STATE = 400,
+    /// The device-binding flow has already failed; start a new one.
+    XPDRM_ERR_BINDING_FAILED = 401,
+    /// No transaction record carries a device ID for this cookie.
+    XPDRM_ERR_BINDING_NO_RECORD = 402,
+    /// The device IDs do not match.
+    XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH = 403,
+    /// The transaction records answer is not in the documented format.
+    XPDRM_ERR_BINDING_RECORDS_INVALID = 404,
+    /// A server answered a device-binding step with an unexpected HTTP status.
+    XPDRM_ERR_BINDING_HTTP_STATUS = 405,
+    /// The token server did not return a token.
+    XPDRM_ERR_BINDING_TOKEN_REFUSED = 406,
+    /// The device ID is empty (after trimming whitespace).
+    XPDRM_ERR_DEVICE_ID_EMPTY = 407,
+
     // ---- ExpressPlay server codes (SPEC.md §2), in numeric order ----
     /// Invalid token expiration time.
     XPDRM_ERR_INVALID_EXPIRATION_TIME = -2002,
@@ -185,6 +237,30 @@ impl Status {
         XPDRM_ERR_KEK_LENGTH,
         XPDRM_ERR_KEY_LENGTH,
         XPDRM_ERR_WRAPPED_LENGTH,
+        XPDRM_ERR_SEES_MALFORMED_JSON,
+        XPDRM_ERR_SEES_NOT_AN_OBJECT,
+        XPDRM_ERR_SEES_MESSAGE_TOO_LARGE,
+        XPDRM_ERR_SEES_TOO_DEEP,
+        XPDRM_ERR_SEES_DUPLICATE_KEY,
+        XPDRM_ERR_SEES_MISSING_FIELD,
+        XPDRM_ERR_SEES_WRONG_TYPE,
+        XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE,
+        XPDRM_ERR_SEES_FIELD_TOO_LONG,
+        XPDRM_ERR_SEES_INVALID_FIELD,
+        XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH,
+        XPDRM_ERR_SEES_VERSION_TOO_HIGH,
+        XPDRM_ERR_SEES_TOKEN_URL_MISSING,
+        XPDRM_ERR_SEES_DENIED,
+        XPDRM_ERR_SEES_FIELD_ABSENT,
+        XPDRM_ERR_RANDOM_SOURCE,
+        XPDRM_ERR_BINDING_WRONG_STATE,
+        XPDRM_ERR_BINDING_FAILED,
+        XPDRM_ERR_BINDING_NO_RECORD,
+        XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH,
+        XPDRM_ERR_BINDING_RECORDS_INVALID,
+        XPDRM_ERR_BINDING_HTTP_STATUS,
+        XPDRM_ERR_BINDING_TOKEN_REFUSED,
+        XPDRM_ERR_DEVICE_ID_EMPTY,
         XPDRM_ERR_INVALID_EXPIRATION_TIME,
         XPDRM_ERR_INVALID_IP_ADDRESS,
         XPDRM_ERR_INVALID_CONTENT_KEY,
@@ -293,6 +369,36 @@ impl Status {
             XPDRM_ERR_WRAPPED_LENGTH => {
                 c"Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16."
             }
+            XPDRM_ERR_SEES_MALFORMED_JSON => c"The SEES message is not well-formed JSON.",
+            XPDRM_ERR_SEES_NOT_AN_OBJECT => c"The SEES message is not a JSON object.",
+            XPDRM_ERR_SEES_MESSAGE_TOO_LARGE => c"The SEES message is larger than XPDRM_SEES_MAX_MESSAGE_LEN bytes.",
+            XPDRM_ERR_SEES_TOO_DEEP => {
+                c"The SEES message nests arrays or objects deeper than XPDRM_SEES_MAX_DEPTH levels."
+            }
+            XPDRM_ERR_SEES_DUPLICATE_KEY => c"A key appears twice in one object of the SEES message.",
+            XPDRM_ERR_SEES_MISSING_FIELD => c"A required field of the SEES message is missing.",
+            XPDRM_ERR_SEES_WRONG_TYPE => c"A field of the SEES message has the wrong JSON type.",
+            XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE => c"A number in the SEES message is outside its field's range.",
+            XPDRM_ERR_SEES_FIELD_TOO_LONG => c"A text field of the SEES message is longer than its maximum.",
+            XPDRM_ERR_SEES_INVALID_FIELD => c"A field of the SEES message has an invalid value.",
+            XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH => c"Entitlement denied: the response's messageID is not the request's.",
+            XPDRM_ERR_SEES_VERSION_TOO_HIGH => {
+                c"Entitlement denied: the response's version is higher than the request's."
+            }
+            XPDRM_ERR_SEES_TOKEN_URL_MISSING => {
+                c"Entitlement denied: the response allows the license but carries no epTokenURL."
+            }
+            XPDRM_ERR_SEES_DENIED => c"Entitlement denied by the entitlement service (isAllowed is false).",
+            XPDRM_ERR_SEES_FIELD_ABSENT => c"The message does not carry this optional field.",
+            XPDRM_ERR_RANDOM_SOURCE => c"The operating system's random number source failed.",
+            XPDRM_ERR_BINDING_WRONG_STATE => c"This call does not fit the current step of the device-binding flow.",
+            XPDRM_ERR_BINDING_FAILED => c"The device-binding flow has already failed; start a new one.",
+            XPDRM_ERR_BINDING_NO_RECORD => c"No transaction record carries a device ID for this cookie.",
+            XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH => c"The device IDs do not match.",
+            XPDRM_ERR_BINDING_RECORDS_INVALID => c"The transaction records answer is not in the documented format.",
+            XPDRM_ERR_BINDING_HTTP_STATUS => c"A server answered a device-binding step with an unexpected HTTP status.",
+            XPDRM_ERR_BINDING_TOKEN_REFUSED => c"The token server did not return a token.",
+            XPDRM_ERR_DEVICE_ID_EMPTY => c"The device ID is empty (after trimming whitespace).",
             XPDRM_ERR_INVALID_EXPIRATION_TIME => c"Invalid token expiration time.",
             XPDRM_ERR_INVALID_IP_ADDRESS => c"Invalid IP address.",
             XPDRM_ERR_INVALID_CONTENT_KEY => c"Invalid content encryption key.",

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: paths, the built libraries, C compilation, header parsing.
 #![allow(dead_code)]
 
+pub mod cabi;
 pub mod ffi;
 
 use std::collections::BTreeSet;
