@@ -110,6 +110,8 @@ fn c_examples_pass_against_the_shared_library() {
     for source in examples() {
         let exe = dir.join(source.file_stem().unwrap());
         compile(&source, &exe, &[], &link);
-        run_and_check(&source, &exe, &[]);
+        // cargo puts target/<profile> (where an older `cargo build` may have left another libxpdrm.so) on
+        // LD_LIBRARY_PATH, which outranks the RUNPATH: name this run's library directory explicitly.
+        run_and_check(&source, &exe, &[("LD_LIBRARY_PATH", lib_dir.as_str())]);
     }
 }
