@@ -12,3 +12,4 @@ pub mod guard;
 pub mod basics;
 pub mod keywrap;
 pub mod log;
+pub mod token;

@@ -577,20 +577,23 @@ impl Param {
         if let Check::Unsupported { code } = self.check {
             return fail(code, "is not supported by this DRM's token server");
         }
-        if value.is_empty() {
-            if let Some(missing) = self.missing {
-                return fail(missing, "is empty, which the server reads as missing");
-            }
+        if let (true, Some(missing)) = (value.is_empty(), self.missing) {
+            return fail(missing, "is empty, which the server reads as missing");
         }
         self.check.validate(value, now)
     }
 
     /// Every code this row can answer with, missing first, without repeats.
     pub fn codes(&self) -> Vec<Status> {
-        let mut v: Vec<Status> = self.missing.into_iter().collect();
-        for c in self.check.codes() {
-            if !v.contains(&c) {
-                v.push(c);
+        self.labelled_codes().into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// Every code this row can answer with, each with what it is for ("missing", "not 32 hex digits", ...).
+    pub fn labelled_codes(&self) -> Vec<(Status, &'static str)> {
+        let mut v: Vec<(Status, &'static str)> = self.missing.map(|m| (m, "missing or empty")).into_iter().collect();
+        for (c, label) in self.check.labelled_codes() {
+            if !v.iter().any(|(seen, _)| *seen == c) {
+                v.push((c, label));
             }
         }
         v
@@ -629,7 +632,7 @@ impl Check {
                 }
             }
             Check::HexBytes { lengths, invalid } => {
-                if !is_hex(v) || v.len() % 2 != 0 {
+                if !is_hex(v) || !v.len().is_multiple_of(2) {
                     fail(invalid, "is not hexadecimal (an even number of digits 0-9, a-f, A-F)")
                 } else if !lengths.contains(&(v.len() / 2)) {
                     let want: Vec<String> = lengths.iter().map(|n| (n * 2).to_string()).collect();
@@ -737,9 +740,9 @@ impl Check {
         }
     }
 
-    /// Every code this check can answer with.
-    pub fn codes(&self) -> Vec<Status> {
-        let mut v = match *self {
+    /// Every code this check can answer with, and what for.
+    pub fn labelled_codes(&self) -> Vec<(Status, &'static str)> {
+        match *self {
             Check::Authenticator { invalid }
             | Check::Choice { invalid, .. }
             | Check::ZeroHex { invalid }
@@ -748,26 +751,28 @@ impl Check {
             | Check::MaxChars { invalid, .. }
             | Check::ExactChars { invalid, .. }
             | Check::Base64 { invalid }
-            | Check::Integer { invalid, .. } => vec![invalid],
-            Check::Hex32 { not_32_hex, empty } => vec![not_32_hex, empty],
-            Check::Kid { not_32_hex, too_long, invalid } => vec![not_32_hex, too_long, invalid],
-            Check::Extension { malformed, bad_type, bad_payload } => vec![malformed, bad_type, bad_payload],
-            Check::Hex4Bytes { not_hex, not_4_bytes } => vec![not_hex, not_4_bytes],
+            | Check::Integer { invalid, .. } => vec![(invalid, "invalid")],
+            Check::Hex32 { not_32_hex, empty } => vec![(not_32_hex, "not 32 hex digits"), (empty, "empty")],
+            Check::Kid { not_32_hex, too_long, invalid } => vec![
+                (not_32_hex, "not 32 hex digits"),
+                (too_long, "over 64 characters after ^"),
+                (invalid, "nothing after ^"),
+            ],
+            Check::Extension { malformed, bad_type, bad_payload } => vec![
+                (malformed, "no comma"),
+                (bad_type, "type not 4 characters"),
+                (bad_payload, "payload not base64"),
+            ],
+            Check::Hex4Bytes { not_hex, not_4_bytes } => vec![(not_hex, "not hex"), (not_4_bytes, "not 8 digits")],
             Check::Free => vec![],
-            Check::Unsupported { code } => vec![code],
-        };
-        v.dedup();
-        v
+            Check::Unsupported { code } => vec![(code, "any value")],
+        }
     }
 }
 
 /// The row of `name` in `drm`'s table (exact, case-sensitive match).
 pub fn find(drm: Drm, name: &str) -> Option<(usize, &'static Param)> {
     drm.params().iter().enumerate().find(|(_, p)| p.name == name)
-}
-
-fn codes_text(codes: &[Status]) -> String {
-    codes.iter().map(|c| c.code().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// The parameter reference for `drm`, generated from its tables: one line per parameter, then the rules
@@ -782,14 +787,16 @@ pub fn reference(drm: Drm) -> Vec<String> {
             Presence::Conditional(when) => format!("required {when}"),
         };
         let repeat = if p.repeatable { ", repeatable" } else { "" };
-        let codes = p.codes();
-        let codes = match (p.missing, codes.len()) {
-            (Some(m), n) if n > 1 => {
-                format!("{} missing; {}", m.code(), codes_text(&codes[1..]))
+        let labelled = p.labelled_codes();
+        let codes = match labelled.as_slice() {
+            [] => String::new(),
+            [(only, _)] => format!("; {}", only.code()),
+            many => {
+                let parts: Vec<String> = many.iter().map(|(c, label)| format!("{} {label}", c.code())).collect();
+                format!("; {}", parts.join(", "))
             }
-            _ => codes_text(&codes),
         };
-        lines.push(format!("- {} ({presence}{repeat}; {codes}): {}.", p.name, p.rule));
+        lines.push(format!("- {} ({presence}{repeat}{codes}): {}.", p.name, p.rule));
     }
     for r in drm.request_rules() {
         lines.push(format!("- Rule ({}): {}.", r.code.code(), r.rule));
@@ -821,6 +828,9 @@ mod tests {
         let r = reference(Drm::FairPlay);
         assert_eq!(r.len(), FAIRPLAY.len() + FAIRPLAY_RULES.len());
         assert!(r.contains(&"- iv (required; -6003): the content's packaging IV: 32 hexadecimal digits.".to_string()));
-        assert!(r.iter().any(|l| l.starts_with("- kid (optional; -4018 missing; -4020, -4021, -4022): ")));
+        assert!(r.iter().any(|l| l.starts_with(
+            "- kid (optional; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, \
+             -4022 nothing after ^): "
+        )));
     }
 }

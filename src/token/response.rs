@@ -267,7 +267,7 @@ fn is_token(token: &str) -> bool {
     !data.is_empty()
         && data.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
         && data.len() % 4 != 1
-        && (pad == 0 || (pad <= 2 && token.len() % 4 == 0))
+        && (pad == 0 || (pad <= 2 && token.len().is_multiple_of(4)))
 }
 
 /// Splits a URL into its token and the URL without the `ExpressPlayToken` parameter. `Ok(None)` when the
@@ -348,17 +348,15 @@ fn json_code(obj: &Map<String, Value>) -> Option<i32> {
 
 /// A JSON error's text: `message` (token servers) or `text` (errors relayed from SEES).
 fn json_text(obj: &Map<String, Value>) -> Option<String> {
-    ["message", "text"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str)).map(|s| collapse(s))
+    ["message", "text"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str)).map(collapse)
 }
 
 fn server_error(kind: Kind, http_status: u16, body: &[u8]) -> Outcome {
     let mut code = None;
     let mut text = None;
-    if kind == Kind::Json {
-        if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) {
-            code = json_code(&obj);
-            text = json_text(&obj);
-        }
+    if let (Kind::Json, Ok(Value::Object(obj))) = (kind, serde_json::from_slice::<Value>(body)) {
+        code = json_code(&obj);
+        text = json_text(&obj);
     }
     if code.is_none() {
         let lossy = String::from_utf8_lossy(body);
