@@ -521,6 +521,27 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_never_logged() {
+        let token = "c2VjcmV0LXRva2VuLXZhbHVl";
+        let logged = crate::log::capture::logged(|| {
+            let url = format!("https://h.example/r/?ExpressPlayToken={token}");
+            assert!(TokenResponse::parse(Drm::FairPlay, 200, Some("text/uri-list"), url.as_bytes()).is_ok());
+            let json = format!(r#"{{"licenseAcquisitionUrl":"https://h.example/pr","token":"{token}"}}"#);
+            let r = TokenResponse::parse(Drm::PlayReady, 200, None, json.as_bytes()).unwrap();
+            let _ = format!("{r:?}");
+            let bad = format!("https://h.example/r/?ExpressPlayToken={token}&ExpressPlayToken={token}");
+            assert!(TokenResponse::parse(Drm::FairPlay, 200, None, bad.as_bytes()).is_err());
+            let err = format!(r#"{{"code":-2018,"message":"bad {token}"}}"#);
+            assert!(TokenResponse::parse(Drm::FairPlay, 401, None, err.as_bytes()).is_ok());
+        });
+        assert!(logged.len() >= 4, "{logged:?}");
+        assert!(logged.iter().any(|(_, m)| m.contains("token for https://h.example/r/")), "{logged:?}");
+        for (_, m) in &logged {
+            assert!(!m.contains(token), "token in log message {m:?}");
+        }
+    }
+
+    #[test]
     fn urls() {
         assert!(is_http_url("https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=A"));
         assert!(is_http_url("HTTP://h"));
