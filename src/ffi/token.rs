@@ -538,8 +538,12 @@ pub unsafe extern "C" fn xpdrm_token_response_parse(
         let out = unsafe { out_param(out) }?;
         let drm = Drm::from_code(drm)?;
         // A header is what the server sent: bytes that are not UTF-8 make an unknown type, not a failure.
-        let content_type: Option<Cow<'_, str>> =
-            if content_type.is_null() { None } else { Some(unsafe { CStr::from_ptr(content_type) }.to_string_lossy()) };
+        let content_type: Option<Cow<'_, str>> = if content_type.is_null() {
+            None
+        } else {
+            let c = unsafe { CStr::from_ptr(content_type) };
+            Some(c.to_str().map_or_else(|_| c.to_string_lossy(), Cow::Borrowed))
+        };
         let body = unsafe { bytes(body, body_len) }?;
         let resp = TokenResponse::parse(drm, http_status, content_type.as_deref(), body)?;
         out.write(into_handle(xpdrm_token_response { resp }));

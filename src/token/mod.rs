@@ -28,6 +28,7 @@ pub mod params;
 pub mod request;
 pub mod response;
 mod time;
+mod wiped;
 
 pub use request::TokenRequest;
 pub use response::{TOKEN_HEADER, TokenResponse};

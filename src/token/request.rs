@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use super::params::{self, Check, Lookup, Param, Presence};
+use super::wiped::WipedString;
 use super::{Drm, Environment, Error, time};
 use crate::Status;
 
@@ -26,10 +27,35 @@ enum Name {
 struct Entry {
     name: Name,
     /// Every value is wiped when dropped, secret or not: simpler than deciding, and cheap.
-    value: Zeroizing<String>,
+    value: WipedString,
+    /// `name=value`, form-encoded once, when set: building a URL then only copies (and this is a secret
+    /// when the value is).
+    encoded: WipedString,
 }
 
 impl Entry {
+    fn new(name: Name, value: &str) -> Entry {
+        let mut entry = Entry { name, value: WipedString::from(value), encoded: WipedString::default() };
+        let mut n = Count(0);
+        entry.encode_fresh(false, &mut n);
+        // Exactly the right capacity: the string never reallocates, so no unwiped copy is left behind.
+        let mut encoded = String::with_capacity(n.0);
+        entry.encode_fresh(false, &mut encoded);
+        entry.encoded = WipedString::new(encoded);
+        entry
+    }
+
+    /// Encodes `name=value` from scratch (`value` as `<redacted>` when `redact` and the value is secret).
+    fn encode_fresh(&self, redact: bool, out: &mut impl Sink) {
+        form_urlencoded::byte_serialize(self.name().as_bytes()).for_each(|chunk| out.put(chunk));
+        out.put("=");
+        if redact && self.secret() {
+            out.put(REDACTED);
+        } else {
+            form_urlencoded::byte_serialize(self.value.as_bytes()).for_each(|chunk| out.put(chunk));
+        }
+    }
+
     fn name(&self) -> &str {
         match &self.name {
             Name::Known(p) => p.name,
@@ -190,10 +216,10 @@ impl TokenRequest {
                 format!("{name} {what}. Rule for {name}: {}. {}", param.rule, status_part(status)),
             ));
         }
-        let value = Zeroizing::new(value.to_owned());
+        let entry = Entry::new(Name::Known(param), value);
         match self.entries.iter_mut().find(|e| e.is(param)) {
-            Some(entry) if !param.repeatable => entry.value = value,
-            _ => self.entries.push(Entry { name: Name::Known(param), value }),
+            Some(slot) if !param.repeatable => *slot = entry,
+            _ => self.entries.push(entry),
         }
         crate::xlog!(Trace, "token request ({}): {} set", self.drm.name(), name);
         Ok(())
@@ -221,7 +247,7 @@ impl TokenRequest {
                 ),
             ));
         }
-        self.entries.push(Entry { name: Name::Extra(name.to_owned()), value: Zeroizing::new(value.to_owned()) });
+        self.entries.push(Entry::new(Name::Extra(name.to_owned()), value));
         crate::xlog!(Debug, "token request ({}): unchecked parameter {} added", self.drm.name(), shown(name));
         Ok(())
     }
@@ -291,11 +317,12 @@ impl TokenRequest {
                 ));
             }
         }
-        // Time passes between setting and building: an absolute expiry is checked again.
+        // Time passes between setting and building: an absolute expiry is checked again (a relative one,
+        // `+N`, needs no clock).
         let mut now = None;
         for e in &self.entries {
             let Name::Known(p) = e.name else { continue };
-            if matches!(p.check, Check::Time { max_ahead: Some(_), .. }) {
+            if matches!(p.check, Check::Time { max_ahead: Some(_), .. }) && !e.value.starts_with('+') {
                 let now = *now.get_or_insert_with(|| self.now());
                 if let Err((status, what)) = p.validate(&e.value, now) {
                     return Err(Error::new(
@@ -374,9 +401,17 @@ impl TokenRequest {
 
     /// The exact length of `kind`'s text. No check, no allocation.
     pub(crate) fn encoded_len(&self, kind: Output) -> usize {
-        let mut n = Count(0);
-        self.encode(kind, &mut n);
-        n.0
+        if kind == Output::Redacted {
+            let mut n = Count(0);
+            self.encode(kind, &mut n);
+            return n.0;
+        }
+        let query = self.entries.iter().map(|e| e.encoded.len()).sum::<usize>() + self.entries.len().saturating_sub(1);
+        match kind {
+            Output::Form => query,
+            _ if self.entries.is_empty() => self.base_url.len(),
+            _ => self.base_url.len() + 1 + query,
+        }
     }
 
     /// Writes `kind`'s text into `out`, which must be exactly [`encoded_len`](Self::encoded_len) bytes. No
@@ -384,6 +419,7 @@ impl TokenRequest {
     pub(crate) fn encode_into(&self, kind: Output, out: &mut [u8]) {
         let mut sink = Slice { buf: out, pos: 0 };
         self.encode(kind, &mut sink);
+        // The cached lengths and the encoder agree (the tests check every output's length against its text).
         debug_assert_eq!(sink.pos, sink.buf.len());
     }
 
@@ -404,12 +440,10 @@ impl TokenRequest {
             if i > 0 {
                 out.put("&");
             }
-            form_urlencoded::byte_serialize(e.name().as_bytes()).for_each(|chunk| out.put(chunk));
-            out.put("=");
-            if kind == Output::Redacted && e.secret() {
-                out.put(REDACTED);
+            if kind == Output::Redacted {
+                e.encode_fresh(true, out);
             } else {
-                form_urlencoded::byte_serialize(e.value.as_bytes()).for_each(|chunk| out.put(chunk));
+                out.put(&e.encoded);
             }
         }
     }

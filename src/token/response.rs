@@ -12,9 +12,9 @@
 use std::borrow::Cow;
 
 use serde_json::{Map, Value};
-use zeroize::Zeroizing;
 
 use super::Drm;
+use super::wiped::WipedString;
 use crate::Status;
 
 /// Largest body accepted, in bytes (64 KiB): a token answer is a few hundred bytes, an error page a few
@@ -35,18 +35,43 @@ pub struct TokenResponse {
 }
 
 enum Outcome {
-    Token {
-        /// The license URL with the token, exactly as the server gave it (PlayReady: the token appended).
-        license_url: Zeroizing<String>,
-        /// The license URL without the `ExpressPlayToken` query parameter.
-        base_url: String,
-        /// The token, percent-decoded.
-        token: Zeroizing<String>,
-    },
-    Error {
-        code: i32,
-        text: String,
-    },
+    Token(TokenParts),
+    Error { code: i32, text: String },
+}
+
+/// A token answer. The base URL and the token are usually substrings of the license URL, and are then kept
+/// as ranges of it: one copy of the answer, one wipe.
+struct TokenParts {
+    /// The license URL with the token, exactly as the server gave it (PlayReady: the token appended).
+    license_url: WipedString,
+    /// The license URL without the `ExpressPlayToken` query parameter.
+    base: Part,
+    /// The token, percent-decoded.
+    token: Part,
+}
+
+/// A range of the license URL, or text of its own where no substring will do (a percent-decoded token, a
+/// base URL with the token taken out of the middle).
+enum Part {
+    Range(core::ops::Range<usize>),
+    Owned(WipedString),
+}
+
+impl TokenParts {
+    fn part<'a>(&'a self, part: &'a Part) -> &'a str {
+        match part {
+            Part::Range(r) => &self.license_url[r.clone()],
+            Part::Owned(s) => s,
+        }
+    }
+
+    fn base(&self) -> &str {
+        self.part(&self.base)
+    }
+
+    fn token(&self) -> &str {
+        self.part(&self.token)
+    }
 }
 
 impl core::fmt::Debug for TokenResponse {
@@ -54,7 +79,7 @@ impl core::fmt::Debug for TokenResponse {
         let mut d = f.debug_struct("TokenResponse");
         d.field("drm", &self.drm).field("http_status", &self.http_status);
         match &self.outcome {
-            Outcome::Token { base_url, .. } => d.field("license_base_url", base_url).field("token", &"<redacted>"),
+            Outcome::Token(t) => d.field("license_base_url", &t.base()).field("token", &"<redacted>"),
             Outcome::Error { code, text } => d.field("error_code", code).field("error_text", text),
         };
         d.finish()
@@ -120,8 +145,8 @@ impl TokenResponse {
             Ok(server_error(kind, http_status, body))
         };
         match &outcome {
-            Ok(Outcome::Token { base_url, .. }) => {
-                crate::xlog!(Debug, "token response ({}): HTTP {http_status}, token for {base_url}", drm.name())
+            Ok(Outcome::Token(t)) => {
+                crate::xlog!(Debug, "token response ({}): HTTP {http_status}, token for {}", drm.name(), t.base())
             }
             Ok(Outcome::Error { code, .. }) => {
                 crate::xlog!(Debug, "token response ({}): HTTP {http_status}, server error {code}", drm.name())
@@ -148,7 +173,7 @@ impl TokenResponse {
 
     /// True when the answer holds a token.
     pub fn is_token(&self) -> bool {
-        matches!(self.outcome, Outcome::Token { .. })
+        matches!(self.outcome, Outcome::Token(_))
     }
 
     /// 0 when a token came back. Otherwise the server's code (negative, as ExpressPlay numbers them), or,
@@ -157,7 +182,7 @@ impl TokenResponse {
     /// `XPDRM_ERR_SERVER_5XX_ERROR`, `XPDRM_ERR_SERVER_UNEXPECTED_STATUS`.
     pub fn error_code(&self) -> i32 {
         match self.outcome {
-            Outcome::Token { .. } => 0,
+            Outcome::Token(_) => 0,
             Outcome::Error { code, .. } => code,
         }
     }
@@ -166,7 +191,7 @@ impl TokenResponse {
     /// the page's first text), else the code's own text; empty when a token came back.
     pub fn error_text(&self) -> &str {
         match &self.outcome {
-            Outcome::Token { .. } => "",
+            Outcome::Token(_) => "",
             Outcome::Error { text, .. } => text,
         }
     }
@@ -176,7 +201,7 @@ impl TokenResponse {
     /// appended (unless it already carries it). `XPDRM_ERR_RESPONSE_IS_ERROR` for an error answer.
     pub fn license_url(&self) -> Result<&str, Status> {
         match &self.outcome {
-            Outcome::Token { license_url, .. } => Ok(license_url),
+            Outcome::Token(t) => Ok(&t.license_url),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
         }
     }
@@ -185,7 +210,7 @@ impl TokenResponse {
     /// redemption with the token in an `ExpressPlayToken` request header instead.
     pub fn license_base_url(&self) -> Result<&str, Status> {
         match &self.outcome {
-            Outcome::Token { base_url, .. } => Ok(base_url),
+            Outcome::Token(t) => Ok(t.base()),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
         }
     }
@@ -193,7 +218,7 @@ impl TokenResponse {
     /// The token (URL-safe base64, percent-decoded): a bearer credential, never logged.
     pub fn token(&self) -> Result<&str, Status> {
         match &self.outcome {
-            Outcome::Token { token, .. } => Ok(token),
+            Outcome::Token(t) => Ok(t.token()),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
         }
     }
@@ -206,9 +231,8 @@ fn success(kind: Kind, body: &[u8]) -> Result<Outcome, Status> {
         Kind::UriList => {
             let text = core::str::from_utf8(body).map_err(|_| Status::XPDRM_ERR_RESPONSE_NOT_UTF8)?;
             // RFC 2483: CRLF lines, `#` comments; the first URI wins. Bare LF is tolerated.
-            let first = text
-                .split('\n')
-                .map(str::trim)
+            let first = lines(text)
+                .map(str::trim_ascii)
                 .find(|l| !l.is_empty() && !l.starts_with('#'))
                 .ok_or(Status::XPDRM_ERR_RESPONSE_NO_LICENSE_URL)?;
             token_from_url(first)
@@ -243,6 +267,24 @@ fn success(kind: Kind, body: &[u8]) -> Result<Outcome, Status> {
     }
 }
 
+/// The lines of `text`, split at LF (a CR before it stays, for `trim_ascii`).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    core::iter::from_fn(move || {
+        let t = rest?;
+        match memchr::memchr(b'\n', t.as_bytes()) {
+            Some(i) => {
+                rest = Some(&t[i + 1..]);
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
 /// An absolute `http` or `https` URL of printable ASCII with a host.
 fn is_http_url(url: &str) -> bool {
     let b = url.as_bytes();
@@ -254,7 +296,8 @@ fn is_http_url(url: &str) -> bool {
         return false;
     };
     let host_end = rest.iter().position(|&c| matches!(c, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    host_end > 0 && rest[0] != b':' && b.iter().all(u8::is_ascii_graphic)
+    // A fold rather than `all`: no early exit, so the compiler can check many bytes at once.
+    host_end > 0 && rest[0] != b':' && b.iter().fold(true, |ok, c| ok & c.is_ascii_graphic())
 }
 
 /// A token: URL-safe base64 (`A-Z a-z 0-9 - _`), optionally `=`-padded to a multiple of 4.
@@ -265,42 +308,91 @@ fn is_token(token: &str) -> bool {
     let data = token.trim_end_matches('=');
     let pad = token.len() - data.len();
     !data.is_empty()
-        && data.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        && data.bytes().fold(true, |ok, c| ok & (c.is_ascii_alphanumeric() | (c == b'-') | (c == b'_')))
         && data.len() % 4 != 1
         && (pad == 0 || (pad <= 2 && token.len().is_multiple_of(4)))
 }
 
-/// Splits a URL into its token and the URL without the `ExpressPlayToken` parameter. `Ok(None)` when the
-/// URL has no such parameter; `Err` when it has several, or a malformed one.
-fn split_token(url: &str) -> Result<Option<(Zeroizing<String>, String)>, Status> {
-    let (main, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
-    let Some((path, query)) = main.split_once('?') else {
+/// Where the token is in a URL, and the URL without it.
+struct Split {
+    base: Part,
+    token: Part,
+}
+
+/// If `segment` of a query (at `offset` in the URL) is `ExpressPlayToken=<value>`, the token, as a range of
+/// the URL when nothing in the segment is encoded; an error if the value is not a token.
+fn token_in(segment: &str, offset: usize) -> Result<Option<Part>, Status> {
+    if memchr::memchr2(b'%', b'+', segment.as_bytes()).is_none() {
+        // Nothing encoded: the text as it stands is the decoded text.
+        let (name, value) = match memchr::memchr(b'=', segment.as_bytes()) {
+            Some(i) => (&segment[..i], &segment[i + 1..]),
+            None => (segment, ""),
+        };
+        if name != TOKEN_HEADER {
+            return Ok(None);
+        }
+        if !is_token(value) {
+            return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
+        }
+        return Ok(Some(Part::Range(offset + name.len() + 1..offset + segment.len())));
+    }
+    match form_urlencoded::parse(segment.as_bytes()).next() {
+        Some((name, value)) if name == TOKEN_HEADER => {
+            if !is_token(&value) {
+                return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
+            }
+            Ok(Some(Part::Owned(WipedString::new(value.into_owned()))))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The query segments of `url` (between `?` and `#`), with their positions: `(start, end)`.
+fn segments(url: &str, query_start: usize, query_end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = &url.as_bytes()[..query_end];
+    let mut start = query_start;
+    core::iter::from_fn(move || {
+        if start > query_end {
+            return None;
+        }
+        let end = memchr::memchr(b'&', &b[start..]).map_or(query_end, |i| start + i);
+        let segment = (start, end);
+        start = end + 1;
+        Some(segment)
+    })
+}
+
+/// Finds the token in a URL's query, and the URL without it. `Ok(None)` when the URL has no
+/// `ExpressPlayToken` parameter; `Err` when it has several, or one that is not a token.
+fn split_token(url: &str) -> Result<Option<Split>, Status> {
+    let main_end = memchr::memchr(b'#', url.as_bytes()).unwrap_or(url.len());
+    let Some(q) = memchr::memchr(b'?', &url.as_bytes()[..main_end]) else {
         return Ok(None);
     };
-    let mut token = None;
-    let mut kept: Vec<&str> = Vec::new();
-    for segment in query.split('&') {
-        let mut pairs = form_urlencoded::parse(segment.as_bytes());
-        match pairs.next() {
-            Some((name, value)) if name == TOKEN_HEADER => {
-                if token.is_some() || !is_token(&value) {
-                    return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
-                }
-                token = Some(Zeroizing::new(value.into_owned()));
+    let mut found: Option<(usize, usize, Part)> = None;
+    for (start, end) in segments(url, q + 1, main_end) {
+        if let Some(token) = token_in(&url[start..end], start)? {
+            if found.is_some() {
+                return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
             }
-            _ if segment.is_empty() => {}
-            _ => kept.push(segment),
+            found = Some((start, end, token));
         }
     }
-    let Some(token) = token else { return Ok(None) };
-    let mut base = String::with_capacity(url.len());
-    base.push_str(path);
-    if !kept.is_empty() {
-        base.push('?');
-        base.push_str(&kept.join("&"));
+    let Some((token_start, token_end, token)) = found else { return Ok(None) };
+    if token_start == q + 1 && token_end == url.len() {
+        // The only parameter, and no fragment: the base URL is what comes before the `?`.
+        return Ok(Some(Split { base: Part::Range(0..q), token }));
     }
-    base.push_str(fragment);
-    Ok(Some((token, base)))
+    let mut base = String::with_capacity(url.len());
+    base.push_str(&url[..q]);
+    for (start, end) in segments(url, q + 1, main_end) {
+        if start != token_start && start != end {
+            base.push(if base.len() == q { '?' } else { '&' });
+            base.push_str(&url[start..end]);
+        }
+    }
+    base.push_str(&url[main_end..]);
+    Ok(Some(Split { base: Part::Owned(WipedString::new(base)), token }))
 }
 
 /// A `text/uri-list` URI, or a JSON URL without a separate token: the token is in its query.
@@ -308,8 +400,8 @@ fn token_from_url(url: &str) -> Result<Outcome, Status> {
     if !is_http_url(url) {
         return Err(Status::XPDRM_ERR_RESPONSE_NO_LICENSE_URL);
     }
-    let (token, base_url) = split_token(url)?.ok_or(Status::XPDRM_ERR_RESPONSE_NO_TOKEN)?;
-    Ok(Outcome::Token { license_url: Zeroizing::new(url.to_owned()), base_url, token })
+    let split = split_token(url)?.ok_or(Status::XPDRM_ERR_RESPONSE_NO_TOKEN)?;
+    Ok(Outcome::Token(TokenParts { license_url: WipedString::from(url), base: split.base, token: split.token }))
 }
 
 /// PlayReady's JSON: a license URL and, separately, the token.
@@ -320,22 +412,33 @@ fn token_with_url(url: &str, token: &str) -> Result<Outcome, Status> {
     if !is_token(token) {
         return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
     }
-    if let Some((in_url, base_url)) = split_token(url)? {
+    if let Some(split) = split_token(url)? {
+        let parts = TokenParts { license_url: WipedString::from(url), base: split.base, token: split.token };
         // Already in the URL: it must be the same token, or the answer contradicts itself.
-        if in_url.as_str() != token {
+        if parts.token() != token {
             return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
         }
-        return Ok(Outcome::Token { license_url: Zeroizing::new(url.to_owned()), base_url, token: in_url });
+        return Ok(Outcome::Token(parts));
     }
-    let (main, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
-    let mut license_url = Zeroizing::new(String::with_capacity(url.len() + TOKEN_HEADER.len() + token.len() + 8));
+    let main_end = memchr::memchr(b'#', url.as_bytes()).unwrap_or(url.len());
+    let (main, fragment) = url.split_at(main_end);
+    // The capacity covers the worst case (every token byte percent-encoded): no reallocation, no stray copy.
+    let mut license_url = String::with_capacity(url.len() + TOKEN_HEADER.len() + 3 * token.len() + 2);
     license_url.push_str(main);
     license_url.push(if main.contains('?') { '&' } else { '?' });
     license_url.push_str(TOKEN_HEADER);
     license_url.push('=');
+    let token_start = license_url.len();
     form_urlencoded::byte_serialize(token.as_bytes()).for_each(|c| license_url.push_str(c));
+    let token_end = license_url.len();
     license_url.push_str(fragment);
-    Ok(Outcome::Token { license_url, base_url: url.to_owned(), token: Zeroizing::new(token.to_owned()) })
+    let base = if fragment.is_empty() { Part::Range(0..main.len()) } else { Part::Owned(WipedString::from(url)) };
+    let token = if token_end - token_start == token.len() {
+        Part::Range(token_start..token_end)
+    } else {
+        Part::Owned(WipedString::from(token)) // `=` padding was percent-encoded in the URL
+    };
+    Ok(Outcome::Token(TokenParts { license_url: WipedString::new(license_url), base, token }))
 }
 
 // ---- Errors ----
