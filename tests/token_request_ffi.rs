@@ -24,9 +24,9 @@ fn fairplay() -> Req {
 #[test]
 fn new_refuses_unknown_drms_and_a_null_out() {
     for bad in [-1, 3, 100, i32::MIN, i32::MAX] {
-        let mut p = 0x1 as *mut xpdrm_token_request;
+        let mut p = std::ptr::dangling_mut::<xpdrm_token_request>();
         assert_eq!(unsafe { xpdrm_token_request_new(bad, &mut p) }, XPDRM_ERR_UNKNOWN_DRM);
-        assert_eq!(p as usize, 0x1, "*out written on failure");
+        assert_eq!(p, std::ptr::dangling_mut(), "*out written on failure");
     }
     assert_eq!(unsafe { xpdrm_token_request_new(XPDRM_DRM_FAIRPLAY, null_mut()) }, XPDRM_ERR_NULL_ARGUMENT);
     assert!(XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_PLAYREADY (2)"));
@@ -58,7 +58,7 @@ fn every_export_refuses_a_null_request() {
 fn null_and_non_utf8_text_arguments_are_statuses_with_a_reason() {
     let r = fairplay();
     let before = r.form().unwrap();
-    let bad = b"k\xffid\0".as_ptr().cast::<c_char>();
+    let bad = c"k\xffid".as_ptr();
     unsafe {
         assert_eq!(xpdrm_token_request_set(r.0, null(), c"x".as_ptr()), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(r.last_error(), "the parameter name is NULL. Status 1: A required pointer argument was NULL.");

@@ -226,7 +226,7 @@ fn a_content_type_that_is_not_utf8_is_an_unknown_type() {
 fn bad_arguments() {
     let body = token_url(TOKEN);
     let ct = c"text/uri-list".as_ptr();
-    let mut p = 0x1 as *mut xpdrm_token_response;
+    let mut p = std::ptr::dangling_mut::<xpdrm_token_response>();
     unsafe {
         assert_eq!(xpdrm_token_response_parse(3, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(xpdrm_token_response_parse(-1, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
@@ -234,7 +234,7 @@ fn bad_arguments() {
         assert_eq!(xpdrm_token_response_parse(FP, 99, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(xpdrm_token_response_parse(FP, 600, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(xpdrm_token_response_parse(FP, 200, ct, null(), 5, &mut p), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(p as usize, 0x1, "*out written on failure");
+        assert_eq!(p, std::ptr::dangling_mut(), "*out written on failure");
         assert_eq!(xpdrm_token_response_parse(FP, 200, ct, body.as_ptr(), body.len(), null_mut()), XPDRM_ERR_NULL_ARGUMENT);
 
         assert_eq!(xpdrm_token_response_error_code(null()), XPDRM_ERR_NULL_ARGUMENT.code());
