@@ -979,11 +979,12 @@ xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
                                           size_t *out_len);
 
 /**
- * Writes the reason of the most recent refusal on this request: which parameter, what is wrong with it,
- * the rule, and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
+ * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
+ * request, or of the whole request when it was built: which parameter, what is wrong with it, the rule,
+ * and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
  * content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.` Reasons
- * never quote a value. An empty text if nothing was refused yet. Successful calls, size queries and
- * too-small buffers leave it as it is.
+ * never quote a value. An empty text if nothing was refused yet. Successful calls, size queries,
+ * too-small buffers and NULL arguments other than names and values leave it as it is.
  *
  * * `req`: the request (only read).
  * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).

@@ -681,10 +681,13 @@ impl Check {
                     }
                 }
                 (Some(TimeValue::Absolute(t)), Some(max)) => {
+                    // Saturating: the clock is the caller's (any i64 through xpdrm_token_request_set_clock).
                     if t <= now {
-                        fail(invalid, format!("is not in the future: {} seconds before this device's clock", now - t))
-                    } else if t - now > max {
-                        fail(invalid, format!("is {} seconds ahead of this device's clock, more than 30 days", t - now))
+                        let behind = now.saturating_sub(t);
+                        fail(invalid, format!("is not in the future: {behind} seconds before this device's clock"))
+                    } else if t.saturating_sub(now) > max {
+                        let ahead = t.saturating_sub(now);
+                        fail(invalid, format!("is {ahead} seconds ahead of this device's clock, more than 30 days"))
                     } else {
                         Ok(())
                     }
@@ -821,6 +824,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn any_clock_is_safe() {
+        let p = find(Drm::FairPlay, "expirationTime").unwrap().1;
+        for now in [i64::MIN, -1, 0, 1, i64::MAX - 1, i64::MAX] {
+            for v in ["2006-04-14T12:01:10Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "+0", "+2592000"] {
+                let _ = p.validate(v, now);
+            }
+        }
+        assert!(p.validate("2006-04-14T12:01:10Z", i64::MIN).is_err());
+        assert!(p.validate("2006-04-14T12:01:10Z", 1_145_016_069).is_ok());
     }
 
     #[test]
