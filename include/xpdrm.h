@@ -741,11 +741,11 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - rentalDuration (optional; -6007): rental duration in seconds, a decimal integer from 0 (the default) to
  *   2147483647.
  * - fpExtension (optional, repeatable; -6001 no comma, -2036 type not 4 characters, -2037 payload not
- *   base64): <type>,<payload>: a type of exactly 4 characters, a comma, and a non-empty standard base64
- *   payload (wudo,AAAAAA==); repeatable, sent in the order set.
+ *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
+ *   wudo,AAAAAA==; repeatable, sent in the order set.
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
- *   (2006-04-14T12:01:10Z), in the future by this device's clock, or +<seconds> after issuance; at most 30
- *   days ahead.
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
  *   logs.
  * - deviceId (optional; -6008): not supported: device binding is PlayReady only.
@@ -775,11 +775,11 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - licenseDuration (optional; -7007): seconds of playback after it starts, a decimal integer from 0 to
  *   2147483647; absent means unlimited.
  * - wvExtension (optional, repeatable; -7009 no comma, -2036 type not 4 characters, -2037 payload not
- *   base64): <type>,<payload>: a type of exactly 4 characters, a comma, and a non-empty standard base64
- *   payload; repeatable, sent in the order set.
+ *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
+ *   wudo,AAAAAA==; repeatable, sent in the order set.
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
- *   (2006-04-14T12:01:10Z), in the future by this device's clock, or +<seconds> after issuance; at most 30
- *   days ahead.
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
  *   logs.
  * - deviceId (optional; -7002): not supported: device binding is PlayReady only.
@@ -802,7 +802,7 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   digits; not together with kek; a secret.
  * - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental.
  * - rental.periodEndTime (required if rightsType is Rental; -2022): end of the rental period, in the form of
- *   expirationTime: an RFC 3339 UTC time with Z, or +<seconds>.
+ *   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600).
  * - rental.playDuration (required if rightsType is Rental; -2023 missing or empty, -2025 invalid): rental
  *   play duration in seconds, a decimal integer from 0 to 2147483647.
  * - analogVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a decimal
@@ -821,8 +821,8 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - extensionPayload (required if extensionType is given; -2035 missing or empty, -2037 invalid): non-empty
  *   standard base64 (with or without = padding); needs extensionType.
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
- *   (2006-04-14T12:01:10Z), in the future by this device's clock, or +<seconds> after issuance; at most 30
- *   days ahead.
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
  *   logs.
  * - deviceId (optional; -5004 not 32 hex digits, -5005 empty): binds the license to one device: 32

@@ -4,7 +4,7 @@
 //!
 //! These tables are the one source of truth: [`TokenRequest`](super::TokenRequest) validates with them, the
 //! reasons it gives quote them, the parameter reference in the C header is generated from them
-//! ([`reference`], checked by `tests/token_docs.rs`), and the tests iterate them, so that a new row is tested
+//! ([`reference()`], checked by `tests/token_docs.rs`), and the tests iterate them, so that a new row is tested
 //! (and documented) without anyone remembering to.
 //!
 //! Decisions where SPEC.md leaves room (each is also in the row's rule text):
@@ -215,7 +215,7 @@ const EXPIRATION_TIME: Param = Param {
     repeatable: false,
     secret: false,
     rule: "when the token expires: an RFC 3339 UTC time with Z (2006-04-14T12:01:10Z), in the future by this \
-           device's clock, or +<seconds> after issuance; at most 30 days ahead",
+           device's clock, or + and the seconds after issuance (+3600); at most 30 days ahead",
 };
 
 const COOKIE: Param = Param {
@@ -270,8 +270,8 @@ pub static FAIRPLAY: &[Param] = &[
         },
         repeatable: true,
         secret: false,
-        rule: "<type>,<payload>: a type of exactly 4 characters, a comma, and a non-empty standard base64 \
-               payload (wudo,AAAAAA==); repeatable, sent in the order set",
+        rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
+               wudo,AAAAAA==; repeatable, sent in the order set",
     },
     EXPIRATION_TIME,
     COOKIE,
@@ -345,8 +345,8 @@ pub static WIDEVINE: &[Param] = &[
         },
         repeatable: true,
         secret: false,
-        rule: "<type>,<payload>: a type of exactly 4 characters, a comma, and a non-empty standard base64 \
-               payload; repeatable, sent in the order set",
+        rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
+               wudo,AAAAAA==; repeatable, sent in the order set",
     },
     EXPIRATION_TIME,
     COOKIE,
@@ -406,8 +406,8 @@ pub static PLAYREADY: &[Param] = &[
         check: Check::Time { max_ahead: None, invalid: XPDRM_ERR_RENTAL_PERIOD_END_TIME },
         repeatable: false,
         secret: false,
-        rule: "end of the rental period, in the form of expirationTime: an RFC 3339 UTC time with Z, or \
-               +<seconds>",
+        rule: "end of the rental period, in the form of expirationTime: an RFC 3339 UTC time with Z, or + and \
+               seconds (+3600)",
     },
     Param {
         name: "rental.playDuration",
@@ -670,7 +670,7 @@ impl Check {
             Check::Time { max_ahead, invalid } => match (time::parse(v), max_ahead) {
                 (None, _) => fail(
                     invalid,
-                    "is neither an RFC 3339 UTC time with Z (like 2006-04-14T12:01:10Z) nor +<seconds>",
+                    "is neither an RFC 3339 UTC time with Z (like 2006-04-14T12:01:10Z) nor + and seconds (+3600)",
                 ),
                 (Some(_), None) => Ok(()),
                 (Some(TimeValue::Relative(n)), Some(max)) => {
