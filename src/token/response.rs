@@ -97,7 +97,9 @@ enum Kind {
 
 impl Kind {
     fn of(content_type: Option<&str>, body: &[u8]) -> Kind {
-        let essence = content_type.map_or("", |c| c.split(';').next().unwrap_or("").trim());
+        let essence = content_type.map_or("", |c| {
+            c.as_bytes().iter().position(|&b| b == b';').map_or(c, |i| &c[..i]).trim_ascii()
+        });
         let is = |t: &str| essence.eq_ignore_ascii_case(t);
         if essence.is_empty() || is("text/plain") {
             match body.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -295,7 +297,7 @@ fn is_http_url(url: &str) -> bool {
     } else {
         return false;
     };
-    let host_end = rest.iter().position(|&c| matches!(c, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let host_end = memchr::memchr3(b'/', b'?', b'#', rest).unwrap_or(rest.len());
     // A fold rather than `all`: no early exit, so the compiler can check many bytes at once.
     host_end > 0 && rest[0] != b':' && b.iter().fold(true, |ok, c| ok & c.is_ascii_graphic())
 }
@@ -322,19 +324,17 @@ struct Split {
 /// If `segment` of a query (at `offset` in the URL) is `ExpressPlayToken=<value>`, the token, as a range of
 /// the URL when nothing in the segment is encoded; an error if the value is not a token.
 fn token_in(segment: &str, offset: usize) -> Result<Option<Part>, Status> {
+    let (name, value) = match memchr::memchr(b'=', segment.as_bytes()) {
+        Some(i) => (&segment[..i], &segment[i + 1..]),
+        None => (segment, ""),
+    };
+    // The common case: a token as it stands (its alphabet has no `%` or `+`, so it needs no decoding).
+    if name == TOKEN_HEADER && is_token(value) {
+        return Ok(Some(Part::Range(offset + name.len() + 1..offset + segment.len())));
+    }
     if memchr::memchr2(b'%', b'+', segment.as_bytes()).is_none() {
         // Nothing encoded: the text as it stands is the decoded text.
-        let (name, value) = match memchr::memchr(b'=', segment.as_bytes()) {
-            Some(i) => (&segment[..i], &segment[i + 1..]),
-            None => (segment, ""),
-        };
-        if name != TOKEN_HEADER {
-            return Ok(None);
-        }
-        if !is_token(value) {
-            return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
-        }
-        return Ok(Some(Part::Range(offset + name.len() + 1..offset + segment.len())));
+        return if name == TOKEN_HEADER { Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN) } else { Ok(None) };
     }
     match form_urlencoded::parse(segment.as_bytes()).next() {
         Some((name, value)) if name == TOKEN_HEADER => {
