@@ -82,6 +82,11 @@
 #define XPDRM_KEY_WRAP_MAX_KEY_LEN 65536
 
 /**
+ * The largest response body `xpdrm_token_response_parse` accepts, in bytes (64 KiB).
+ */
+#define XPDRM_TOKEN_RESPONSE_MAX_BODY 65536
+
+/**
  * Longest device ID accepted, in bytes (before trimming); longer is `XPDRM_ERR_INPUT_TOO_LARGE`.
  */
 #define XPDRM_DEVICE_ID_MAX_LEN 1024
@@ -217,6 +222,68 @@ enum xpdrm_status
      * Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16.
      */
     XPDRM_ERR_WRAPPED_LENGTH = 103,
+    /**
+     * Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2).
+     */
+    XPDRM_ERR_UNKNOWN_DRM = 200,
+    /**
+     * Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user
+     * information, query or fragment.
+     */
+    XPDRM_ERR_INVALID_BASE_URL = 201,
+    /**
+     * This parameter has a rule in xpdrm's table: set it with the checking setter, not the unchecked one.
+     */
+    XPDRM_ERR_KNOWN_PARAMETER = 202,
+    /**
+     * The token server's answer is not valid UTF-8.
+     */
+    XPDRM_ERR_RESPONSE_NOT_UTF8 = 203,
+    /**
+     * The token server's answer has a content type that carries neither a token nor an error code.
+     */
+    XPDRM_ERR_RESPONSE_CONTENT_TYPE = 204,
+    /**
+     * The token server's answer is not a well-formed JSON object.
+     */
+    XPDRM_ERR_RESPONSE_MALFORMED_JSON = 205,
+    /**
+     * The token server's answer holds no absolute http or https license URL.
+     */
+    XPDRM_ERR_RESPONSE_NO_LICENSE_URL = 206,
+    /**
+     * The token server's answer holds no single, well-formed ExpressPlayToken.
+     */
+    XPDRM_ERR_RESPONSE_NO_TOKEN = 207,
+    /**
+     * This response is a server error: it holds no license URL or token; see its error code.
+     */
+    XPDRM_ERR_RESPONSE_IS_ERROR = 208,
+    /**
+     * The token server answered HTTP 400 (invalid arguments) without an error code. Reported by
+     * `xpdrm_token_response_error_code`, not returned by functions.
+     */
+    XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS = 210,
+    /**
+     * The token server answered HTTP 401 (authentication failed) without an error code. Reported by
+     * `xpdrm_token_response_error_code`, not returned by functions.
+     */
+    XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED = 211,
+    /**
+     * The token server answered HTTP 404 (invalid URL) without an error code. Reported by
+     * `xpdrm_token_response_error_code`, not returned by functions.
+     */
+    XPDRM_ERR_SERVER_404_INVALID_URL = 212,
+    /**
+     * The token server answered HTTP 5xx (server error) without an error code. Reported by
+     * `xpdrm_token_response_error_code`, not returned by functions.
+     */
+    XPDRM_ERR_SERVER_5XX_ERROR = 213,
+    /**
+     * The token server answered an unexpected HTTP status without an error code. Reported by
+     * `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions.
+     */
+    XPDRM_ERR_SERVER_UNEXPECTED_STATUS = 214,
     /**
      * The SEES message is not well-formed JSON.
      */
@@ -577,6 +644,18 @@ typedef struct xpdrm_entitlement_response xpdrm_entitlement_response;
 typedef struct xpdrm_outbound_request xpdrm_outbound_request;
 
 /**
+ * A license-token request being built (opaque). Create with `xpdrm_token_request_new`, free with
+ * `xpdrm_token_request_free`.
+ */
+typedef struct xpdrm_token_request xpdrm_token_request;
+
+/**
+ * A parsed token-server answer (opaque). Create with `xpdrm_token_response_parse`, free with
+ * `xpdrm_token_response_free`.
+ */
+typedef struct xpdrm_token_response xpdrm_token_response;
+
+/**
  * An optional capability compiled into a build of xpdrm; one of the `XPDRM_FEATURE_*` values.
  */
 typedef int32_t xpdrm_feature;
@@ -597,6 +676,16 @@ typedef void (*xpdrm_log_callback)(void *userdata,
                                    const char *message);
 
 /**
+ * A DRM, passed in as one of the `XPDRM_DRM_*` values; any other value gives `XPDRM_ERR_UNKNOWN_DRM`.
+ */
+typedef int32_t xpdrm_drm;
+
+/**
+ * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
+ */
+typedef int32_t xpdrm_environment;
+
+/**
  * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
  */
 typedef int32_t xpdrm_request_type;
@@ -605,11 +694,6 @@ typedef int32_t xpdrm_request_type;
  * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
  */
 typedef int32_t xpdrm_binding_step;
-
-/**
- * A DRM system (fixed values); one of the `XPDRM_DRM_*` values.
- */
-typedef int32_t xpdrm_drm;
 
 /**
  * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
@@ -643,6 +727,31 @@ typedef int32_t xpdrm_drm;
 #define XPDRM_LOG_TRACE 5
 
 /**
+ * Apple FairPlay Streaming: the `fp-gen` token service.
+ */
+#define XPDRM_DRM_FAIRPLAY 0
+
+/**
+ * Google Widevine: the `wv-gen` token service.
+ */
+#define XPDRM_DRM_WIDEVINE 1
+
+/**
+ * Microsoft PlayReady: the `pr-gen` token service.
+ */
+#define XPDRM_DRM_PLAYREADY 2
+
+/**
+ * The test service, `*.test.expressplay.com` (the default of a new request).
+ */
+#define XPDRM_ENVIRONMENT_TEST 0
+
+/**
+ * The production service, `*.service.expressplay.com`.
+ */
+#define XPDRM_ENVIRONMENT_PRODUCTION 1
+
+/**
  * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
  */
 #define XPDRM_REQUEST_UNSPECIFIED 0
@@ -661,21 +770,6 @@ typedef int32_t xpdrm_drm;
  * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
  */
 #define XPDRM_REQUEST_DEVICE_BOUND 3
-
-/**
- * FairPlay (token server `fp-gen`).
- */
-#define XPDRM_DRM_FAIRPLAY 0
-
-/**
- * Widevine (token server `wv-gen`).
- */
-#define XPDRM_DRM_WIDEVINE 1
-
-/**
- * PlayReady (token server `pr-gen`); the only one that binds a license to a device ID.
- */
-#define XPDRM_DRM_PLAYREADY 2
 
 /**
  * Device: call `xpdrm_binding_device_registration_request`.
@@ -894,6 +988,448 @@ XPDRM_MUST_USE
 xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
                                     void *userdata,
                                     xpdrm_log_level max_level);
+
+/**
+ * Creates an empty token request for `drm`, aimed at that DRM's test service.
+ *
+ * * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`.
+ * * `out`: receives the new request. The caller owns it and frees it with `xpdrm_token_request_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_UNKNOWN_DRM`; `XPDRM_ERR_NULL_ARGUMENT` if `out` is NULL. On failure
+ * `*out` is not written.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
+                                     struct xpdrm_token_request **out);
+
+/**
+ * Sets a parameter of the request's DRM, checking the value now, as the ExpressPlay server would.
+ *
+ * * `req`: the request (modified).
+ * * `name`: the parameter name, exactly as listed below (case-sensitive). Borrowed for the call.
+ * * `value`: the value, UTF-8 text (an empty value counts as a missing one). Copied; the copy is wiped when
+ *   the request is freed.
+ *
+ * A repeatable parameter (`fpExtension`, `wvExtension`) gets one more value each call, sent in that order;
+ * any other parameter is replaced (and keeps its place in the URL).
+ *
+ * Returns `XPDRM_OK`, or the very (negative) code the server would answer for this value, as listed below;
+ * `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the DRM's token server does not have (parameters that the
+ * server accepts but xpdrm does not list go through `xpdrm_token_request_set_unchecked`);
+ * `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`. On failure the request keeps its previous values,
+ * and `xpdrm_token_request_last_error` gives a reason that names the parameter and the rule (it never
+ * quotes the value).
+ *
+ * Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
+ * `xpdrm_token_request_url` and `xpdrm_token_request_form`.
+ *
+ * Parameter reference (generated from the tables in src/token/params.rs):
+ *
+ * FairPlay (XPDRM_DRM_FAIRPLAY):
+ * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
+ *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+ *   trusted proxy may add it.
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
+ * - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+ * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
+ *   a secret.
+ * - kid (optional; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
+ *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
+ * - contentKey (required unless kek and ek, or kid, are given; -2005 missing or empty, -2027 not 32 hex
+ *   digits): the content key: 32 hexadecimal digits; a secret.
+ * - iv (required; -6003): the content's packaging IV: 32 hexadecimal digits.
+ * - rentalDuration (optional; -6007): rental duration in seconds, a decimal integer from 0 (the default) to
+ *   2147483647.
+ * - fpExtension (optional, repeatable; -6001 no comma, -2036 type not 4 characters, -2037 payload not
+ *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
+ *   wudo,AAAAAA==; repeatable, sent in the order set.
+ * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
+ * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
+ *   logs.
+ * - deviceId (optional; -6008): not supported: device binding is PlayReady only.
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
+ * - Rule (-4024): when kek is given, exactly one of kid or ek must be given, not both.
+ * - Rule (-2005): contentKey is required unless kek and ek, or kid, are given.
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+ *
+ * Widevine (XPDRM_DRM_WIDEVINE):
+ * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
+ *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+ *   trusted proxy may add it.
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
+ * - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+ * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
+ *   a secret.
+ * - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
+ *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
+ * - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
+ *   digits; a secret.
+ * - contentId (optional): the content ID: any text.
+ * - securityLevel (required; -7003 missing or empty, -7004 invalid): 1 SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE,
+ *   3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL.
+ * - hdcpOutputControl (required; -7006 missing or empty, -2034 invalid): 0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2.
+ * - licenseDuration (optional; -7007): seconds of playback after it starts, a decimal integer from 0 to
+ *   2147483647; absent means unlimited.
+ * - wvExtension (optional, repeatable; -7009 no comma, -2036 type not 4 characters, -2037 payload not
+ *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
+ *   wudo,AAAAAA==; repeatable, sent in the order set.
+ * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
+ * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
+ *   logs.
+ * - deviceId (optional; -7002): not supported: device binding is PlayReady only.
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+ *
+ * PlayReady (XPDRM_DRM_PLAYREADY):
+ * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
+ *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+ *   trusted proxy may add it.
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
+ * - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license.
+ * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
+ *   a secret.
+ * - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
+ *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
+ * - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
+ *   digits; not together with kek; a secret.
+ * - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental.
+ * - rental.periodEndTime (required if rightsType is Rental; -2022): end of the rental period, in the form of
+ *   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600).
+ * - rental.playDuration (required if rightsType is Rental; -2023 missing or empty, -2025 invalid): rental
+ *   play duration in seconds, a decimal integer from 0 to 2147483647.
+ * - analogVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a decimal
+ *   integer from 0 to 999.
+ * - compressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
+ *   decimal integer from 0 to 999.
+ * - compressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
+ *   decimal integer from 0 to 999.
+ * - uncompressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
+ *   a decimal integer from 0 to 999.
+ * - uncompressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
+ *   a decimal integer from 0 to 999.
+ * - unknownOutputBehavior (optional; -5001): Allow, Disallow or SDOnly.
+ * - outputControlFlags (optional; -2008 not hex, -2040 not 8 digits): 4 bytes in hexadecimal: 8 digits.
+ * - extensionType (optional; -2036): exactly 4 characters; needs extensionPayload.
+ * - extensionPayload (required if extensionType is given; -2035 missing or empty, -2037 invalid): non-empty
+ *   standard base64 (with or without = padding); needs extensionType.
+ * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
+ *   (+3600); at most 30 days ahead.
+ * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
+ *   logs.
+ * - deviceId (optional; -5004 not 32 hex digits, -5005 empty): binds the license to one device: 32
+ *   hexadecimal digits; never logged.
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
+ * - Rule (-5007): only one of kek or contentKey may be given.
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+ * - Rule (-2022): a Rental needs rental.periodEndTime.
+ * - Rule (-2023): a Rental needs rental.playDuration.
+ * - Rule (-2035): extensionType and extensionPayload are given together or not at all.
+ *
+ * End of the parameter reference.
+ *
+ * Secret values (customerAuthenticator, contentKey, kek, ek, deviceId) never appear in logs or in
+ * `xpdrm_token_request_redacted`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
+                                     const char *name,
+                                     const char *value);
+
+/**
+ * Adds a parameter that xpdrm does not list but the server accepts (for example `useHttps=true`), without
+ * any check. Each call adds one more `name=value` pair, after those already set.
+ *
+ * * `req`: the request (modified).
+ * * `name`: a non-empty name that is not in the DRM's parameter list, in any letter case. Copied.
+ * * `value`: any UTF-8 text. Copied; wiped when the request is freed. Unchecked values are treated as
+ *   secrets: `<redacted>` in `xpdrm_token_request_redacted`, never logged.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_KNOWN_PARAMETER` for a listed name (its rule cannot be bypassed: use
+ * `xpdrm_token_request_set`); `XPDRM_ERR_INVALID_ARGUMENT` for an empty name; `XPDRM_ERR_NULL_ARGUMENT`,
+ * `XPDRM_ERR_INVALID_UTF8`. On failure nothing changes; `xpdrm_token_request_last_error` says why.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
+                                               const char *name,
+                                               const char *value);
+
+/**
+ * Removes every value of a parameter (listed or unchecked) from the request.
+ *
+ * * `req`: the request (modified).
+ * * `name`: the parameter name. Borrowed for the call.
+ *
+ * Returns `XPDRM_OK`, also when a listed parameter was not set; `XPDRM_ERR_UNKNOWN_PARAMETER` for a name
+ * that is neither listed for the DRM nor set (a typo); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
+                                       const char *name);
+
+/**
+ * Aims the request at any base URL: a proxy, a loopback test server, the `expressplay.cn` domain.
+ *
+ * * `req`: the request (modified).
+ * * `base_url`: an absolute `http://` or `https://` URL of printable ASCII with a host, without user
+ *   information, query (`?`) or fragment (`#`), at most 2048 bytes, for example
+ *   `"https://fp-gen.service.expressplay.cn/hms/fp/token"`. Copied.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL` (the request keeps its base URL, and
+ * `xpdrm_token_request_last_error` says what is wrong); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
+                                              const char *base_url);
+
+/**
+ * Aims the request at its DRM's test or production token service (replacing any custom base URL):
+ * `https://fp-gen.test.expressplay.com/hms/fp/token`, `https://fp-gen.service.expressplay.com/hms/fp/token`,
+ * and the same with `wv-gen` / `wv` and `pr-gen` / `pr`.
+ *
+ * * `req`: the request (modified).
+ * * `environment`: `XPDRM_ENVIRONMENT_TEST` or `XPDRM_ENVIRONMENT_PRODUCTION`. Test authenticators work only
+ *   on the test service, production ones only on production (the server answers -2018 otherwise).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for another value; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req,
+                                                 xpdrm_environment environment);
+
+/**
+ * Fixes the time that absolute `expirationTime` values are checked against ("in the future, at most 30
+ * days ahead"), instead of the system clock.
+ *
+ * * `req`: the request (modified).
+ * * `now_unix_seconds`: the current time in seconds since 1970-01-01T00:00:00Z, or 0 to use the system
+ *   clock again (the default).
+ *
+ * A device whose clock is wrong has absolute times judged by that wrong clock: a time the server would
+ * accept may get -2002 here, or the reverse (the server's answer is then -2002). Such a device can pass a
+ * trusted time here (from an HTTP `Date` header, say), or use the relative form `+<seconds>`, which needs no
+ * clock. Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
+                                           int64_t now_unix_seconds);
+
+/**
+ * Checks the whole request and writes its GET URL: the base URL, `?`, and the parameters in the order set,
+ * percent-encoded as `application/x-www-form-urlencoded` (a space is `+`, a `+` is `%2B`, and `&`, `=`, `%`,
+ * `#` and non-ASCII characters are percent-encoded, so that every value decodes back exactly).
+ *
+ * * `req`: the request (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated URL; `*out_len` gets its length
+ *   without the NUL. `out = NULL, out_cap = 0` asks for the length.
+ *
+ * The whole-request check comes first: a parameter the DRM requires is missing (its "missing" code), an
+ * absolute `expirationTime` is no longer in the next 30 days, or a rule across parameters is broken (see
+ * "Rule" in the reference of `xpdrm_token_request_set`): the server's code, with the reason in
+ * `xpdrm_token_request_last_error`. `customerAuthenticator` is not required here: a trusted proxy may add
+ * it.
+ *
+ * Returns `XPDRM_OK`; a negative ExpressPlay code; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in
+ * `*out_len` (the check passed); `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written to `out` on failure.
+ *
+ * The URL holds the request's secrets (customerAuthenticator, keys): send it, then wipe the buffer. Log
+ * `xpdrm_token_request_redacted` instead. Writes straight into `out`, without heap allocation.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
+                                     char *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Checks the whole request and writes its POST body: the parameters of the GET URL's query, for a `POST`
+ * to the base URL with `Content-Type: application/x-www-form-urlencoded`.
+ *
+ * Arguments, check and statuses as for `xpdrm_token_request_url`. The body holds the request's secrets.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
+                                      char *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Writes the request's GET URL for logs: every secret value (customerAuthenticator, contentKey, kek, ek,
+ * deviceId, and all values set with `xpdrm_token_request_set_unchecked`) is replaced by `<redacted>`, for
+ * example `...?customerAuthenticator=<redacted>&iv=0123...`. The request is not checked, so an incomplete
+ * one can be logged too.
+ *
+ * * `req`: the request (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len);
+
+/**
+ * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
+ * request, or of the whole request when it was built: which parameter, what is wrong with it, the rule,
+ * and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
+ * content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.` Reasons
+ * never quote a value. An empty text if nothing was refused yet. Successful calls, size queries,
+ * too-small buffers and NULL arguments other than names and values leave it as it is.
+ *
+ * * `req`: the request (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *req,
+                                            char *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Frees a request and wipes every value it held (the customer authenticator and keys included). NULL is
+ * a no-op. The pointer is invalid afterwards.
+ */
+void xpdrm_token_request_free(struct xpdrm_token_request *req);
+
+/**
+ * Parses what a token server answered; a server error is a successful parse with an error code.
+ *
+ * * `drm`: the DRM whose token server answered (`XPDRM_DRM_*`).
+ * * `http_status`: the HTTP status code, 100 to 599.
+ * * `content_type`: the `Content-Type` header's value (parameters such as `; charset=utf-8` allowed), or
+ *   NULL if there was none. NULL, `""` and `text/plain` mean "judge by the body". Borrowed for the call.
+ * * `body`, `body_len`: the body, at most `XPDRM_TOKEN_RESPONSE_MAX_BODY` bytes (NULL only with length 0).
+ *   Borrowed for the call.
+ * * `out`: receives the response; the caller owns it and frees it with `xpdrm_token_response_free`.
+ *
+ * What is understood:
+ * - 2xx with `text/uri-list` (FairPlay, Widevine): CRLF lines, `#` comments skipped, the first URI wins; it
+ *   must be an absolute `http(s)` URL carrying one `ExpressPlayToken=<token>` query parameter.
+ * - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`.
+ * - any status with a JSON error `{"code": -NNNN, "message" or "text": "..."}` (an integer code; other
+ *   fields ignored): an error response, even with a 2xx status.
+ * - non-2xx with an HTML, text or empty body: the first `[-NNNN]` code in its text; without one, a local
+ *   code for the HTTP status: `XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS`,
+ *   `XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED`, `XPDRM_ERR_SERVER_404_INVALID_URL`,
+ *   `XPDRM_ERR_SERVER_5XX_ERROR`, or `XPDRM_ERR_SERVER_UNEXPECTED_STATUS` (1xx, 3xx, other 4xx).
+ *
+ * A token is a well-formed URL-safe base64 string; an error answer never yields one.
+ *
+ * Returns `XPDRM_OK` with `*out` set (then check `xpdrm_token_response_error_code`). For a 2xx answer
+ * that holds no usable token: `XPDRM_ERR_RESPONSE_NOT_UTF8`, `XPDRM_ERR_RESPONSE_MALFORMED_JSON`,
+ * `XPDRM_ERR_RESPONSE_NO_LICENSE_URL`, `XPDRM_ERR_RESPONSE_NO_TOKEN`, `XPDRM_ERR_RESPONSE_CONTENT_TYPE`
+ * (an HTML login page from a captive portal, say). Also `XPDRM_ERR_INPUT_TOO_LARGE` (body over the
+ * maximum), `XPDRM_ERR_UNKNOWN_DRM`, `XPDRM_ERR_INVALID_ARGUMENT` (status outside 100-599),
+ * `XPDRM_ERR_NULL_ARGUMENT`. On failure `*out` is not written.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
+                                        uint16_t http_status,
+                                        const char *content_type,
+                                        const uint8_t *body,
+                                        size_t body_len,
+                                        struct xpdrm_token_response **out);
+
+/**
+ * Returns 0 when the answer holds a token. Otherwise the error code: the server's own (negative,
+ * ExpressPlay's numbering, known or not, such as -2018 for a wrong authenticator), or one of the local
+ * `XPDRM_ERR_SERVER_*` codes (210-214) when the answer held no code. `xpdrm_status_str()` gives a text for
+ * any of them; `xpdrm_token_response_error_text` gives the server's.
+ *
+ * `resp`: the response (only read). Returns `XPDRM_ERR_NULL_ARGUMENT` (1) if `resp` is NULL, and
+ * `XPDRM_ERR_PANIC` (7) on an internal error.
+ */
+int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp);
+
+/**
+ * Writes the license URL with the token, for redemption: the player sends its DRM challenge (FairPlay SPC,
+ * Widevine license request, PlayReady challenge) to it. For a `text/uri-list` answer it is the first URI
+ * exactly as given (`https://fp.service.expressplay.com:80/...` stays so); for PlayReady's JSON it is
+ * `licenseAcquisitionUrl` with `?ExpressPlayToken=<token>` appended (`&` if it has a query already).
+ *
+ * * `resp`: the response (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated URL (size query allowed).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_RESPONSE_IS_ERROR` if the answer is an error; `XPDRM_ERR_BUFFER_TOO_SMALL`
+ * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. The URL carries the token, a bearer
+ * credential: do not log it.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *resp,
+                                              char *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the license URL without its `ExpressPlayToken` query parameter (other parameters kept as given):
+ * for redemption with the token in an `ExpressPlayToken` request header (see `xpdrm_token_header_name`)
+ * instead of the URL. Safe to log.
+ *
+ * Arguments and statuses as for `xpdrm_token_response_license_url`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *resp,
+                                                   char *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes the token (URL-safe base64, percent-decoded), for the `ExpressPlayToken` header. A bearer
+ * credential: do not log it, and wipe your copy when done.
+ *
+ * Arguments and statuses as for `xpdrm_token_response_license_url`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
+                                        char *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Writes the server's error text: the JSON `message` (or `text`), or the text run of an HTML page that
+ * holds the `[-NNNN]` code (else the page's first text, such as its title), whitespace collapsed, at most
+ * 1024 bytes; without any text, the code's own text. An empty text when the answer holds a token.
+ *
+ * * `resp`: the response (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * The text comes from the server and may echo what the request sent: treat it with care in logs.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *resp,
+                                             char *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Frees a response and wipes the token and license URL it held. NULL is a no-op. The pointer is invalid
+ * afterwards.
+ */
+void xpdrm_token_response_free(struct xpdrm_token_response *resp);
+
+/**
+ * Returns `"ExpressPlayToken"`: the name of the HTTP request header that carries the token when a license
+ * is redeemed at `xpdrm_token_response_license_base_url` (and of the license URL's query parameter).
+ * Never returns NULL.
+ *
+ * Ownership: the string is static; do not free or modify it. Thread-safe.
+ */
+const char *xpdrm_token_header_name(void);
 
 /**
  * Compares two device IDs after normalising them, in constant time.

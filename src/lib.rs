@@ -8,6 +8,7 @@
 //! * [`status`]: the status model shared by every function (ExpressPlay's codes and local ones).
 //! * [`keywrap`]: AES Key Wrap (RFC 3394) and Key Wrap with Padding (RFC 5649), for `kek` + `ek`.
 //! * [`log`]: the opt-in log callback; nothing is written anywhere until the host installs one.
+//! * [`token`]: ExpressPlay token requests (checked like the server) and token responses.
 //! * [`sees`]: SEES entitlement requests and responses, both sides.
 //! * [`device`]: device IDs (normalisation, constant-time match, fingerprints) and correlation cookies.
 //! * [`binding`]: the device-binding flow as two sans-IO state machines (device and service), and the
@@ -27,6 +28,8 @@ pub mod hex;
 mod secret;
 /// cbindgen:ignore
 pub mod log;
+/// cbindgen:ignore
+pub mod token;
 /// cbindgen:ignore
 pub mod sees;
 /// cbindgen:ignore

@@ -52,6 +52,41 @@ pub enum xpdrm_status {
     /// Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16.
     XPDRM_ERR_WRAPPED_LENGTH = 103,
 
+    // ---- 200..299: token requests and responses ----
+    /// Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2).
+    XPDRM_ERR_UNKNOWN_DRM = 200,
+    /// Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user
+    /// information, query or fragment.
+    XPDRM_ERR_INVALID_BASE_URL = 201,
+    /// This parameter has a rule in xpdrm's table: set it with the checking setter, not the unchecked one.
+    XPDRM_ERR_KNOWN_PARAMETER = 202,
+    /// The token server's answer is not valid UTF-8.
+    XPDRM_ERR_RESPONSE_NOT_UTF8 = 203,
+    /// The token server's answer has a content type that carries neither a token nor an error code.
+    XPDRM_ERR_RESPONSE_CONTENT_TYPE = 204,
+    /// The token server's answer is not a well-formed JSON object.
+    XPDRM_ERR_RESPONSE_MALFORMED_JSON = 205,
+    /// The token server's answer holds no absolute http or https license URL.
+    XPDRM_ERR_RESPONSE_NO_LICENSE_URL = 206,
+    /// The token server's answer holds no single, well-formed ExpressPlayToken.
+    XPDRM_ERR_RESPONSE_NO_TOKEN = 207,
+    /// This response is a server error: it holds no license URL or token; see its error code.
+    XPDRM_ERR_RESPONSE_IS_ERROR = 208,
+    /// The token server answered HTTP 400 (invalid arguments) without an error code. Reported by
+    /// `xpdrm_token_response_error_code`, not returned by functions.
+    XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS = 210,
+    /// The token server answered HTTP 401 (authentication failed) without an error code. Reported by
+    /// `xpdrm_token_response_error_code`, not returned by functions.
+    XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED = 211,
+    /// The token server answered HTTP 404 (invalid URL) without an error code. Reported by
+    /// `xpdrm_token_response_error_code`, not returned by functions.
+    XPDRM_ERR_SERVER_404_INVALID_URL = 212,
+    /// The token server answered HTTP 5xx (server error) without an error code. Reported by
+    /// `xpdrm_token_response_error_code`, not returned by functions.
+    XPDRM_ERR_SERVER_5XX_ERROR = 213,
+    /// The token server answered an unexpected HTTP status without an error code. Reported by
+    /// `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions.
+    XPDRM_ERR_SERVER_UNEXPECTED_STATUS = 214,
     // ---- 300..399: SEES entitlement messages ----
     /// The SEES message is not well-formed JSON.
     XPDRM_ERR_SEES_MALFORMED_JSON = 300,
@@ -237,6 +272,20 @@ impl Status {
         XPDRM_ERR_KEK_LENGTH,
         XPDRM_ERR_KEY_LENGTH,
         XPDRM_ERR_WRAPPED_LENGTH,
+        XPDRM_ERR_UNKNOWN_DRM,
+        XPDRM_ERR_INVALID_BASE_URL,
+        XPDRM_ERR_KNOWN_PARAMETER,
+        XPDRM_ERR_RESPONSE_NOT_UTF8,
+        XPDRM_ERR_RESPONSE_CONTENT_TYPE,
+        XPDRM_ERR_RESPONSE_MALFORMED_JSON,
+        XPDRM_ERR_RESPONSE_NO_LICENSE_URL,
+        XPDRM_ERR_RESPONSE_NO_TOKEN,
+        XPDRM_ERR_RESPONSE_IS_ERROR,
+        XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS,
+        XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED,
+        XPDRM_ERR_SERVER_404_INVALID_URL,
+        XPDRM_ERR_SERVER_5XX_ERROR,
+        XPDRM_ERR_SERVER_UNEXPECTED_STATUS,
         XPDRM_ERR_SEES_MALFORMED_JSON,
         XPDRM_ERR_SEES_NOT_AN_OBJECT,
         XPDRM_ERR_SEES_MESSAGE_TOO_LARGE,
@@ -368,6 +417,40 @@ impl Status {
             }
             XPDRM_ERR_WRAPPED_LENGTH => {
                 c"Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16."
+            }
+            XPDRM_ERR_UNKNOWN_DRM => {
+                c"Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2)."
+            }
+            XPDRM_ERR_INVALID_BASE_URL => {
+                c"Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user information, query or fragment."
+            }
+            XPDRM_ERR_KNOWN_PARAMETER => {
+                c"This parameter has a rule in xpdrm's table: set it with the checking setter, not the unchecked one."
+            }
+            XPDRM_ERR_RESPONSE_NOT_UTF8 => c"The token server's answer is not valid UTF-8.",
+            XPDRM_ERR_RESPONSE_CONTENT_TYPE => {
+                c"The token server's answer has a content type that carries neither a token nor an error code."
+            }
+            XPDRM_ERR_RESPONSE_MALFORMED_JSON => c"The token server's answer is not a well-formed JSON object.",
+            XPDRM_ERR_RESPONSE_NO_LICENSE_URL => {
+                c"The token server's answer holds no absolute http or https license URL."
+            }
+            XPDRM_ERR_RESPONSE_NO_TOKEN => c"The token server's answer holds no single, well-formed ExpressPlayToken.",
+            XPDRM_ERR_RESPONSE_IS_ERROR => {
+                c"This response is a server error: it holds no license URL or token; see its error code."
+            }
+            XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS => {
+                c"The token server answered HTTP 400 (invalid arguments) without an error code."
+            }
+            XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED => {
+                c"The token server answered HTTP 401 (authentication failed) without an error code."
+            }
+            XPDRM_ERR_SERVER_404_INVALID_URL => {
+                c"The token server answered HTTP 404 (invalid URL) without an error code."
+            }
+            XPDRM_ERR_SERVER_5XX_ERROR => c"The token server answered HTTP 5xx (server error) without an error code.",
+            XPDRM_ERR_SERVER_UNEXPECTED_STATUS => {
+                c"The token server answered an unexpected HTTP status without an error code."
             }
             XPDRM_ERR_SEES_MALFORMED_JSON => c"The SEES message is not well-formed JSON.",
             XPDRM_ERR_SEES_NOT_AN_OBJECT => c"The SEES message is not a JSON object.",

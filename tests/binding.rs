@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use common::cabi::*;
 use xpdrm::Status::{self, *};
 use xpdrm::ffi::binding::*;
-use xpdrm::ffi::drm::*;
+use xpdrm::ffi::token::*;
 use xpdrm::ffi::outbound::*;
 use xpdrm::ffi::sees::*;
 

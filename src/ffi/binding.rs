@@ -10,7 +10,7 @@ use core::ffi::c_char;
 use crate::Status;
 use crate::binding::token::{self, Drm};
 use crate::binding::{DeviceFlow, ServiceFlow, Step, device, record};
-use crate::ffi::drm::xpdrm_drm;
+use crate::ffi::token::xpdrm_drm;
 use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, opt_text, out_param, text};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};

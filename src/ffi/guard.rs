@@ -179,6 +179,28 @@ impl OutText {
     }
 }
 
+impl OutText {
+    /// Like [`OutText::write`], for text of a known length that `fill` produces straight into the caller's
+    /// buffer (no intermediate copy, no allocation). `fill` gets exactly `len` bytes and must fill them with
+    /// UTF-8 text; it runs only when `len` bytes and the NUL fit.
+    pub(crate) fn write_with(&self, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), Status> {
+        let b = &self.0;
+        if b.out.is_null() || len >= b.cap {
+            // SAFETY: checked non-NULL in `new`.
+            unsafe { b.len.write(len) };
+            return Err(Status::XPDRM_ERR_BUFFER_TOO_SMALL);
+        }
+        // SAFETY: `out` holds at least `len + 1` bytes by the caller's contract, and nothing else refers to
+        // them during the call.
+        fill(unsafe { core::slice::from_raw_parts_mut(b.out, len) });
+        unsafe {
+            b.out.add(len).write(0);
+            b.len.write(len);
+        }
+        Ok(())
+    }
+}
+
 /// A required out-parameter for a single value, written only on success.
 ///
 /// # Safety

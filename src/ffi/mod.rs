@@ -12,9 +12,9 @@ pub mod guard;
 pub mod basics;
 pub mod keywrap;
 pub mod log;
+pub mod token;
 // In the header's reading order: device IDs and cookies, SEES messages, then the binding flow.
 pub mod device;
 pub mod sees;
 pub mod outbound;
-pub mod drm;
 pub mod binding;
