@@ -8,7 +8,7 @@ use crate::Status;
 /// length first. Odd lengths and non-hex characters are [`Status::XPDRM_ERR_INVALID_HEX`]; on error `out` may
 /// hold garbage and must be wiped by the caller if it was meant for a secret.
 pub(crate) fn decode_into(text: &str, out: &mut [u8]) -> Result<(), Status> {
-    if text.len() % 2 != 0 || text.len() / 2 != out.len() {
+    if !text.len().is_multiple_of(2) || text.len() / 2 != out.len() {
         return Err(Status::XPDRM_ERR_INVALID_HEX);
     }
     base16ct::mixed::decode(text, out).map(|_| ()).map_err(|_| Status::XPDRM_ERR_INVALID_HEX)
@@ -16,7 +16,7 @@ pub(crate) fn decode_into(text: &str, out: &mut [u8]) -> Result<(), Status> {
 
 /// True if `text` is non-empty, of even length, and only hex digits (either case). For public values.
 pub fn is_hex(text: &str) -> bool {
-    !text.is_empty() && text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit())
+    !text.is_empty() && text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]

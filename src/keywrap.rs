@@ -49,7 +49,7 @@ pub fn wrapped_len(mode: Mode, key_len: usize) -> Result<usize, Status> {
         return Err(Status::XPDRM_ERR_INPUT_TOO_LARGE);
     }
     match mode {
-        Mode::Kw if key_len >= 2 * SEMIBLOCK && key_len % SEMIBLOCK == 0 => Ok(key_len + SEMIBLOCK),
+        Mode::Kw if key_len >= 2 * SEMIBLOCK && key_len.is_multiple_of(SEMIBLOCK) => Ok(key_len + SEMIBLOCK),
         Mode::Kwp if key_len >= 1 => Ok(key_len.div_ceil(SEMIBLOCK) * SEMIBLOCK + SEMIBLOCK),
         _ => Err(Status::XPDRM_ERR_KEY_LENGTH),
     }
@@ -65,7 +65,7 @@ pub fn unwrapped_len_max(mode: Mode, wrapped_len: usize) -> Result<usize, Status
         Mode::Kw => 3 * SEMIBLOCK,
         Mode::Kwp => 2 * SEMIBLOCK,
     };
-    if wrapped_len < min || wrapped_len % SEMIBLOCK != 0 {
+    if wrapped_len < min || !wrapped_len.is_multiple_of(SEMIBLOCK) {
         return Err(Status::XPDRM_ERR_WRAPPED_LENGTH);
     }
     let max = wrapped_len - SEMIBLOCK;
@@ -146,7 +146,7 @@ pub fn unwrap_hex<R>(
 /// The byte length of hex text, refusing odd lengths and text that is not hex at all. The digits' values
 /// are checked in constant time later, when decoding.
 fn hex_len(text: &str) -> Result<usize, Status> {
-    if text.is_empty() || text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if text.is_empty() || !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Status::XPDRM_ERR_INVALID_HEX);
     }
     Ok(text.len() / 2)

@@ -45,7 +45,7 @@ impl Mode {
     }
     fn wrappable(self, len: usize) -> bool {
         match self {
-            Mode::Kw => len >= 16 && len % 8 == 0,
+            Mode::Kw => len >= 16 && len.is_multiple_of(8),
             Mode::Kwp => len >= 1,
         }
     }

@@ -12,19 +12,7 @@ use crate::keywrap::{self, Mode};
 pub const XPDRM_KEY_WRAP_MAX_KEY_LEN: usize = 65536;
 const _: () = assert!(XPDRM_KEY_WRAP_MAX_KEY_LEN == keywrap::MAX_KEY_LEN);
 
-unsafe fn unwrap_to(
-    mode: Mode,
-    kek: *const u8,
-    kek_len: usize,
-    wrapped: *const u8,
-    wrapped_len: usize,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-) -> Result<(), Status> {
-    let kek = unsafe { bytes(kek, kek_len) }?;
-    let wrapped = unsafe { bytes(wrapped, wrapped_len) }?;
-    let out = unsafe { OutBuf::new(out, out_cap, out_len) }?;
+fn unwrap_to(mode: Mode, kek: &[u8], wrapped: &[u8], out: OutBuf) -> Result<(), Status> {
     keywrap::check_kek_len(kek.len())?;
     let max = keywrap::unwrapped_len_max(mode, wrapped.len())?;
     if mode == Mode::Kw {
@@ -34,19 +22,7 @@ unsafe fn unwrap_to(
     keywrap::unwrap(mode, kek, wrapped, |key| out.write(key))
 }
 
-unsafe fn wrap_to(
-    mode: Mode,
-    kek: *const u8,
-    kek_len: usize,
-    key: *const u8,
-    key_len: usize,
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-) -> Result<(), Status> {
-    let kek = unsafe { bytes(kek, kek_len) }?;
-    let key = unsafe { bytes(key, key_len) }?;
-    let out = unsafe { OutBuf::new(out, out_cap, out_len) }?;
+fn wrap_to(mode: Mode, kek: &[u8], key: &[u8], out: OutBuf) -> Result<(), Status> {
     keywrap::check_kek_len(kek.len())?;
     out.reserve(keywrap::wrapped_len(mode, key.len())?)?;
     keywrap::wrap(mode, kek, key, |wrapped| out.write(wrapped))
@@ -77,7 +53,10 @@ pub unsafe extern "C" fn xpdrm_key_unwrap(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({ unsafe { unwrap_to(Mode::Kw, kek, kek_len, wrapped, wrapped_len, out, out_cap, out_len) } })
+    ffi_guard!({
+        let (kek, wrapped) = unsafe { (bytes(kek, kek_len)?, bytes(wrapped, wrapped_len)?) };
+        unwrap_to(Mode::Kw, kek, wrapped, unsafe { OutBuf::new(out, out_cap, out_len) }?)
+    })
 }
 
 /// Wraps a key with AES Key Wrap (KW, RFC 3394 / NIST SP 800-38F).
@@ -101,7 +80,10 @@ pub unsafe extern "C" fn xpdrm_key_wrap(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({ unsafe { wrap_to(Mode::Kw, kek, kek_len, key, key_len, out, out_cap, out_len) } })
+    ffi_guard!({
+        let (kek, key) = unsafe { (bytes(kek, kek_len)?, bytes(key, key_len)?) };
+        wrap_to(Mode::Kw, kek, key, unsafe { OutBuf::new(out, out_cap, out_len) }?)
+    })
 }
 
 /// Unwraps a key wrapped with AES Key Wrap with Padding (KWP, RFC 5649 / NIST SP 800-38F), checking its
@@ -125,7 +107,10 @@ pub unsafe extern "C" fn xpdrm_key_unwrap_padded(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({ unsafe { unwrap_to(Mode::Kwp, kek, kek_len, wrapped, wrapped_len, out, out_cap, out_len) } })
+    ffi_guard!({
+        let (kek, wrapped) = unsafe { (bytes(kek, kek_len)?, bytes(wrapped, wrapped_len)?) };
+        unwrap_to(Mode::Kwp, kek, wrapped, unsafe { OutBuf::new(out, out_cap, out_len) }?)
+    })
 }
 
 /// Wraps a key of any length from 1 byte to `XPDRM_KEY_WRAP_MAX_KEY_LEN` with AES Key Wrap with Padding
@@ -145,7 +130,10 @@ pub unsafe extern "C" fn xpdrm_key_wrap_padded(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({ unsafe { wrap_to(Mode::Kwp, kek, kek_len, key, key_len, out, out_cap, out_len) } })
+    ffi_guard!({
+        let (kek, key) = unsafe { (bytes(kek, kek_len)?, bytes(key, key_len)?) };
+        wrap_to(Mode::Kwp, kek, key, unsafe { OutBuf::new(out, out_cap, out_len) }?)
+    })
 }
 
 /// Unwraps a content key in the token API's own form: `kek` and `ek` as hex text (RFC 3394 KW).

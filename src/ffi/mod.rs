@@ -6,6 +6,11 @@
 //! do not return a status), and the argument helpers of [`guard`] turn NULL pointers, invalid UTF-8 and short
 //! buffers into statuses.
 
+// Exports keep `#[must_use]` although `xpdrm_status` is `#[must_use]` itself: cbindgen turns the function
+// attribute into XPDRM_MUST_USE in the header. Their safety contract is the header's documentation of each
+// pointer, not a Rust `# Safety` section.
+#![allow(clippy::double_must_use, clippy::missing_safety_doc)]
+
 #[macro_use]
 pub mod guard;
 

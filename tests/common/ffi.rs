@@ -51,6 +51,6 @@ pub fn unwrap_hex(kek: &str, ek: &str, cap: usize) -> (Status, Vec<u8>, usize) {
 }
 
 pub fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex in test data: {s}");
+    assert!(s.len().is_multiple_of(2), "odd hex in test data: {s}");
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex in test data")).collect()
 }
