@@ -4,8 +4,10 @@
  * xpdrm does no I/O here: each step hands out the HTTP request to make (method, URL, headers, body) and
  * takes the answer back (status, content type, body). This program plays every party: the device's flow,
  * the entitlement service's flows (one per entitlement request), and canned answers for ExpressPlay's
- * token server, license server and transaction records. It checks every step, then the failures: a call
- * out of order, a cookie without a record, a device other than the expected one, FairPlay device binding.
+ * token server, license server and transaction records. The content's token parameters are a token request
+ * (xpdrm_token_request_*, each value checked as it is set) that SEES hands to each service flow as its
+ * template. It checks every step, then the failures: a call out of order, a cookie without a record, a
+ * device other than the expected one, FairPlay device binding, a template that sets what the flow sets.
  * It checks every result and exits non-zero on any mismatch.
  *
  * Build (static):  cc -std=c99 -Iinclude examples-c/device_binding.c target/release/libxpdrm.a \
@@ -26,6 +28,7 @@
  * EXPECT: missing record: status 402; the device is denied with status 313, error 402
  * EXPECT: other device: status 403
  * EXPECT: FairPlay: status -6008
+ * EXPECT: template with a cookie: status 4 (the token template sets cookie, which the device-binding flow sets itself)
  * EXPECT: device_binding: OK
  */
 #include <stdio.h>
@@ -132,12 +135,53 @@ static xpdrm_binding_step service_step(const xpdrm_binding_service *svc) {
     return step;
 }
 
-/* A service flow for one entitlement request body, configured as a PlayReady SEES would be; *begun gets
- * the status of xpdrm_binding_service_begin. */
+/* The content's token parameters for `drm` (PlayReady or FairPlay), as a token request: each value is
+ * checked as it is set, with the code the token server would answer. NULL on failure. The caller frees it
+ * with xpdrm_token_request_free (which wipes the content key). */
+static xpdrm_token_request *content_template(xpdrm_drm drm) {
+    static const char *const playready[][2] = {
+        {"kid", "b366360da82e9c6e0b0984002a362cf2"},
+        {"contentKey", "000102030405060708090a0b0c0d0e0f"},
+        {"rightsType", "BuyToOwn"},
+        {"analogVideoOPL", "0"},
+        {"compressedDigitalAudioOPL", "0"},
+        {"compressedDigitalVideoOPL", "0"},
+        {"uncompressedDigitalAudioOPL", "0"},
+        {"uncompressedDigitalVideoOPL", "0"},
+    };
+    static const char *const fairplay[][2] = {
+        {"contentKey", "000102030405060708090a0b0c0d0e0f"},
+        {"iv", "f0e0d0c0b0a090807060504030201000"},
+    };
+    const char *const(*params)[2] = drm == XPDRM_DRM_PLAYREADY ? playready : fairplay;
+    size_t count = drm == XPDRM_DRM_PLAYREADY ? sizeof playready / sizeof playready[0]
+                                               : sizeof fairplay / sizeof fairplay[0];
+    xpdrm_token_request *tmpl = NULL;
+    size_t i;
+    if (xpdrm_token_request_new(drm, &tmpl) != XPDRM_OK) {
+        return NULL;
+    }
+    for (i = 0; i < count; i++) {
+        if (xpdrm_token_request_set(tmpl, params[i][0], params[i][1]) != XPDRM_OK) {
+            char why[512];
+            size_t len = 0;
+            if (xpdrm_token_request_last_error(tmpl, why, sizeof why, &len) == XPDRM_OK) {
+                fprintf(stderr, "template: %s\n", why); /* names the parameter and the rule, never the value */
+            }
+            xpdrm_token_request_free(tmpl);
+            return NULL;
+        }
+    }
+    return tmpl;
+}
+
+/* A service flow for one entitlement request body, configured as a SEES would be; *begun gets the status
+ * of xpdrm_binding_service_begin. */
 static xpdrm_binding_service *service_for(const char *body, size_t body_len, xpdrm_drm drm,
                                           const char *expected_device, xpdrm_status *begun) {
     xpdrm_entitlement_request *req = NULL;
     xpdrm_binding_service *svc = NULL;
+    xpdrm_token_request *tmpl = NULL;
     xpdrm_status st;
     *begun = XPDRM_ERR_NULL_ARGUMENT;
     st = xpdrm_entitlement_request_parse((const uint8_t *)body, body_len, &req);
@@ -147,10 +191,11 @@ static xpdrm_binding_service *service_for(const char *body, size_t body_len, xpd
     if (st == XPDRM_OK) {
         CHECK(xpdrm_binding_service_set_record_base_url(svc, RECORD_URL) == XPDRM_OK, "record URL");
         CHECK(xpdrm_binding_service_set_expiration(svc, 600) == XPDRM_OK, "expiration");
-        CHECK(xpdrm_binding_service_add_token_param(svc, "contentKey", "000102030405060708090a0b0c0d0e0f") ==
-                  XPDRM_OK,
-              "content key");
-        CHECK(xpdrm_binding_service_add_token_param(svc, "rightsType", "BuyToOwn") == XPDRM_OK, "rightsType");
+        /* The flow copies the template; ours is freed (and wiped) at once. */
+        tmpl = content_template(drm);
+        CHECK(tmpl != NULL, "token template");
+        CHECK(xpdrm_binding_service_set_token_template(svc, tmpl) == XPDRM_OK, "template set");
+        xpdrm_token_request_free(tmpl);
         if (expected_device != NULL) {
             CHECK(xpdrm_binding_service_set_expected_device_id(svc, expected_device) == XPDRM_OK, "expected");
         }
@@ -361,6 +406,23 @@ int main(void) {
     printf("FairPlay: status %d\n", (int)st);
     free(answer);
     xpdrm_binding_service_free(svc);
+
+    /* A template that sets a parameter the flow sets itself (here the cookie) is refused, not overridden. */
+    {
+        xpdrm_token_request *tmpl = content_template(XPDRM_DRM_PLAYREADY);
+        xpdrm_binding_service *refusing = NULL;
+        CHECK(tmpl != NULL && xpdrm_token_request_set(tmpl, "cookie", "fixed") == XPDRM_OK, "cookie set");
+        st = xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, AUTHENTICATOR, &refusing);
+        CHECK(st == XPDRM_OK, "service flow");
+        if (st == XPDRM_OK) {
+            st = xpdrm_binding_service_set_token_template(refusing, tmpl);
+            CHECK(st == XPDRM_ERR_INVALID_ARGUMENT, "a template with a cookie is refused");
+            CHECK(xpdrm_binding_service_reason(refusing, text, sizeof text, &len) == XPDRM_OK, "reason");
+            printf("template with a cookie: status %d (%s)\n", (int)st, text);
+        }
+        xpdrm_binding_service_free(refusing);
+        xpdrm_token_request_free(tmpl);
+    }
 
     release(&o);
     xpdrm_binding_device_free(dev);

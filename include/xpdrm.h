@@ -148,7 +148,7 @@
 #define XPDRM_BINDING_MAX_URL_LEN 2048
 
 /**
- * Longest token lifetime, in seconds (30 days).
+ * Longest token lifetime, in seconds (30 days: the token module's limit for `expirationTime`).
  */
 #define XPDRM_BINDING_MAX_EXPIRATION 2592000
 
@@ -614,7 +614,7 @@ typedef struct xpdrm_binding_device xpdrm_binding_device;
 
 /**
  * The entitlement service's side of the device-binding flow, for one entitlement request. It holds the
- * customer authenticator and the content's token parameters, which it wipes on free. Owned by the
+ * customer authenticator and a copy of the content's token template, which it wipes on free. Owned by the
  * caller; free with `xpdrm_binding_service_free`.
  */
 typedef struct xpdrm_binding_service xpdrm_binding_service;
@@ -2013,16 +2013,19 @@ void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
  *
  * * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`: whose token server to ask.
  *   Device-bound requests (type 3) need PlayReady (FairPlay fails with -6008, Widevine with -7002).
- * * `customer_authenticator`: `<customer id digits>,<32 hex digits>`, a secret: xpdrm keeps a copy that it
- *   never logs and wipes on free. Borrowed.
+ * * `customer_authenticator`: `<customer id digits>,<32 hex digits>` (the rule of the token parameter
+ *   `customerAuthenticator`), a secret: xpdrm keeps a copy that it never logs and wipes on free. The flow
+ *   sends it to the token server and to the record retrieval. Borrowed.
  * * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_BEGIN`; free it with
  *   `xpdrm_binding_service_free`.
  *
- * Defaults: the DRM's test token server, the test record retrieval
+ * Then give it the content's token parameters with `xpdrm_binding_service_set_token_template`. Defaults:
+ * no token parameters (a token request then fails with the code of the first parameter the DRM
+ * requires), the DRM's test token server, the test record retrieval
  * (`https://api.test.expressplay.com/cmiapi/getrecord/`), tokens valid for one hour.
  *
  * Returns `XPDRM_OK`; `XPDRM_ERR_MISSING_AUTHENTICATOR` (-2017, empty); `XPDRM_ERR_INVALID_AUTHENTICATOR`
- * (-2018); `XPDRM_ERR_INVALID_ARGUMENT` (`drm`); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * (-2018); `XPDRM_ERR_UNKNOWN_DRM`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
@@ -2030,11 +2033,17 @@ xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
                                        struct xpdrm_binding_service **out);
 
 /**
- * Sets the token server URL (an absolute `http`/`https` URL, at most `XPDRM_BINDING_MAX_URL_LEN` bytes),
- * for instance the production service or a local test server. Before `xpdrm_binding_service_begin` only.
+ * Sets the token server URL, for instance a local test server or a proxy, checked as by
+ * `xpdrm_token_request_set_base_url` (an absolute `http`/`https` URL of printable ASCII with a host, without
+ * user information, query or fragment, at most `XPDRM_BINDING_MAX_URL_LEN` bytes). It overrides the base
+ * URL of the token template, whether the template is set before or after. Without it, token requests go
+ * to the template's base URL: the DRM's test service unless the template was aimed elsewhere with
+ * `xpdrm_token_request_set_environment` or `xpdrm_token_request_set_base_url`. Before
+ * `xpdrm_binding_service_begin` only.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
- * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. A refused URL changes
+ * nothing; `xpdrm_binding_service_reason` says what is wrong.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *svc,
@@ -2042,18 +2051,20 @@ xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_servi
 
 /**
  * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
- * `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it). Before `begin` only.
+ * `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has one already). Before
+ * `begin` only.
  *
- * Returns as `xpdrm_binding_service_set_token_base_url`.
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *svc,
                                                        const char *url);
 
 /**
- * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), 1 to
- * `XPDRM_BINDING_MAX_EXPIRATION` seconds; `XPDRM_BINDING_DEFAULT_EXPIRATION` if never set. Before `begin`
- * only.
+ * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), checked by the rule of
+ * the token parameter `expirationTime`: at most `XPDRM_BINDING_MAX_EXPIRATION` seconds;
+ * `XPDRM_BINDING_DEFAULT_EXPIRATION` if never set. Before `begin` only.
  *
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_EXPIRATION_TIME` (-2002); `XPDRM_ERR_BINDING_WRONG_STATE` after
  * `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
@@ -2063,21 +2074,33 @@ xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *
                                                   uint32_t seconds);
 
 /**
- * Adds one of the content's token parameters (e.g. `contentKey`, `kid`, `rightsType`, the output
- * protection levels), passed on to the token server in every token request of this flow. **Interim: the
- * name and value are not validated here** (a later version takes a validated token request instead).
- * The parameters the flow sets itself are refused: `customerAuthenticator`, `cookie`, `deviceId`,
- * `expirationTime`. Values may be secrets (content keys): xpdrm wipes its copies on free. Before `begin`
- * only.
+ * Sets the content's token parameters (keys, rights, output protection, ...): a token request built with
+ * `xpdrm_token_request_new` and `xpdrm_token_request_set` (each value checked when it was set), which every
+ * token request of this flow starts from. The flow adds `customerAuthenticator`, `expirationTime`, and
+ * each request's `cookie` and `deviceId` through the same checks.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (empty or reserved name); `XPDRM_ERR_INPUT_TOO_LARGE`
- * (a name or value over 4096 bytes, more than 64 parameters); `XPDRM_ERR_BINDING_WRONG_STATE`;
- * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * * `svc`: the flow (modified).
+ * * `token_template`: a request for the flow's DRM. It must pass the whole-request check of
+ *   `xpdrm_token_request_form` now (required parameters, rules across parameters), so that a missing
+ *   parameter shows here rather than in the middle of a flow. It must not hold a parameter the flow sets
+ *   itself: `customerAuthenticator` (given to `xpdrm_binding_service_new`), `expirationTime` (see
+ *   `xpdrm_binding_service_set_expiration`), `cookie` or `deviceId` (taken from each entitlement request);
+ *   such a template is refused, not overridden. Its base URL is where token requests go (see
+ *   `xpdrm_binding_service_set_token_base_url`). Borrowed for the call: the flow keeps its own copy (wiped
+ *   on free), so the caller may change or free its request at once; it keeps owning it and frees it with
+ *   `xpdrm_token_request_free`.
+ *
+ * Replaces an earlier template. Before `xpdrm_binding_service_begin` only.
+ *
+ * Returns `XPDRM_OK`; the whole-request check's code (for example `XPDRM_ERR_MISSING_KID`, -4018, or
+ * `XPDRM_ERR_INVALID_IV`, -6003); `XPDRM_ERR_INVALID_ARGUMENT` (a parameter the flow sets itself, or a
+ * template for another DRM); `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`; `XPDRM_ERR_BINDING_FAILED`;
+ * `XPDRM_ERR_NULL_ARGUMENT`. A refused template changes nothing; `xpdrm_binding_service_reason` says why
+ * (naming the parameter and the rule, never a value).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_add_token_param(struct xpdrm_binding_service *svc,
-                                                   const char *name,
-                                                   const char *value);
+xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *svc,
+                                                      const struct xpdrm_token_request *token_template);
 
 /**
  * Sets the device the cookie must lead to (for instance the one registered to the customer's account): a
@@ -2142,13 +2165,15 @@ xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *s
 
 /**
  * Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
- * body with `customerAuthenticator`, the content's token parameters, `expirationTime=+<seconds>`, and the
- * request's `cookie` and, for a device-bound request, the looked-up `deviceId`. The body holds secrets.
- * Then give the answer to `xpdrm_binding_service_handle_response`.
+ * body (as `xpdrm_token_request_form` writes it) with the template's parameters, `customerAuthenticator`,
+ * `expirationTime=+<seconds>`, the request's `cookie` and, for a device-bound request, the looked-up
+ * `deviceId`. The body holds secrets. Then give the answer to `xpdrm_binding_service_handle_response`.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_NOT_32_HEX` (-5004: PlayReady's `deviceId` must be 32 hex
- * digits; the flow fails); `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_REQUEST_TOKEN`;
- * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
+ * Returns `XPDRM_OK`. Failing the flow, with the code the token server would answer:
+ * `XPDRM_ERR_DEVICE_ID_NOT_32_HEX` (-5004: PlayReady's `deviceId` must be 32 hex digits),
+ * `XPDRM_ERR_INVALID_COOKIE` (-2033), or the whole-request check's code when no template was set (the
+ * first parameter the DRM requires). Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE` unless at
+ * `XPDRM_BINDING_STEP_REQUEST_TOKEN`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *svc,
@@ -2160,14 +2185,19 @@ xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *s
  * * After the record lookup: the transaction records, in the format documented in the README ("SEES
  *   entitlement and device binding"): a JSON array of records, or an object holding it under `records` or
  *   `transactions`; each record with `cookie` and `device_id` (or `deviceId`).
- * * After the token request: PlayReady's JSON `{"licenseAcquisitionUrl": ..., "token": ...}`, or
- *   FairPlay's and Widevine's `text/uri-list`.
+ * * After the token request: the token server's answer, read as by `xpdrm_token_response_parse`
+ *   (PlayReady's JSON `{"licenseAcquisitionUrl": ..., "token": ...}`, FairPlay's and Widevine's
+ *   `text/uri-list`, JSON and HTML errors). The device gets the license URL with the token (see
+ *   `xpdrm_token_response_license_url`) as `epTokenURL`.
  *
  * Returns `XPDRM_OK`. A bad answer fails the flow and returns why: `XPDRM_ERR_BINDING_HTTP_STATUS` (records
  * not 2xx), `XPDRM_ERR_BINDING_NO_RECORD`, `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name
- * two devices, or not the expected one), `XPDRM_ERR_BINDING_RECORDS_INVALID`, the token server's own code
- * (e.g. -2018) or `XPDRM_ERR_BINDING_TOKEN_REFUSED`. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`,
- * `XPDRM_ERR_BINDING_FAILED`, `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
+ * two devices, or not the expected one), `XPDRM_ERR_BINDING_RECORDS_INVALID`; the token server's own code
+ * when xpdrm knows it (e.g. -2018); `XPDRM_ERR_BINDING_TOKEN_REFUSED` for any other token answer without a
+ * token (an error without a code or with an unknown one, an answer `xpdrm_token_response_parse` refuses,
+ * a license URL longer than `XPDRM_SEES_MAX_TOKEN_URL_LEN`), the reason naming the HTTP status and the
+ * code or the parse status. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`, `XPDRM_ERR_BINDING_FAILED`,
+ * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *svc,
@@ -2229,8 +2259,8 @@ xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *sv
                                           size_t *out_len);
 
 /**
- * Frees the service's flow, wiping the customer authenticator, token parameters, device ID and token URL
- * it holds. NULL does nothing.
+ * Frees the service's flow, wiping the customer authenticator, token template, device ID and token URL it
+ * holds. NULL does nothing.
  */
 void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
 

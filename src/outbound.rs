@@ -161,15 +161,6 @@ pub(crate) fn url_with_query(base: &str, pairs: &[(&str, &str)]) -> SecretString
     SecretString::new(form.finish())
 }
 
-/// `pairs` as an `application/x-www-form-urlencoded` body, in a buffer that is wiped on drop.
-pub(crate) fn form_body(pairs: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
-    let mut form = form_urlencoded::Serializer::new(String::with_capacity(form_capacity(pairs)));
-    for (name, value) in pairs {
-        form.append_pair(name, value);
-    }
-    Zeroizing::new(form.finish().into_bytes())
-}
-
 /// An upper bound of the encoded size: every byte may become `%XX`, plus `=` and `&` per pair.
 fn form_capacity(pairs: &[(&str, &str)]) -> usize {
     pairs.iter().map(|(n, v)| 3 * (n.len() + v.len()) + 2).sum()
@@ -189,14 +180,13 @@ mod tests {
     }
 
     #[test]
-    fn queries_and_forms_are_encoded() {
+    fn queries_are_encoded() {
         let pairs = [("cookie", "a b+c&d"), ("expirationTime", "+3600"), ("é", "ü")];
         assert_eq!(
             url_with_query("https://h/p", &pairs).expose(),
             "https://h/p?cookie=a+b%2Bc%26d&expirationTime=%2B3600&%C3%A9=%C3%BC"
         );
         assert_eq!(url_with_query("https://h/p?x=1", &pairs[..1]).expose(), "https://h/p?x=1&cookie=a+b%2Bc%26d");
-        assert_eq!(&form_body(&pairs)[..], b"cookie=a+b%2Bc%26d&expirationTime=%2B3600&%C3%A9=%C3%BC");
     }
 
     #[test]

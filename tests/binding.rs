@@ -20,6 +20,18 @@ const CONTENT: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 const AUTH: &str = "12345,00112233445566778899aabbccddeeff";
 const DEVICE_ID: &str = "0123456789ABCDEF0123456789ABCDEF";
 const CONTENT_KEY: &str = "000102030405060708090a0b0c0d0e0f";
+const KID: &str = "b366360da82e9c6e0b0984002a362cf2";
+/// The PlayReady template's parameters, in order, as the token request's form body starts.
+const PR_TEMPLATE: [(&str, &str); 8] = [
+    ("kid", KID),
+    ("contentKey", CONTENT_KEY),
+    ("rightsType", "BuyToOwn"),
+    ("analogVideoOPL", "0"),
+    ("compressedDigitalAudioOPL", "0"),
+    ("compressedDigitalVideoOPL", "0"),
+    ("uncompressedDigitalAudioOPL", "0"),
+    ("uncompressedDigitalVideoOPL", "100"),
+];
 const REG_ANSWER: &str = r#"{"licenseAcquisitionUrl":"https://pr.test.expressplay.com/playready/RightsManager.asmx","token":"REGISTRATION-TOKEN"}"#;
 const BOUND_ANSWER: &str =
     r#"{"licenseAcquisitionUrl":"https://pr.test.expressplay.com/playready/RightsManager.asmx","token":"BOUND-TOKEN"}"#;
@@ -43,6 +55,43 @@ impl Drop for Svc {
     fn drop(&mut self) {
         unsafe { xpdrm_binding_service_free(self.0) }
     }
+}
+
+struct Tpl(*mut xpdrm_token_request);
+impl Drop for Tpl {
+    fn drop(&mut self) {
+        unsafe { xpdrm_token_request_free(self.0) }
+    }
+}
+
+/// A token request for `drm` with these parameters, built through the C ABI.
+fn token_request(drm: xpdrm_drm, params: &[(&str, &str)]) -> Tpl {
+    let mut out = null_mut();
+    assert_eq!(unsafe { xpdrm_token_request_new(drm, &mut out) }, XPDRM_OK);
+    let t = Tpl(out);
+    for (name, value) in params {
+        let (n, v) = (c(name), c(value));
+        assert_eq!(unsafe { xpdrm_token_request_set(t.0, n.as_ptr(), v.as_ptr()) }, XPDRM_OK, "{name}");
+    }
+    t
+}
+
+/// A complete template of the content's parameters for `drm`.
+fn template(drm: xpdrm_drm) -> Tpl {
+    match drm {
+        XPDRM_DRM_FAIRPLAY => {
+            token_request(drm, &[("contentKey", CONTENT_KEY), ("iv", "f0e0d0c0b0a090807060504030201000")])
+        }
+        XPDRM_DRM_WIDEVINE => {
+            token_request(drm, &[("kid", KID), ("securityLevel", "1"), ("hdcpOutputControl", "0")])
+        }
+        _ => token_request(drm, &PR_TEMPLATE),
+    }
+}
+
+/// The form body of the PlayReady template.
+fn pr_template_form() -> String {
+    PR_TEMPLATE.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&")
 }
 
 /// A request description, read through every accessor.
@@ -95,16 +144,21 @@ fn device(cookie: Option<&str>) -> Dev {
     Dev(out)
 }
 
-fn service(drm: xpdrm_drm) -> Svc {
+fn bare_service(drm: xpdrm_drm) -> Svc {
     let auth = c(AUTH);
     let mut out = null_mut();
     assert_eq!(unsafe { xpdrm_binding_service_new(drm, auth.as_ptr(), &mut out) }, XPDRM_OK);
-    let s = Svc(out);
+    Svc(out)
+}
+
+fn service(drm: xpdrm_drm) -> Svc {
+    let s = bare_service(drm);
     unsafe {
         assert_eq!(xpdrm_binding_service_set_record_base_url(s.0, c"http://127.0.0.1:9/getrecord/".as_ptr()), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_set_expiration(s.0, 600), XPDRM_OK);
-        let key = c(CONTENT_KEY);
-        assert_eq!(xpdrm_binding_service_add_token_param(s.0, c"contentKey".as_ptr(), key.as_ptr()), XPDRM_OK);
+        // The flow copies the template: the caller frees its own at once.
+        let t = template(drm);
+        assert_eq!(xpdrm_binding_service_set_token_template(s.0, t.0), XPDRM_OK);
     }
     s
 }
@@ -236,8 +290,9 @@ fn whole_flow(spy: &mut dyn FnMut(&Described)) -> String {
     assert_eq!(
         String::from_utf8(token.body.clone()).unwrap(),
         format!(
-            "customerAuthenticator=12345%2C00112233445566778899aabbccddeeff&contentKey={CONTENT_KEY}\
-             &expirationTime=%2B600&cookie={cookie}&deviceId=0123456789abcdef0123456789abcdef"
+            "{}&customerAuthenticator=12345%2C00112233445566778899aabbccddeeff\
+             &expirationTime=%2B600&cookie={cookie}&deviceId=0123456789abcdef0123456789abcdef",
+            pr_template_form()
         )
     );
     assert_eq!(svc_answer(&s, 200, BOUND_ANSWER.as_bytes()), XPDRM_OK);
@@ -604,8 +659,9 @@ fn service_arguments_and_order() {
     unsafe {
         assert_eq!(xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, null(), &mut out), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, auth.as_ptr(), null_mut()), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(xpdrm_binding_service_new(3, auth.as_ptr(), &mut out), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_binding_service_new(-1, auth.as_ptr(), &mut out), XPDRM_ERR_INVALID_ARGUMENT);
+        // The DRM is an xpdrm_drm: an unknown value is the token module's status for it.
+        assert_eq!(xpdrm_binding_service_new(3, auth.as_ptr(), &mut out), XPDRM_ERR_UNKNOWN_DRM);
+        assert_eq!(xpdrm_binding_service_new(-1, auth.as_ptr(), &mut out), XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(
             xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, c"".as_ptr(), &mut out),
             XPDRM_ERR_MISSING_AUTHENTICATOR
@@ -615,6 +671,17 @@ fn service_arguments_and_order() {
             XPDRM_ERR_INVALID_AUTHENTICATOR
         );
         assert_eq!(xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, NOT_UTF8.as_ptr(), &mut out), XPDRM_ERR_INVALID_UTF8);
+        // The authenticator's rule is the token module's (a customer ID of at most 20 digits, too).
+        let long_id = c("123456789012345678901,00112233445566778899aabbccddeeff");
+        assert_eq!(
+            xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, long_id.as_ptr(), &mut out),
+            XPDRM_ERR_INVALID_AUTHENTICATOR
+        );
+        let t = token_request(XPDRM_DRM_PLAYREADY, &[]);
+        assert_eq!(
+            xpdrm_token_request_set(t.0, c"customerAuthenticator".as_ptr(), long_id.as_ptr()),
+            XPDRM_ERR_INVALID_AUTHENTICATOR
+        );
     }
     assert_eq!(out, sentinel());
 
@@ -622,28 +689,35 @@ fn service_arguments_and_order() {
     unsafe {
         assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, null()), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, NOT_UTF8.as_ptr()), XPDRM_ERR_INVALID_UTF8);
-        assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, c"token".as_ptr()), XPDRM_ERR_INVALID_ARGUMENT);
+        // The token server URL is checked by the token module's rule for base URLs.
+        for bad in [c"token", c"https://x/t?a=1", c"https://user:pw@x/t", c"ftp://x/"] {
+            assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, bad.as_ptr()), XPDRM_ERR_INVALID_BASE_URL);
+        }
+        let why = svc_reason(&s);
+        assert!(why.starts_with("the base URL does not start with http:// or https://."), "{why}");
         assert_eq!(
             xpdrm_binding_service_set_token_base_url(null_mut(), c"https://x/".as_ptr()),
             XPDRM_ERR_NULL_ARGUMENT
         );
         assert_eq!(xpdrm_binding_service_set_record_base_url(s.0, c"ftp://x/".as_ptr()), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_binding_service_set_expiration(s.0, 0), XPDRM_ERR_INVALID_EXPIRATION_TIME);
+        // The lifetime is judged as the token request judges expirationTime=+<seconds>.
+        let t = token_request(XPDRM_DRM_PLAYREADY, &[]);
+        let max = XPDRM_BINDING_MAX_EXPIRATION;
+        for secs in [0, 1, XPDRM_BINDING_DEFAULT_EXPIRATION, max, max + 1, u32::MAX] {
+            let value = c(&format!("+{secs}"));
+            let want = xpdrm_token_request_set(t.0, c"expirationTime".as_ptr(), value.as_ptr());
+            assert_eq!(xpdrm_binding_service_set_expiration(s.0, secs), want, "{secs}");
+        }
         assert_eq!(
             xpdrm_binding_service_set_expiration(s.0, XPDRM_BINDING_MAX_EXPIRATION + 1),
             XPDRM_ERR_INVALID_EXPIRATION_TIME
         );
+        assert!(svc_reason(&s).starts_with("expirationTime is 2592001 seconds ahead"), "{}", svc_reason(&s));
+        assert_eq!(xpdrm_binding_service_set_expiration(s.0, XPDRM_BINDING_MAX_EXPIRATION), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_set_expiration(null_mut(), 60), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(
-            xpdrm_binding_service_add_token_param(s.0, c"deviceId".as_ptr(), c"x".as_ptr()),
-            XPDRM_ERR_INVALID_ARGUMENT
-        );
-        assert!(svc_reason(&s).contains("\"deviceId\""), "{}", svc_reason(&s));
-        assert_eq!(xpdrm_binding_service_add_token_param(s.0, c"kid".as_ptr(), null()), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(
-            xpdrm_binding_service_add_token_param(s.0, NOT_UTF8.as_ptr(), c"x".as_ptr()),
-            XPDRM_ERR_INVALID_UTF8
-        );
+        let good = template(XPDRM_DRM_PLAYREADY);
+        assert_eq!(xpdrm_binding_service_set_token_template(s.0, null()), XPDRM_ERR_NULL_ARGUMENT);
+        assert_eq!(xpdrm_binding_service_set_token_template(null_mut(), good.0), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(xpdrm_binding_service_set_expected_device_id(s.0, c" ".as_ptr()), XPDRM_ERR_DEVICE_ID_EMPTY);
         assert_eq!(xpdrm_binding_service_set_expected_device_id(s.0, null()), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(xpdrm_binding_service_begin(s.0, null()), XPDRM_ERR_NULL_ARGUMENT);
@@ -688,8 +762,10 @@ fn service_arguments_and_order() {
         assert_eq!(xpdrm_binding_service_begin(s.0, req), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_begin(s.0, req), XPDRM_ERR_BINDING_WRONG_STATE);
         assert_eq!(xpdrm_binding_service_set_expiration(s.0, 60), XPDRM_ERR_BINDING_WRONG_STATE);
+        let t = template(XPDRM_DRM_PLAYREADY);
+        assert_eq!(xpdrm_binding_service_set_token_template(s.0, t.0), XPDRM_ERR_BINDING_WRONG_STATE);
         assert_eq!(
-            xpdrm_binding_service_add_token_param(s.0, c"kid".as_ptr(), c"x".as_ptr()),
+            xpdrm_binding_service_set_token_base_url(s.0, c"https://x/".as_ptr()),
             XPDRM_ERR_BINDING_WRONG_STATE
         );
         xpdrm_entitlement_request_free(req);
@@ -713,6 +789,80 @@ fn service_arguments_and_order() {
     assert_eq!(svc_reason(&s), "contentID is missing");
     let json = entitlement_json(&s).unwrap();
     assert!(json.contains("6ba7b810-9dad-11d1-80b4-00c04fd430c8") && json.contains("\"error\":305"), "{json}");
+}
+
+#[test]
+fn token_templates_are_checked_copied_and_leave_the_flows_parameters_to_the_flow() {
+    let s = bare_service(XPDRM_DRM_PLAYREADY);
+    let set = |t: &Tpl| unsafe { xpdrm_binding_service_set_token_template(s.0, t.0) };
+    // The parameters the flow sets itself are refused, not overridden; the flow is unchanged.
+    for (name, value) in [
+        ("customerAuthenticator", AUTH),
+        ("expirationTime", "+60"),
+        ("cookie", "ck"),
+        ("deviceId", "0123456789abcdef0123456789abcdef"),
+    ] {
+        let mut params = PR_TEMPLATE.to_vec();
+        params.push((name, value));
+        assert_eq!(set(&token_request(XPDRM_DRM_PLAYREADY, &params)), XPDRM_ERR_INVALID_ARGUMENT, "{name}");
+        assert_eq!(
+            svc_reason(&s),
+            format!("the token template sets {name}, which the device-binding flow sets itself")
+        );
+        assert_eq!(svc_step(&s), XPDRM_BINDING_STEP_BEGIN);
+    }
+    // A template of another DRM.
+    assert_eq!(set(&template(XPDRM_DRM_WIDEVINE)), XPDRM_ERR_INVALID_ARGUMENT);
+    assert_eq!(svc_reason(&s), "the token template is a Widevine request; this flow asks the PlayReady token server");
+    // An incomplete template gets the whole-request check's code now, not in the middle of a flow.
+    assert_eq!(set(&token_request(XPDRM_DRM_PLAYREADY, &PR_TEMPLATE[1..])), XPDRM_ERR_MISSING_KID);
+    assert!(svc_reason(&s).starts_with("kid is missing; a PlayReady request requires it."), "{}", svc_reason(&s));
+    let mut rental = PR_TEMPLATE.to_vec();
+    rental[2] = ("rightsType", "Rental");
+    assert_eq!(set(&token_request(XPDRM_DRM_PLAYREADY, &rental)), XPDRM_ERR_RENTAL_PERIOD_END_TIME);
+
+    // Without a template, the token request fails the flow with the first missing parameter's code, and
+    // the device is denied with it.
+    let mut req = null_mut();
+    let content = c(CONTENT);
+    assert_eq!(
+        unsafe { xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_TIME_BASED, null(), &mut req) },
+        XPDRM_OK
+    );
+    assert_eq!(unsafe { xpdrm_binding_service_begin(s.0, req) }, XPDRM_OK);
+    assert_eq!(out_of(|o| unsafe { xpdrm_binding_service_token_request(s.0, o) }).err(), Some(XPDRM_ERR_MISSING_KID));
+    assert_eq!(svc_step(&s), XPDRM_BINDING_STEP_FAILED);
+    assert!(entitlement_json(&s).unwrap().contains("\"error\":-4018"));
+
+    // The flow keeps a copy: the caller's later changes, and freeing it, do not reach the flow. The
+    // template's base URL is where token requests go; the flow's token server overrides it.
+    for flow_url in [None, Some("http://127.0.0.1:2/flow")] {
+        let s = bare_service(XPDRM_DRM_PLAYREADY);
+        let t = template(XPDRM_DRM_PLAYREADY);
+        unsafe {
+            assert_eq!(xpdrm_token_request_set_base_url(t.0, c"http://127.0.0.1:1/template".as_ptr()), XPDRM_OK);
+            assert_eq!(xpdrm_binding_service_set_token_template(s.0, t.0), XPDRM_OK);
+            if let Some(url) = flow_url {
+                let url = c(url);
+                assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, url.as_ptr()), XPDRM_OK);
+            }
+            let other_key = c("ffffffffffffffffffffffffffffffff");
+            assert_eq!(xpdrm_token_request_set(t.0, c"contentKey".as_ptr(), other_key.as_ptr()), XPDRM_OK);
+            assert_eq!(xpdrm_token_request_set_environment(t.0, XPDRM_ENVIRONMENT_PRODUCTION), XPDRM_OK);
+        }
+        drop(t);
+        assert_eq!(unsafe { xpdrm_binding_service_begin(s.0, req) }, XPDRM_OK);
+        let token = describe(&out_of(|o| unsafe { xpdrm_binding_service_token_request(s.0, o) }).unwrap());
+        assert_eq!(token.url, flow_url.unwrap_or("http://127.0.0.1:1/template"));
+        assert_eq!(
+            String::from_utf8(token.body).unwrap(),
+            format!(
+                "{}&customerAuthenticator=12345%2C00112233445566778899aabbccddeeff&expirationTime=%2B3600",
+                pr_template_form()
+            )
+        );
+    }
+    unsafe { xpdrm_entitlement_request_free(req) };
 }
 
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());

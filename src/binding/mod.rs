@@ -23,7 +23,8 @@
 //! * [`device`]: the player's side (steps 1, 2, 3 and 5).
 //! * [`service`]: the entitlement service's side (answers to steps 1 and 3, the record lookup, step 4).
 //! * [`record`]: the transaction-record lookup (`getrecord`) and its answer format.
-//! * [`token`]: the token requests of the flow (to be replaced by the token-request builder).
+//! * [`token`]: the flow's token requests and the reading of their answers, on the token module
+//!   ([`crate::token::TokenRequest`], [`crate::token::TokenResponse`]).
 
 pub mod device;
 pub mod record;

@@ -1,8 +1,10 @@
 //! The entitlement service's side of the device-binding flow: one [`ServiceFlow`] per entitlement request.
 //!
-//! Configure it (the DRM, the customer authenticator, optionally the token and record servers, the token
-//! lifetime, the content's token parameters, an expected device), then [`ServiceFlow::begin`] with the
-//! parsed request. What follows depends on `requestType`:
+//! Configure it (the DRM, the customer authenticator, the content's token template, optionally the token
+//! and record servers, the token lifetime, an expected device), then [`ServiceFlow::begin`] with the
+//! parsed request. Token parameters are the token module's: the template is a [`TokenRequest`] whose values
+//! were checked when they were set, and every token request is built and checked by it. What follows
+//! depends on `requestType`:
 //!
 //! * 2, device registration (step 1): a token bound to the request's `customerCookie`
 //!   ([`ServiceFlow::token_request`]).
@@ -18,8 +20,8 @@
 
 use super::record::device_id_for_cookie;
 use super::token::{
-    Binding, CustomerAuthenticator, Drm, FLOW_PARAMS, TokenTemplate, binding_token_request,
-    check_device_binding_supported, check_expiration, token_url_from_response,
+    Binding, CustomerAuthenticator, DEFAULT_EXPIRATION_SECS, binding_token_request, check_device_binding_supported,
+    check_template, token_url_from_response,
 };
 use super::{Step, already_failed, device::check_url, wrong_state};
 use crate::Status;
@@ -27,15 +29,10 @@ use crate::device::id::DeviceId;
 use crate::outbound::{OutboundRequest, Response, url_with_query};
 use crate::secret_string::SecretString;
 use crate::sees::{EntitlementRequest, EntitlementResponse, Problem, Rejection, RequestType};
+use crate::token::{Drm, TokenRequest};
 
 /// The record retrieval of the test service (SPEC.md §1), the default.
 pub const TEST_RECORD_URL: &str = "https://api.test.expressplay.com/cmiapi/getrecord/";
-
-/// Most token parameters a template may hold.
-pub const MAX_TOKEN_PARAMS: usize = 64;
-
-/// Longest token parameter name or value, in bytes.
-pub const MAX_TOKEN_PARAM_LEN: usize = 4096;
 
 struct Job {
     request: EntitlementRequest,
@@ -55,7 +52,12 @@ enum State {
 
 /// The service's state machine for one entitlement request. See the module documentation.
 pub struct ServiceFlow {
-    template: TokenTemplate,
+    /// The content's token parameters and the token server (the template's base URL).
+    template: TokenRequest,
+    /// A token server set on the flow, which overrides any template's base URL.
+    token_base_url: Option<String>,
+    /// `expirationTime=+<seconds>` of every token request.
+    expiration_secs: u32,
     authenticator: CustomerAuthenticator,
     record_base_url: String,
     expected_device_id: Option<DeviceId>,
@@ -64,7 +66,7 @@ pub struct ServiceFlow {
 
 impl core::fmt::Debug for ServiceFlow {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "ServiceFlow({:?}, step {:?})", self.template.drm, self.step())
+        write!(f, "ServiceFlow({:?}, step {:?})", self.template.drm(), self.step())
     }
 }
 
@@ -75,13 +77,16 @@ fn denial_for(request: &EntitlementRequest, failure: &Problem) -> Result<Entitle
 }
 
 impl ServiceFlow {
-    /// A new flow for `drm`, with the customer authenticator (`<digits>,<32 hex>`; -2017 when empty, -2018
-    /// otherwise), which is kept in memory that is wiped on drop and never logged.
+    /// A new flow for `drm`, with the customer authenticator, checked by the token module's rule (-2017 when
+    /// empty, -2018 when not `<digits>,<32 hex>`) and kept in memory that is wiped on drop and never logged.
+    /// Its token template is empty until [`set_token_template`](Self::set_token_template): a token request
+    /// then fails with the code of the first parameter the DRM requires.
     pub fn new(drm: Drm, customer_authenticator: &str) -> Result<ServiceFlow, Problem> {
-        let authenticator = CustomerAuthenticator::new(customer_authenticator)
-            .map_err(|s| Problem::new(s, "the customer authenticator must be <customer id digits>,<32 hex digits>"))?;
+        let authenticator = CustomerAuthenticator::new(drm, customer_authenticator)?;
         Ok(ServiceFlow {
-            template: TokenTemplate::new(drm),
+            template: TokenRequest::new(drm),
+            token_base_url: None,
+            expiration_secs: DEFAULT_EXPIRATION_SECS,
             authenticator,
             record_base_url: TEST_RECORD_URL.to_owned(),
             expected_device_id: None,
@@ -136,10 +141,14 @@ impl ServiceFlow {
         Ok(self)
     }
 
-    /// The token server (default: the DRM's test service). Before `begin` only.
+    /// The token server, checked as [`TokenRequest::set_base_url`] checks it (`XPDRM_ERR_INVALID_BASE_URL`).
+    /// It overrides the template's base URL, whether the template is set before or after. Without it, token
+    /// requests go to the template's base URL (the DRM's test service unless the template says otherwise).
+    /// Before `begin` only.
     pub fn set_token_base_url(&mut self, url: &str) -> Result<(), Problem> {
-        check_url("the token server URL", url)?;
-        self.configure("set_token_base_url")?.template.base_url = Some(url.to_owned());
+        let this = self.configure("set_token_base_url")?;
+        this.template.set_base_url(url)?;
+        this.token_base_url = Some(url.to_owned());
         Ok(())
     }
 
@@ -150,31 +159,44 @@ impl ServiceFlow {
         Ok(())
     }
 
-    /// The lifetime of the tokens requested, 1 second to 30 days (-2002); one hour if not set.
+    /// The lifetime of the tokens requested (`expirationTime=+<seconds>`), checked by the token module's rule
+    /// for `expirationTime` (at most 30 days, -2002); one hour if not set. Before `begin` only.
     pub fn set_expiration(&mut self, seconds: u32) -> Result<(), Problem> {
-        check_expiration(seconds).map_err(|s| Problem::new(s, "the expiration must be 1 to 2592000 seconds"))?;
-        self.configure("set_expiration")?.template.expiration_secs = seconds;
+        let this = self.configure("set_expiration")?;
+        this.template.check_value("expirationTime", &format!("+{seconds}"))?;
+        this.expiration_secs = seconds;
         Ok(())
     }
 
-    /// Adds one of the content's token parameters (e.g. `contentKey`, `kid`, `rightsType`), passed on to
-    /// the token server. **Interim: not validated** (the token-request builder will be). The parameters the
-    /// flow sets itself (`customerAuthenticator`, `cookie`, `deviceId`, `expirationTime`) are refused.
-    pub fn add_token_param(&mut self, name: &str, value: &str) -> Result<(), Problem> {
-        if name.is_empty() || FLOW_PARAMS.contains(&name) {
+    /// The content's token parameters (keys, rights, output protection...): a copy of `template`, a request
+    /// for the flow's DRM whose values the token module checked when they were set, and which passes its
+    /// whole-request check ([`TokenRequest::check`]) now, so that a missing parameter shows here and not in
+    /// the middle of a flow. It may not hold the parameters the flow sets itself
+    /// ([`FLOW_PARAMS`](super::token::FLOW_PARAMS): `customerAuthenticator`, `cookie`, `deviceId`,
+    /// `expirationTime`): `XPDRM_ERR_INVALID_ARGUMENT`, as for a template of another DRM. Its base URL is
+    /// where token requests go, unless [`set_token_base_url`](Self::set_token_base_url) says otherwise.
+    /// Replaces an earlier template; a refused one changes nothing. Before `begin` only.
+    pub fn set_token_template(&mut self, template: &TokenRequest) -> Result<(), Problem> {
+        let this = self.configure("set_token_template")?;
+        let drm = this.template.drm();
+        if template.drm() != drm {
             return Err(Problem::new(
                 Status::XPDRM_ERR_INVALID_ARGUMENT,
-                format!("token parameter {} is empty or set by the flow itself", crate::json::quoted(name)),
+                format!(
+                    "the token template is a {} request; this flow asks the {} token server",
+                    template.drm().name(),
+                    drm.name()
+                ),
             ));
         }
-        if name.len() > MAX_TOKEN_PARAM_LEN || value.len() > MAX_TOKEN_PARAM_LEN {
-            return Err(Problem::new(Status::XPDRM_ERR_INPUT_TOO_LARGE, "a token parameter is longer than 4096 bytes"));
+        check_template(template)?;
+        template.check()?;
+        let mut copy = template.clone();
+        if let Some(url) = &this.token_base_url {
+            copy.set_base_url(url)?;
         }
-        let this = self.configure("add_token_param")?;
-        if this.template.params.len() >= MAX_TOKEN_PARAMS {
-            return Err(Problem::new(Status::XPDRM_ERR_INPUT_TOO_LARGE, "more than 64 token parameters"));
-        }
-        this.template.params.push((name.to_owned(), SecretString::from(value)));
+        this.template = copy;
+        crate::xlog!(Debug, "device binding (service): {} token template set", drm.name());
         Ok(())
     }
 
@@ -213,7 +235,7 @@ impl ServiceFlow {
                 format!("customerCookie is missing; requestType {} needs it", t.code()),
             )),
             (Some(RequestType::DeviceBound), Some(_)) => {
-                check_device_binding_supported(self.template.drm).map(|()| State::LookupRecord(job))
+                check_device_binding_supported(self.template.drm()).map(|()| State::LookupRecord(job))
             }
             (Some(_), _) => Ok(State::RequestToken(job)),
         };
@@ -307,7 +329,11 @@ impl ServiceFlow {
         let State::RequestToken(job) = core::mem::replace(&mut self.state, State::Begin) else {
             unreachable!("checked above")
         };
-        let binding = Binding { cookie: job.request.customer_cookie(), device_id: job.device_id.as_ref() };
+        let binding = Binding {
+            cookie: job.request.customer_cookie(),
+            device_id: job.device_id.as_ref(),
+            expiration_secs: self.expiration_secs,
+        };
         match binding_token_request(&self.template, &self.authenticator, binding) {
             Ok(out) => {
                 self.state = State::AwaitToken(job);
@@ -338,7 +364,7 @@ impl ServiceFlow {
         let State::AwaitToken(job) = core::mem::replace(&mut self.state, State::Begin) else {
             unreachable!("checked above")
         };
-        match token_url_from_response(self.template.drm, response) {
+        match token_url_from_response(self.template.drm(), response) {
             Ok(url) => {
                 crate::xlog!(Info, "device binding (service): token received for {}", job.request.message_id());
                 self.state = State::Done(job, url);
@@ -371,6 +397,7 @@ impl ServiceFlow {
 
 #[cfg(test)]
 mod tests {
+    use super::super::token::tests::template;
     use super::*;
     use Status::*;
 
@@ -393,9 +420,14 @@ mod tests {
         format!(r#"{{"records":[{{"cookie":"{COOKIE}","device_id":"{ID}"}}]}}"#)
     }
 
+    fn service_for(drm: Drm) -> ServiceFlow {
+        let mut s = ServiceFlow::new(drm, AUTH).unwrap();
+        s.set_token_template(&template(drm)).unwrap();
+        s
+    }
+
     fn service() -> ServiceFlow {
-        let mut s = ServiceFlow::new(Drm::PlayReady, AUTH).unwrap();
-        s.add_token_param("contentKey", "000102030405060708090a0b0c0d0e0f").unwrap();
+        let mut s = service_for(Drm::PlayReady);
         s.set_expiration(900).unwrap();
         s
     }
@@ -421,9 +453,17 @@ mod tests {
         assert_eq!(s.device_id_fingerprint(), Some(crate::device::id::fingerprint(ID).unwrap()));
         let token = s.token_request().unwrap();
         let body = String::from_utf8(token.body().to_vec()).unwrap();
-        assert!(body.contains("&deviceId=0123456789abcdef0123456789abcdef"), "{body}");
-        assert!(body.contains("&expirationTime=%2B900&"), "{body}");
-        assert!(body.contains(&format!("&cookie={COOKIE}")), "{body}");
+        assert!(
+            body.starts_with("kid=b366360da82e9c6e0b0984002a362cf2&contentKey=000102030405060708090a0b0c0d0e0f&"),
+            "{body}"
+        );
+        assert!(
+            body.ends_with(&format!(
+                "&customerAuthenticator=12345%2C00112233445566778899aabbccddeeff&expirationTime=%2B900\
+                 &cookie={COOKIE}&deviceId=0123456789abcdef0123456789abcdef"
+            )),
+            "{body}"
+        );
         s.handle_response(ok(PR_ANSWER)).unwrap();
         assert_eq!(s.step(), Step::Done);
         let answer = s.entitlement_response().unwrap();
@@ -437,7 +477,7 @@ mod tests {
 
     #[test]
     fn registration_and_time_based_requests_go_straight_to_the_token() {
-        let mut s = ServiceFlow::new(Drm::FairPlay, AUTH).unwrap();
+        let mut s = service_for(Drm::FairPlay);
         s.begin(&request(RequestType::DeviceRegistration, Some(COOKIE))).unwrap();
         assert_eq!(s.step(), Step::RequestToken);
         assert_eq!(s.record_request().unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
@@ -451,12 +491,12 @@ mod tests {
         s.handle_response(Response {
             status: 200,
             content_type: Some("text/uri-list"),
-            body: b"https://fp/?ExpressPlayToken=T\r\n",
+            body: b"https://fp/?ExpressPlayToken=TTTT\r\n",
         })
         .unwrap();
-        assert_eq!(s.entitlement_response().unwrap().ep_token_url(), Some("https://fp/?ExpressPlayToken=T"));
+        assert_eq!(s.entitlement_response().unwrap().ep_token_url(), Some("https://fp/?ExpressPlayToken=TTTT"));
 
-        let mut s = ServiceFlow::new(Drm::Widevine, AUTH).unwrap();
+        let mut s = service_for(Drm::Widevine);
         s.set_token_base_url("https://127.0.0.1/wv").unwrap();
         s.begin(&request(RequestType::TimeBased, None)).unwrap();
         let t = s.token_request().unwrap();
@@ -470,12 +510,12 @@ mod tests {
             (service(), request(RequestType::DeviceBound, None), XPDRM_ERR_SEES_MISSING_FIELD),
             (service(), request(RequestType::DeviceRegistration, None), XPDRM_ERR_SEES_MISSING_FIELD),
             (
-                ServiceFlow::new(Drm::FairPlay, AUTH).unwrap(),
+                service_for(Drm::FairPlay),
                 request(RequestType::DeviceBound, Some("c")),
                 XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED,
             ),
             (
-                ServiceFlow::new(Drm::Widevine, AUTH).unwrap(),
+                service_for(Drm::Widevine),
                 request(RequestType::DeviceBound, Some("c")),
                 XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED,
             ),
@@ -568,27 +608,93 @@ mod tests {
         assert_eq!(ServiceFlow::new(Drm::PlayReady, "").unwrap_err().status, XPDRM_ERR_MISSING_AUTHENTICATOR);
         assert_eq!(ServiceFlow::new(Drm::PlayReady, "12,zz").unwrap_err().status, XPDRM_ERR_INVALID_AUTHENTICATOR);
         let mut s = service();
-        assert_eq!(s.set_expiration(0).unwrap_err().status, XPDRM_ERR_INVALID_EXPIRATION_TIME);
+        // The lifetime is judged by the token module's rule for expirationTime, with its code and reason.
+        for secs in [0, 1, 3600, 2_592_000, 2_592_001, u32::MAX] {
+            let want = TokenRequest::new(Drm::PlayReady).check_value("expirationTime", &format!("+{secs}"));
+            assert_eq!(
+                s.set_expiration(secs).map_err(|p| (p.status, p.reason)),
+                want.map_err(|e| (e.status(), e.reason().to_owned())),
+                "{secs}"
+            );
+        }
         assert_eq!(s.set_expiration(2_592_001).unwrap_err().status, XPDRM_ERR_INVALID_EXPIRATION_TIME);
         assert_eq!(s.set_record_base_url("getrecord").unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
-        for name in ["deviceId", "cookie", "expirationTime", "customerAuthenticator", ""] {
-            assert_eq!(s.add_token_param(name, "x").unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT, "{name}");
-        }
-        assert_eq!(s.add_token_param("kid", &"a".repeat(4097)).unwrap_err().status, XPDRM_ERR_INPUT_TOO_LARGE);
-        for _ in 1..MAX_TOKEN_PARAMS {
-            s.add_token_param("x", "y").unwrap();
-        }
-        assert_eq!(s.add_token_param("x", "y").unwrap_err().status, XPDRM_ERR_INPUT_TOO_LARGE);
+        assert_eq!(s.set_token_base_url("https://x/t?a=1").unwrap_err().status, XPDRM_ERR_INVALID_BASE_URL);
+        let long_id = "123456789012345678901,00112233445566778899aabbccddeeff";
+        assert_eq!(ServiceFlow::new(Drm::PlayReady, long_id).unwrap_err().status, XPDRM_ERR_INVALID_AUTHENTICATOR);
         assert_eq!(s.entitlement_response().unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
         assert_eq!(s.handle_response(ok(b"[]")).unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
         assert_eq!(s.set_device_id(ID).unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
         s.begin(&request(RequestType::DeviceBound, Some(COOKIE))).unwrap();
         assert_eq!(s.set_expiration(60).unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
+        assert_eq!(s.set_token_template(&template(Drm::PlayReady)).unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
+        assert_eq!(s.set_token_base_url("https://x/").unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
         assert_eq!(
             s.begin(&request(RequestType::DeviceBound, Some(COOKIE))).unwrap_err().status,
             XPDRM_ERR_BINDING_WRONG_STATE
         );
         assert_eq!(s.token_request().unwrap_err().status, XPDRM_ERR_BINDING_WRONG_STATE);
+    }
+
+    #[test]
+    fn token_templates_are_copied_checked_and_may_not_hold_the_flows_parameters() {
+        let mut s = ServiceFlow::new(Drm::PlayReady, AUTH).unwrap();
+        // Another DRM's template, an incomplete one, one with a parameter the flow sets: refused, unchanged.
+        let p = s.set_token_template(&template(Drm::FairPlay)).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(p.reason, "the token template is a FairPlay request; this flow asks the PlayReady token server");
+        let mut incomplete = template(Drm::PlayReady);
+        incomplete.unset("rightsType").unwrap();
+        let p = s.set_token_template(&incomplete).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_MISSING_RIGHTS_TYPE);
+        assert!(p.reason.starts_with("rightsType is missing; a PlayReady request requires it."), "{}", p.reason);
+        for (name, value) in [
+            ("cookie", "c"),
+            ("deviceId", "0123456789abcdef0123456789abcdef"),
+            ("expirationTime", "+60"),
+            ("customerAuthenticator", AUTH),
+        ] {
+            let mut t = template(Drm::PlayReady);
+            t.set(name, value).unwrap();
+            let p = s.set_token_template(&t).unwrap_err();
+            assert_eq!(p.status, XPDRM_ERR_INVALID_ARGUMENT, "{name}");
+            assert_eq!(p.reason, format!("the token template sets {name}, which the device-binding flow sets itself"));
+        }
+        // Without a template, the token request fails the flow with the first missing parameter's code.
+        s.begin(&request(RequestType::TimeBased, None)).unwrap();
+        assert_eq!(s.token_request().unwrap_err().status, XPDRM_ERR_MISSING_KID);
+        assert_eq!(s.entitlement_response().unwrap().error(), Some(XPDRM_ERR_MISSING_KID.code()));
+
+        // A copy: changing or dropping the caller's template afterwards changes nothing.
+        let mut s = ServiceFlow::new(Drm::PlayReady, AUTH).unwrap();
+        let mut t = template(Drm::PlayReady);
+        t.set_base_url("http://127.0.0.1:1/pr").unwrap();
+        s.set_token_template(&t).unwrap();
+        t.set("contentKey", "ffffffffffffffffffffffffffffffff").unwrap();
+        drop(t);
+        s.begin(&request(RequestType::TimeBased, None)).unwrap();
+        let r = s.token_request().unwrap();
+        assert_eq!(r.url(), "http://127.0.0.1:1/pr", "the template's base URL");
+        let body = String::from_utf8(r.body().to_vec()).unwrap();
+        assert!(body.contains("&contentKey=000102030405060708090a0b0c0d0e0f&"), "{body}");
+    }
+
+    #[test]
+    fn the_flows_token_server_overrides_the_templates_in_either_order() {
+        let mut t = template(Drm::FairPlay);
+        t.set_base_url("http://127.0.0.1:1/template").unwrap();
+        for url_first in [true, false] {
+            let mut s = ServiceFlow::new(Drm::FairPlay, AUTH).unwrap();
+            if url_first {
+                s.set_token_base_url("http://127.0.0.1:2/flow").unwrap();
+                s.set_token_template(&t).unwrap();
+            } else {
+                s.set_token_template(&t).unwrap();
+                s.set_token_base_url("http://127.0.0.1:2/flow").unwrap();
+            }
+            s.begin(&request(RequestType::TimeBased, None)).unwrap();
+            assert_eq!(s.token_request().unwrap().url(), "http://127.0.0.1:2/flow");
+        }
     }
 
     #[test]

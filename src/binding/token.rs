@@ -1,81 +1,47 @@
-//! The token requests of the device-binding flow, and reading their answers.
+//! The token requests of the device-binding flow, and reading their answers, on the token module.
 //!
-//! **Interim.** Token requests and responses belong to the token module (`src/token/`, issue 3), which
-//! validates every parameter of SPEC.md §2. Until it is merged, this file is the *only* place in the
-//! binding flow that builds a token request ([`binding_token_request`]) or reads a token server's answer
-//! ([`token_url_from_response`]); at merge time both are re-implemented on the token module's builder and
-//! parser, and [`Drm`] and [`CustomerAuthenticator`] give way to its types. Only the rules the flow itself
-//! adds are checked here: `deviceId` is 32 hex digits (-5004) and only PlayReady binds to a device (FairPlay
-//! -6008, Widevine -7002), `cookie` is 1 to 32 characters (-2033), `expirationTime` is `+<seconds>` within
-//! 30 days (-2002), and the customer authenticator has the form `<digits>,<32 hex>` (-2017, -2018). The
-//! other parameters of the template are passed on unchecked.
+//! The flow does not check token parameters itself: the content's parameters come as a template (a
+//! [`TokenRequest`] whose values were checked when they were set), and the parameters the flow adds
+//! (`customerAuthenticator`, `expirationTime`, `cookie`, `deviceId`) go through the same validated setter.
+//! The token server's answer is read by [`TokenResponse::parse`]. What is left here is the flow's own part:
+//! which parameters the flow owns ([`FLOW_PARAMS`]), the request's form (a `POST` of a form body), and how
+//! an answer becomes the `epTokenURL` that SEES hands to the device.
+
+use zeroize::Zeroizing;
 
 use crate::Status;
 use crate::device::id::DeviceId;
-use crate::outbound::{OutboundRequest, Response, form_body};
+use crate::outbound::{OutboundRequest, Response};
 use crate::secret_string::SecretString;
-use crate::sees::{MAX_TOKEN_URL_LEN, Problem, url_problem};
-
-/// The DRM whose token server is asked (numbers as `xpdrm_drm`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(i32)]
-pub enum Drm {
-    /// FairPlay: `fp-gen`.
-    FairPlay = 0,
-    /// Widevine: `wv-gen`.
-    Widevine = 1,
-    /// PlayReady: `pr-gen`.
-    PlayReady = 2,
-}
-
-impl Drm {
-    /// The DRM with this number.
-    pub fn from_code(code: i32) -> Option<Drm> {
-        match code {
-            0 => Some(Drm::FairPlay),
-            1 => Some(Drm::Widevine),
-            2 => Some(Drm::PlayReady),
-            _ => None,
-        }
-    }
-
-    /// The test service's token URL (SPEC.md §1), the default base.
-    pub fn test_token_url(self) -> &'static str {
-        match self {
-            Drm::FairPlay => "https://fp-gen.test.expressplay.com/hms/fp/token",
-            Drm::Widevine => "https://wv-gen.test.expressplay.com/hms/wv/token",
-            Drm::PlayReady => "https://pr-gen.test.expressplay.com/hms/pr/token",
-        }
-    }
-}
-
-/// Longest token lifetime ExpressPlay accepts: 30 days, in seconds.
-pub const MAX_EXPIRATION_SECS: u32 = 30 * 24 * 3600;
+use crate::sees::{MAX_TOKEN_URL_LEN, Problem};
+use crate::token::params::{self, Check};
+use crate::token::{self, Drm, TokenRequest, TokenResponse};
 
 /// Token lifetime used when the service does not set one: one hour.
 pub const DEFAULT_EXPIRATION_SECS: u32 = 3600;
 
-/// Parameters that the flow sets itself and a template may not hold.
+/// Parameters that the flow sets itself and a template may not hold: the authenticator the service was
+/// created with, the token lifetime the service configured, and the cookie and device of each request.
 pub const FLOW_PARAMS: [&str; 4] = ["customerAuthenticator", "cookie", "deviceId", "expirationTime"];
 
+/// A token module refusal, as the flow reports it: the same status and reason (reasons never quote a value).
+impl From<token::Error> for Problem {
+    fn from(e: token::Error) -> Problem {
+        Problem::new(e.status(), e.reason())
+    }
+}
+
 /// The customer authenticator (`<customer id digits>,<32 hex>`): a secret, wiped on drop, never logged.
+/// The flow needs it on its own (the record lookup sends it too), so it is kept apart from the template;
+/// its form is checked by the token module's rule for `customerAuthenticator`.
 #[derive(Clone, Debug)]
 pub struct CustomerAuthenticator(SecretString);
 
 impl CustomerAuthenticator {
-    /// Checks the form: -2017 when empty, -2018 when not `<digits>,<32 hex>`.
-    pub fn new(text: &str) -> Result<CustomerAuthenticator, Status> {
-        if text.is_empty() {
-            return Err(Status::XPDRM_ERR_MISSING_AUTHENTICATOR);
-        }
-        let ok = text.split_once(',').is_some_and(|(id, key)| {
-            !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && key.len() == 32 && crate::hex::is_hex(key)
-        });
-        if ok {
-            Ok(CustomerAuthenticator(SecretString::from(text)))
-        } else {
-            Err(Status::XPDRM_ERR_INVALID_AUTHENTICATOR)
-        }
+    /// Checks `text` as `drm`'s token request would: -2017 when empty, -2018 when not `<digits>,<32 hex>`.
+    pub fn new(drm: Drm, text: &str) -> Result<CustomerAuthenticator, token::Error> {
+        TokenRequest::new(drm).check_value("customerAuthenticator", text)?;
+        Ok(CustomerAuthenticator(SecretString::from(text)))
     }
 
     /// The secret text: never log it.
@@ -84,99 +50,90 @@ impl CustomerAuthenticator {
     }
 }
 
-/// What every token request of one service flow has in common: the DRM, the token server, the content's
-/// own parameters (keys, rights, output protection...), and the token lifetime.
-#[derive(Clone, Debug)]
-pub struct TokenTemplate {
-    /// The DRM.
-    pub drm: Drm,
-    /// The token server URL; `None` is the DRM's test service.
-    pub base_url: Option<String>,
-    /// The content's parameters, in order (values may be secrets: content keys).
-    pub params: Vec<(String, SecretString)>,
-    /// `expirationTime` as `+<seconds>`, 1 to [`MAX_EXPIRATION_SECS`].
+/// What binds one token: the cookie (registration, and correlation), the device, and the lifetime.
+#[derive(Copy, Clone, Debug)]
+pub struct Binding<'a> {
+    /// `cookie`, if the entitlement request has one.
+    pub cookie: Option<&'a str>,
+    /// `deviceId`, for a device-bound request (PlayReady only).
+    pub device_id: Option<&'a DeviceId>,
+    /// `expirationTime=+<seconds>`.
     pub expiration_secs: u32,
 }
 
-impl TokenTemplate {
-    /// A template with no content parameters, the test service, and the default lifetime.
-    pub fn new(drm: Drm) -> TokenTemplate {
-        TokenTemplate { drm, base_url: None, params: Vec::new(), expiration_secs: DEFAULT_EXPIRATION_SECS }
+/// Device binding is PlayReady's alone: the early check of a device-bound request, before any lookup. The
+/// rule is the token module's: a DRM whose table refuses every `deviceId` (FairPlay -6008, Widevine -7002)
+/// cannot bind.
+pub fn check_device_binding_supported(drm: Drm) -> Result<(), Problem> {
+    match params::find(drm, "deviceId") {
+        Some((_, row)) => match row.check {
+            Check::Unsupported { code } => Err(Problem::new(
+                code,
+                format!(
+                    "deviceId: the {} token server does not bind tokens to a device ({}): {}",
+                    drm.name(),
+                    code.code(),
+                    row.rule
+                ),
+            )),
+            _ => Ok(()),
+        },
+        // Every table lists deviceId; a DRM without the row could not bind either.
+        None => Err(Problem::new(
+            Status::XPDRM_ERR_INVALID_ARGUMENT,
+            format!("deviceId: the {} token request has no such parameter", drm.name()),
+        )),
     }
 }
 
-/// What binds a token: the cookie (registration, and correlation), and the device.
-#[derive(Copy, Clone, Debug, Default)]
-pub struct Binding<'a> {
-    /// `cookie`: 1 to 32 characters.
-    pub cookie: Option<&'a str>,
-    /// `deviceId`: PlayReady only, 32 hex digits after normalisation.
-    pub device_id: Option<&'a DeviceId>,
-}
-
-/// Checks an expiration: 1 second to 30 days (-2002).
-pub fn check_expiration(secs: u32) -> Result<(), Status> {
-    if (1..=MAX_EXPIRATION_SECS).contains(&secs) { Ok(()) } else { Err(Status::XPDRM_ERR_INVALID_EXPIRATION_TIME) }
-}
-
-/// Device binding is PlayReady's alone: FairPlay answers -6008, Widevine -7002.
-pub fn check_device_binding_supported(drm: Drm) -> Result<(), Problem> {
-    match drm {
-        Drm::PlayReady => Ok(()),
-        Drm::FairPlay => Err(Problem::new(
-            Status::XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED,
-            "deviceId: device binding is not supported for FairPlay (-6008)",
+/// Refuses a template that holds a parameter the flow sets itself ([`FLOW_PARAMS`]).
+pub fn check_template(template: &TokenRequest) -> Result<(), Problem> {
+    use crate::token::params::Lookup;
+    match FLOW_PARAMS.iter().find(|name| template.has(name)) {
+        Some(name) => Err(Problem::new(
+            Status::XPDRM_ERR_INVALID_ARGUMENT,
+            format!("the token template sets {name}, which the device-binding flow sets itself"),
         )),
-        Drm::Widevine => Err(Problem::new(
-            Status::XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED,
-            "deviceId: device binding is not supported for Widevine (-7002)",
-        )),
+        None => Ok(()),
     }
 }
 
 /// **The** token request of the flow: a `POST` of an `application/x-www-form-urlencoded` body (so the
-/// authenticator and content keys stay out of URLs and server logs) to the template's token server, with
-/// `customerAuthenticator`, the template's parameters, `expirationTime=+<seconds>`, and the binding's
-/// `cookie` and `deviceId`.
+/// authenticator and content keys stay out of URLs and server logs) to the template's base URL, holding the
+/// template's parameters, then `customerAuthenticator`, `expirationTime=+<seconds>`, and the binding's
+/// `cookie` and `deviceId`, each set through [`TokenRequest::set`], and the whole request checked by
+/// [`TokenRequest::form`]. A refusal carries the token module's code and reason (for example -5004 for a
+/// device ID that is not 32 hex digits, or the missing-parameter code of an incomplete template).
 pub fn binding_token_request(
-    template: &TokenTemplate,
+    template: &TokenRequest,
     authenticator: &CustomerAuthenticator,
     binding: Binding<'_>,
 ) -> Result<OutboundRequest, Problem> {
-    check_expiration(template.expiration_secs)
-        .map_err(|s| Problem::new(s, "expirationTime must be +1 to +2592000 seconds"))?;
+    check_template(template)?;
+    let mut request = template.clone();
+    request.set("customerAuthenticator", authenticator.expose())?;
+    request.set("expirationTime", &format!("+{}", binding.expiration_secs))?;
     if let Some(cookie) = binding.cookie {
-        crate::device::cookie::check(cookie).map_err(|s| Problem::new(s, "cookie must be 1 to 32 characters"))?;
+        request.set("cookie", cookie)?;
     }
     if let Some(id) = binding.device_id {
-        check_device_binding_supported(template.drm)?;
-        if !id.is_32_hex() {
-            return Err(Problem::new(
-                Status::XPDRM_ERR_DEVICE_ID_NOT_32_HEX,
-                format!("deviceId must be 32 hexadecimal digits (device fingerprint {}…)", &id.fingerprint()[..16]),
-            ));
-        }
+        request.set("deviceId", id.expose()).map_err(|e| {
+            Problem::new(e.status(), format!("{} (device fingerprint {}…)", e.reason(), &id.fingerprint()[..16]))
+        })?;
     }
-    let expiration = format!("+{}", template.expiration_secs);
-    let mut pairs: Vec<(&str, &str)> = vec![("customerAuthenticator", authenticator.expose())];
-    pairs.extend(template.params.iter().map(|(n, v)| (n.as_str(), v.expose())));
-    pairs.push(("expirationTime", &expiration));
-    if let Some(cookie) = binding.cookie {
-        pairs.push(("cookie", cookie));
-    }
-    if let Some(id) = binding.device_id {
-        pairs.push(("deviceId", id.expose()));
-    }
-    let url = template.base_url.as_deref().unwrap_or(template.drm.test_token_url());
+    let mut form = request.form()?;
+    // The form's own buffer becomes the body: no copy of the secrets is left behind.
+    let body = Zeroizing::new(core::mem::take(&mut *form).into_bytes());
     crate::xlog!(
         Debug,
-        "token request for {:?}: {} parameters, cookie {}, device-bound {}",
-        template.drm,
-        pairs.len(),
+        "token request for {}: {} body bytes, cookie {}, device-bound {}, expires in {} s",
+        template.drm().name(),
+        body.len(),
         binding.cookie.is_some(),
-        binding.device_id.is_some()
+        binding.device_id.is_some(),
+        binding.expiration_secs
     );
-    Ok(OutboundRequest::post(SecretString::from(url), "application/x-www-form-urlencoded", form_body(&pairs))
+    Ok(OutboundRequest::post(SecretString::from(request.base_url()), "application/x-www-form-urlencoded", body)
         .with_header("Accept", "application/json, text/uri-list"))
 }
 
@@ -184,68 +141,44 @@ fn refused(reason: String) -> Problem {
     Problem::new(Status::XPDRM_ERR_BINDING_TOKEN_REFUSED, reason)
 }
 
-/// **The** reading of a token server's answer: the license URL with its token, which the service hands to
-/// the device as `epTokenURL`.
+/// **The** reading of a token server's answer ([`TokenResponse::parse`]): the license URL with its token
+/// ([`TokenResponse::license_url`]: a `text/uri-list` URI as given, or PlayReady's
+/// `<licenseAcquisitionUrl>?ExpressPlayToken=<token>`), which the service hands to the device as
+/// `epTokenURL`.
 ///
-/// * 2xx from PlayReady: `{"licenseAcquisitionUrl": "...", "token": "..."}`; the URL becomes
-///   `<licenseAcquisitionUrl>?ExpressPlayToken=<token>` (`&` if it already has a query).
-/// * 2xx from FairPlay or Widevine: `text/uri-list`, the first line that is not empty or a `#` comment.
-/// * Anything else: the JSON error's `code` as its status when xpdrm knows it, else
-///   `XPDRM_ERR_BINDING_TOKEN_REFUSED`.
+/// * An error answer with an ExpressPlay code that xpdrm knows: that code (e.g. -2018).
+/// * An error answer without a code, or with a code xpdrm does not know: `XPDRM_ERR_BINDING_TOKEN_REFUSED`,
+///   the reason naming the HTTP status and the code.
+/// * A success answer that the token module refuses (no license URL, no well-formed token, ...), or a URL
+///   longer than `epTokenURL` allows: `XPDRM_ERR_BINDING_TOKEN_REFUSED`, the reason naming the token
+///   module's status.
 pub fn token_url_from_response(drm: Drm, response: Response<'_>) -> Result<SecretString, Problem> {
-    let limits = crate::json::Limits { max_len: 65536, max_depth: 8 };
-    if !response.is_success() {
-        let code = crate::json::parse(response.body, limits)
-            .ok()
-            .and_then(|doc| doc.get("code").and_then(serde_json::Value::as_i64))
-            .and_then(|c| i32::try_from(c).ok());
-        let known = code.and_then(Status::from_code).filter(|s| s.is_server_code());
-        let reason = format!(
-            "the token server answered HTTP {}{}",
-            response.status,
-            code.map(|c| format!(" with code {c}")).unwrap_or_default()
-        );
-        return Err(Problem::new(known.unwrap_or(Status::XPDRM_ERR_BINDING_TOKEN_REFUSED), reason));
-    }
-    let url = match drm {
-        Drm::PlayReady => {
-            let doc = crate::json::parse(response.body, limits)
-                .map_err(|e| refused(format!("the PlayReady token answer is refused: {e}")))?;
-            let field = |k: &str| doc.get(k).and_then(serde_json::Value::as_str);
-            let (Some(base), Some(token)) = (field("licenseAcquisitionUrl"), field("token")) else {
-                return Err(refused("the PlayReady token answer lacks licenseAcquisitionUrl or token".into()));
-            };
-            let separator = if base.contains('?') { '&' } else { '?' };
-            // Sized in advance (percent-encoding at most triples): a growing String would leave copies behind.
-            let mut encoded = String::with_capacity(token.len() * 3);
-            encoded.extend(form_urlencoded::byte_serialize(token.as_bytes()));
-            let token = SecretString::new(encoded);
-            let mut url = String::with_capacity(base.len() + token.expose().len() + 18);
-            url.push_str(base);
-            url.push(separator);
-            url.push_str("ExpressPlayToken=");
-            url.push_str(token.expose());
-            SecretString::new(url)
-        }
-        Drm::FairPlay | Drm::Widevine => {
-            let text = core::str::from_utf8(response.body)
-                .map_err(|_| refused("the token answer is not UTF-8 text".into()))?;
-            let line = text
-                .split(['\r', '\n'])
-                .map(str::trim)
-                .find(|l| !l.is_empty() && !l.starts_with('#'))
-                .ok_or_else(|| refused("the token answer holds no URL".into()))?;
-            SecretString::from(line)
-        }
+    let http = response.status;
+    let answer = TokenResponse::parse(drm, http, response.content_type, response.body).map_err(|s| {
+        refused(format!("the token server's answer (HTTP {http}) is refused: {} (status {})", s.text(), s.code()))
+    })?;
+    let Ok(url) = answer.license_url() else {
+        let code = answer.error_code();
+        // Codes without a server code behind them (the local 210-214 for a bare HTTP status) stay local.
+        return Err(match Status::from_code(code).filter(|s| s.is_server_code()) {
+            Some(known) => Problem::new(known, format!("the token server answered HTTP {http} with code {code}")),
+            None if code < 0 => {
+                refused(format!("the token server answered HTTP {http} with code {code}, unknown to xpdrm"))
+            }
+            None => refused(format!("the token server answered HTTP {http} without an error code")),
+        });
     };
-    if let Some(p) = url_problem(url.expose(), MAX_TOKEN_URL_LEN) {
-        return Err(refused(format!("the token URL {p}")));
+    if url.len() > MAX_TOKEN_URL_LEN {
+        return Err(refused(format!(
+            "the token URL is {} bytes long; epTokenURL allows at most {MAX_TOKEN_URL_LEN}",
+            url.len()
+        )));
     }
-    Ok(url)
+    Ok(SecretString::from(url))
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use Status::*;
 
@@ -256,70 +189,153 @@ mod tests {
         String::from_utf8(r.body().to_vec()).unwrap()
     }
 
+    /// A complete template for `drm`: the content's parameters only (also the service flow's tests').
+    pub(in crate::binding) fn template(drm: Drm) -> TokenRequest {
+        const KID: &str = "b366360da82e9c6e0b0984002a362cf2";
+        const KEY: &str = "000102030405060708090a0b0c0d0e0f";
+        let params: &[(&str, &str)] = match drm {
+            Drm::FairPlay => &[("contentKey", KEY), ("iv", "f0e0d0c0b0a090807060504030201000")],
+            Drm::Widevine => &[("kid", KID), ("securityLevel", "1"), ("hdcpOutputControl", "0")],
+            Drm::PlayReady => &[
+                ("kid", KID),
+                ("contentKey", KEY),
+                ("rightsType", "BuyToOwn"),
+                ("analogVideoOPL", "0"),
+                ("compressedDigitalAudioOPL", "0"),
+                ("compressedDigitalVideoOPL", "0"),
+                ("uncompressedDigitalAudioOPL", "0"),
+                ("uncompressedDigitalVideoOPL", "0"),
+            ],
+        };
+        let mut t = TokenRequest::new(drm);
+        for (n, v) in params {
+            t.set(n, v).unwrap();
+        }
+        t
+    }
+
+    fn playready() -> TokenRequest {
+        template(Drm::PlayReady)
+    }
+
+    fn fairplay() -> TokenRequest {
+        template(Drm::FairPlay)
+    }
+
+    fn auth(drm: Drm) -> CustomerAuthenticator {
+        CustomerAuthenticator::new(drm, AUTH).unwrap()
+    }
+
+    fn binding<'a>(cookie: Option<&'a str>, device_id: Option<&'a DeviceId>) -> Binding<'a> {
+        Binding { cookie, device_id, expiration_secs: 600 }
+    }
+
     #[test]
     fn the_device_bound_request_carries_binding_and_lifetime() {
-        let mut t = TokenTemplate::new(Drm::PlayReady);
-        t.params.push(("contentKey".into(), SecretString::from("000102030405060708090a0b0c0d0e0f")));
-        t.params.push(("rightsType".into(), SecretString::from("BuyToOwn")));
-        t.expiration_secs = 600;
         let id = DeviceId::new(ID).unwrap();
-        let auth = CustomerAuthenticator::new(AUTH).unwrap();
-        let r = binding_token_request(&t, &auth, Binding { cookie: Some("c k"), device_id: Some(&id) }).unwrap();
+        let r = binding_token_request(&playready(), &auth(Drm::PlayReady), binding(Some("c k"), Some(&id))).unwrap();
         assert_eq!(r.url(), "https://pr-gen.test.expressplay.com/hms/pr/token");
         assert_eq!(r.method(), crate::outbound::Method::Post);
         assert_eq!(
             body(&r),
-            "customerAuthenticator=12345%2C00112233445566778899aabbccddeeff&contentKey=000102030405060708090a0b0c0d0e0f\
-             &rightsType=BuyToOwn&expirationTime=%2B600&cookie=c+k&deviceId=0123456789abcdef0123456789abcdef"
+            "kid=b366360da82e9c6e0b0984002a362cf2&contentKey=000102030405060708090a0b0c0d0e0f&rightsType=BuyToOwn\
+             &analogVideoOPL=0&compressedDigitalAudioOPL=0&compressedDigitalVideoOPL=0&uncompressedDigitalAudioOPL=0\
+             &uncompressedDigitalVideoOPL=0&customerAuthenticator=12345%2C00112233445566778899aabbccddeeff\
+             &expirationTime=%2B600&cookie=c+k&deviceId=0123456789abcdef0123456789abcdef"
         );
         assert_eq!(r.headers()[0].0, "Content-Type");
         assert_eq!(r.headers()[0].1.expose(), "application/x-www-form-urlencoded");
     }
 
     #[test]
-    fn flow_rules_have_the_servers_codes() {
-        let auth = CustomerAuthenticator::new(AUTH).unwrap();
-        let id = DeviceId::new(ID).unwrap();
-        let bound = Binding { cookie: Some("c"), device_id: Some(&id) };
-        let code = |t: &TokenTemplate, b| binding_token_request(t, &auth, b).unwrap_err().status;
-        assert_eq!(code(&TokenTemplate::new(Drm::FairPlay), bound), XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED);
-        assert_eq!(code(&TokenTemplate::new(Drm::Widevine), bound), XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED);
-        let short = DeviceId::new("0123456789abcdef").unwrap();
-        let p = binding_token_request(
-            &TokenTemplate::new(Drm::PlayReady),
-            &auth,
-            Binding { cookie: None, device_id: Some(&short) },
-        )
-        .unwrap_err();
-        assert_eq!(p.status, XPDRM_ERR_DEVICE_ID_NOT_32_HEX);
-        assert!(!p.reason.contains("0123456789abcdef"), "{}", p.reason);
-        let long_cookie = "x".repeat(33);
+    fn the_templates_base_url_and_values_are_kept_and_the_template_is_not_changed() {
+        let mut t = fairplay();
+        t.set_base_url("http://127.0.0.1:8080/fp").unwrap();
+        let before = t.form().unwrap();
+        let r = binding_token_request(&t, &auth(Drm::FairPlay), binding(Some("c"), None)).unwrap();
+        assert_eq!(r.url(), "http://127.0.0.1:8080/fp");
         assert_eq!(
-            code(&TokenTemplate::new(Drm::FairPlay), Binding { cookie: Some(&long_cookie), device_id: None }),
-            XPDRM_ERR_INVALID_COOKIE
+            body(&r),
+            format!(
+                "{}&customerAuthenticator=12345%2C00112233445566778899aabbccddeeff&expirationTime=%2B600&cookie=c",
+                &*before
+            )
         );
-        let mut t = TokenTemplate::new(Drm::FairPlay);
-        t.expiration_secs = MAX_EXPIRATION_SECS + 1;
-        assert_eq!(code(&t, Binding::default()), XPDRM_ERR_INVALID_EXPIRATION_TIME);
-        t.expiration_secs = MAX_EXPIRATION_SECS;
-        assert!(binding_token_request(&t, &auth, Binding { cookie: Some("c"), device_id: None }).is_ok());
-        assert_eq!(check_expiration(0), Err(XPDRM_ERR_INVALID_EXPIRATION_TIME));
+        assert_eq!(t.form().unwrap(), before);
     }
 
     #[test]
-    fn authenticator_form() {
-        assert!(CustomerAuthenticator::new(AUTH).is_ok());
-        assert_eq!(CustomerAuthenticator::new("").unwrap_err(), XPDRM_ERR_MISSING_AUTHENTICATOR);
-        for bad in [
-            "12345",
-            ",00112233445566778899aabbccddeeff",
-            "12a,00112233445566778899aabbccddeeff",
-            "1,0011",
-            "1,00112233445566778899aabbccddeeffg",
+    fn refusals_are_the_token_modules() {
+        let id = DeviceId::new(ID).unwrap();
+        let a = auth(Drm::PlayReady);
+        // Device binding: FairPlay and Widevine refuse deviceId with their own codes, by their tables.
+        for (t, want) in [
+            (fairplay(), XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED),
+            (template(Drm::Widevine), XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED),
         ] {
-            assert_eq!(CustomerAuthenticator::new(bad).unwrap_err(), XPDRM_ERR_INVALID_AUTHENTICATOR, "{bad}");
+            let p = binding_token_request(&t, &a, binding(Some("c"), Some(&id))).unwrap_err();
+            assert_eq!(p.status, want);
+            assert_eq!(check_device_binding_supported(t.drm()).unwrap_err().status, want);
         }
-        assert!(!format!("{:?}", CustomerAuthenticator::new(AUTH).unwrap()).contains("0011"));
+        check_device_binding_supported(Drm::PlayReady).unwrap();
+        // A device ID that is not 32 hex digits: -5004, named by fingerprint, never by value.
+        let short = DeviceId::new("0123456789abcdef").unwrap();
+        let p = binding_token_request(&playready(), &a, binding(None, Some(&short))).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_DEVICE_ID_NOT_32_HEX);
+        assert!(p.reason.starts_with("deviceId has 16 characters, not 32 hexadecimal digits."), "{}", p.reason);
+        assert!(p.reason.ends_with(&format!("(device fingerprint {}…)", &short.fingerprint()[..16])), "{}", p.reason);
+        assert!(!p.reason.contains("0123456789abcdef"), "{}", p.reason);
+        // Cookie and lifetime.
+        let long_cookie = "x".repeat(33);
+        let code = |t: &TokenRequest, b| binding_token_request(t, &a, b).unwrap_err().status;
+        assert_eq!(code(&playready(), binding(Some(&long_cookie), None)), XPDRM_ERR_INVALID_COOKIE);
+        let too_long = Binding { cookie: None, device_id: None, expiration_secs: 2_592_001 };
+        assert_eq!(code(&playready(), too_long), XPDRM_ERR_INVALID_EXPIRATION_TIME);
+        let longest = Binding { expiration_secs: 2_592_000, ..too_long };
+        assert!(binding_token_request(&playready(), &a, longest).is_ok());
+        // An incomplete template: the missing parameter's code, as the server would answer.
+        assert_eq!(code(&TokenRequest::new(Drm::PlayReady), binding(None, None)), XPDRM_ERR_MISSING_KID);
+        assert_eq!(code(&TokenRequest::new(Drm::FairPlay), binding(None, None)), XPDRM_ERR_INVALID_IV);
+    }
+
+    #[test]
+    fn templates_may_not_hold_what_the_flow_sets() {
+        for name in FLOW_PARAMS {
+            let mut t = playready();
+            let value = match name {
+                "customerAuthenticator" => AUTH,
+                "deviceId" => "0123456789abcdef0123456789abcdef",
+                "expirationTime" => "+60",
+                _ => "c",
+            };
+            t.set(name, value).unwrap();
+            let p = check_template(&t).unwrap_err();
+            assert_eq!(p.status, XPDRM_ERR_INVALID_ARGUMENT, "{name}");
+            assert!(p.reason.contains(name), "{}", p.reason);
+            let p = binding_token_request(&t, &auth(Drm::PlayReady), binding(None, None)).unwrap_err();
+            assert_eq!(p.status, XPDRM_ERR_INVALID_ARGUMENT, "{name}");
+        }
+        check_template(&playready()).unwrap();
+    }
+
+    #[test]
+    fn authenticator_form_is_the_token_modules() {
+        for drm in Drm::ALL {
+            assert!(CustomerAuthenticator::new(drm, AUTH).is_ok());
+            assert_eq!(CustomerAuthenticator::new(drm, "").unwrap_err().status(), XPDRM_ERR_MISSING_AUTHENTICATOR);
+            for bad in [
+                "12345",
+                ",00112233445566778899aabbccddeeff",
+                "12a,00112233445566778899aabbccddeeff",
+                "1,0011",
+                "1,00112233445566778899aabbccddeeffg",
+            ] {
+                let e = CustomerAuthenticator::new(drm, bad).unwrap_err();
+                assert_eq!(e, TokenRequest::new(drm).set("customerAuthenticator", bad).unwrap_err(), "{bad}");
+                assert_eq!(e.status(), XPDRM_ERR_INVALID_AUTHENTICATOR, "{bad}");
+            }
+        }
+        assert!(!format!("{:?}", auth(Drm::FairPlay)).contains("0011"));
     }
 
     #[test]
@@ -335,29 +351,54 @@ mod tests {
             Drm::FairPlay,
             ok(
                 "text/uri-list",
-                b"# comment\r\n\r\nhttps://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=T\r\n",
+                b"# comment\r\n\r\nhttps://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=TTTT\r\n",
             ),
         )
         .unwrap();
-        assert_eq!(fp.expose(), "https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=T");
+        assert_eq!(fp.expose(), "https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=TTTT");
         let err = |status, body: &'static [u8]| {
             token_url_from_response(Drm::Widevine, Response { status, content_type: Some("application/json"), body })
                 .unwrap_err()
-                .status
         };
+        let p = err(400, br#"{"code":-7008,"message":"[-7008] Failed to generate Widevine license"}"#);
         assert_eq!(
-            err(400, br#"{"code":-7008,"message":"[-7008] Failed to generate Widevine license"}"#),
-            XPDRM_ERR_CANNOT_GENERATE_WIDEVINE_LICENSE
+            (p.status, p.reason.as_str()),
+            (XPDRM_ERR_CANNOT_GENERATE_WIDEVINE_LICENSE, "the token server answered HTTP 400 with code -7008")
         );
-        assert_eq!(err(400, br#"{"code":-9999}"#), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        assert_eq!(err(500, b"<html>oops</html>"), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        assert_eq!(err(200, b"# only a comment\n"), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        assert_eq!(err(200, b"\xff"), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        assert_eq!(err(200, b"not a url"), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        let pr_bad = |body: &'static [u8]| {
-            token_url_from_response(Drm::PlayReady, ok("application/json", body)).unwrap_err().status
+        // An error in a 2xx answer is an error too.
+        assert_eq!(err(200, br#"{"code":-2018,"message":"x"}"#).status, XPDRM_ERR_INVALID_AUTHENTICATOR);
+        let p = err(400, br#"{"code":-9999}"#);
+        assert_eq!(p.status, XPDRM_ERR_BINDING_TOKEN_REFUSED);
+        assert!(p.reason.contains("code -9999, unknown to xpdrm"), "{}", p.reason);
+        let html = |status, body: &'static [u8]| {
+            token_url_from_response(Drm::Widevine, Response { status, content_type: Some("text/html"), body })
+                .unwrap_err()
         };
-        assert_eq!(pr_bad(br#"{"token":"x"}"#), XPDRM_ERR_BINDING_TOKEN_REFUSED);
-        assert_eq!(pr_bad(b"nope"), XPDRM_ERR_BINDING_TOKEN_REFUSED);
+        let p = html(500, b"<html>oops</html>");
+        assert_eq!(
+            (p.status, p.reason.as_str()),
+            (XPDRM_ERR_BINDING_TOKEN_REFUSED, "the token server answered HTTP 500 without an error code")
+        );
+        assert_eq!(html(400, b"<p>[-2027] Content key must be 32 hex</p>").status, XPDRM_ERR_CONTENT_KEY_NOT_32_HEX);
+        // Success answers the token module refuses.
+        for (drm, ct, body, status) in [
+            (Drm::Widevine, "text/uri-list", &b"# only a comment\n"[..], XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
+            (Drm::Widevine, "text/uri-list", b"\xff", XPDRM_ERR_RESPONSE_NOT_UTF8),
+            (Drm::Widevine, "text/uri-list", b"not a url", XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
+            (Drm::FairPlay, "text/uri-list", b"https://fp/?ExpressPlayToken=T", XPDRM_ERR_RESPONSE_NO_TOKEN),
+            (Drm::FairPlay, "text/uri-list", b"https://fp/rights/", XPDRM_ERR_RESPONSE_NO_TOKEN),
+            (Drm::PlayReady, "application/json", br#"{"token":"xxxx"}"#, XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
+            (Drm::PlayReady, "application/json", b"nope", XPDRM_ERR_RESPONSE_MALFORMED_JSON),
+        ] {
+            let p = token_url_from_response(drm, ok(ct, body)).unwrap_err();
+            assert_eq!(p.status, XPDRM_ERR_BINDING_TOKEN_REFUSED, "{body:?}");
+            assert!(p.reason.ends_with(&format!("{} (status {})", status.text(), status.code())), "{}", p.reason);
+        }
+        // A URL too long for epTokenURL.
+        let long = format!("https://fp/{}?ExpressPlayToken=TTTT", "a".repeat(MAX_TOKEN_URL_LEN));
+        let answer = Response { status: 200, content_type: None, body: long.as_bytes() };
+        let p = token_url_from_response(Drm::FairPlay, answer).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_BINDING_TOKEN_REFUSED);
+        assert!(p.reason.contains("epTokenURL allows at most 8192"), "{}", p.reason);
     }
 }

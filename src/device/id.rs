@@ -87,11 +87,6 @@ impl DeviceId {
         base16ct::lower::encode_str(&digest, &mut buf).map(str::to_owned).unwrap_or_default()
     }
 
-    /// True if the normalised ID is exactly 32 hex digits (PlayReady's `deviceId` form).
-    pub fn is_32_hex(&self) -> bool {
-        self.0.len() == 32 && self.0.iter().all(u8::is_ascii_hexdigit)
-    }
-
     /// The normalised ID as text. It is sensitive: callers must not log it.
     pub fn expose(&self) -> &str {
         // Normalisation only lowercases ASCII letters in an all-ASCII ID, so the bytes stay UTF-8.
@@ -168,8 +163,6 @@ mod tests {
         let shown = format!("{id:?}");
         assert!(!shown.contains("0123456789abcdef"), "{shown}");
         assert!(shown.contains(&id.fingerprint()));
-        assert!(id.is_32_hex());
-        assert!(!DeviceId::new("0123456789abcdef0123456789abcdeg").unwrap().is_32_hex());
         assert_eq!(DeviceId::new(" AB ").unwrap().expose(), "ab");
     }
 }

@@ -8,15 +8,15 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::binding::token::{self, Drm};
-use crate::binding::{DeviceFlow, ServiceFlow, Step, device, record};
-use crate::ffi::token::xpdrm_drm;
+use crate::binding::{DeviceFlow, ServiceFlow, Step, device, record, token};
+use crate::ffi::token::{xpdrm_drm, xpdrm_token_request};
 use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, opt_text, out_param, text};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};
 use crate::outbound::{OutboundRequest, Response};
 use crate::sees::Problem;
 use crate::status::xpdrm_status;
+use crate::token::Drm;
 
 /// Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
 #[allow(non_camel_case_types)]
@@ -55,7 +55,7 @@ pub const XPDRM_BINDING_MAX_SPC_LEN: usize = 1048576;
 pub const XPDRM_BINDING_MAX_RECORDS_LEN: usize = 1048576;
 /// Longest URL accepted by the flows' constructors and setters, in bytes.
 pub const XPDRM_BINDING_MAX_URL_LEN: usize = 2048;
-/// Longest token lifetime, in seconds (30 days).
+/// Longest token lifetime, in seconds (30 days: the token module's limit for `expirationTime`).
 pub const XPDRM_BINDING_MAX_EXPIRATION: u32 = 2592000;
 /// Token lifetime when the service sets none, in seconds (one hour).
 pub const XPDRM_BINDING_DEFAULT_EXPIRATION: u32 = 3600;
@@ -63,7 +63,7 @@ pub const XPDRM_BINDING_DEFAULT_EXPIRATION: u32 = 3600;
 const _: () = assert!(XPDRM_BINDING_MAX_SPC_LEN == device::MAX_SPC_LEN);
 const _: () = assert!(XPDRM_BINDING_MAX_RECORDS_LEN == record::MAX_ANSWER_LEN);
 const _: () = assert!(XPDRM_BINDING_MAX_URL_LEN == device::MAX_URL_LEN);
-const _: () = assert!(XPDRM_BINDING_MAX_EXPIRATION == token::MAX_EXPIRATION_SECS);
+const _: () = assert!(XPDRM_BINDING_MAX_EXPIRATION as i64 == crate::token::time::THIRTY_DAYS);
 const _: () = assert!(XPDRM_BINDING_DEFAULT_EXPIRATION == token::DEFAULT_EXPIRATION_SECS);
 const _: () =
     assert!(XPDRM_BINDING_STEP_FAILED == Step::Failed as i32 && XPDRM_BINDING_STEP_REGISTER == Step::Register as i32);
@@ -79,7 +79,7 @@ pub struct xpdrm_binding_device {
 }
 
 /// The entitlement service's side of the device-binding flow, for one entitlement request. It holds the
-/// customer authenticator and the content's token parameters, which it wipes on free. Owned by the
+/// customer authenticator and a copy of the content's token template, which it wipes on free. Owned by the
 /// caller; free with `xpdrm_binding_service_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_binding_service {
@@ -340,16 +340,19 @@ pub unsafe extern "C" fn xpdrm_binding_device_free(dev: *mut xpdrm_binding_devic
 ///
 /// * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`: whose token server to ask.
 ///   Device-bound requests (type 3) need PlayReady (FairPlay fails with -6008, Widevine with -7002).
-/// * `customer_authenticator`: `<customer id digits>,<32 hex digits>`, a secret: xpdrm keeps a copy that it
-///   never logs and wipes on free. Borrowed.
+/// * `customer_authenticator`: `<customer id digits>,<32 hex digits>` (the rule of the token parameter
+///   `customerAuthenticator`), a secret: xpdrm keeps a copy that it never logs and wipes on free. The flow
+///   sends it to the token server and to the record retrieval. Borrowed.
 /// * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_BEGIN`; free it with
 ///   `xpdrm_binding_service_free`.
 ///
-/// Defaults: the DRM's test token server, the test record retrieval
+/// Then give it the content's token parameters with `xpdrm_binding_service_set_token_template`. Defaults:
+/// no token parameters (a token request then fails with the code of the first parameter the DRM
+/// requires), the DRM's test token server, the test record retrieval
 /// (`https://api.test.expressplay.com/cmiapi/getrecord/`), tokens valid for one hour.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_MISSING_AUTHENTICATOR` (-2017, empty); `XPDRM_ERR_INVALID_AUTHENTICATOR`
-/// (-2018); `XPDRM_ERR_INVALID_ARGUMENT` (`drm`); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+/// (-2018); `XPDRM_ERR_UNKNOWN_DRM`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_new(
@@ -360,18 +363,24 @@ pub unsafe extern "C" fn xpdrm_binding_service_new(
     ffi_guard!({
         let out = unsafe { out_param(out) }?;
         let authenticator = unsafe { text(customer_authenticator) }?;
-        let drm = Drm::from_code(drm).ok_or(Status::XPDRM_ERR_INVALID_ARGUMENT)?;
+        let drm = Drm::from_code(drm)?;
         let flow = ServiceFlow::new(drm, authenticator).map_err(|p| p.status)?;
         out.write(into_handle(xpdrm_binding_service { flow, note: None }));
         Ok(())
     })
 }
 
-/// Sets the token server URL (an absolute `http`/`https` URL, at most `XPDRM_BINDING_MAX_URL_LEN` bytes),
-/// for instance the production service or a local test server. Before `xpdrm_binding_service_begin` only.
+/// Sets the token server URL, for instance a local test server or a proxy, checked as by
+/// `xpdrm_token_request_set_base_url` (an absolute `http`/`https` URL of printable ASCII with a host, without
+/// user information, query or fragment, at most `XPDRM_BINDING_MAX_URL_LEN` bytes). It overrides the base
+/// URL of the token template, whether the template is set before or after. Without it, token requests go
+/// to the template's base URL: the DRM's test service unless the template was aimed elsewhere with
+/// `xpdrm_token_request_set_environment` or `xpdrm_token_request_set_base_url`. Before
+/// `xpdrm_binding_service_begin` only.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
-/// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+/// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. A refused URL changes
+/// nothing; `xpdrm_binding_service_reason` says what is wrong.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_set_token_base_url(
@@ -386,9 +395,11 @@ pub unsafe extern "C" fn xpdrm_binding_service_set_token_base_url(
 }
 
 /// Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
-/// `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it). Before `begin` only.
+/// `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has one already). Before
+/// `begin` only.
 ///
-/// Returns as `xpdrm_binding_service_set_token_base_url`.
+/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+/// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_set_record_base_url(
@@ -402,9 +413,9 @@ pub unsafe extern "C" fn xpdrm_binding_service_set_record_base_url(
     })
 }
 
-/// Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), 1 to
-/// `XPDRM_BINDING_MAX_EXPIRATION` seconds; `XPDRM_BINDING_DEFAULT_EXPIRATION` if never set. Before `begin`
-/// only.
+/// Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), checked by the rule of
+/// the token parameter `expirationTime`: at most `XPDRM_BINDING_MAX_EXPIRATION` seconds;
+/// `XPDRM_BINDING_DEFAULT_EXPIRATION` if never set. Before `begin` only.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_EXPIRATION_TIME` (-2002); `XPDRM_ERR_BINDING_WRONG_STATE` after
 /// `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
@@ -420,28 +431,39 @@ pub unsafe extern "C" fn xpdrm_binding_service_set_expiration(
     })
 }
 
-/// Adds one of the content's token parameters (e.g. `contentKey`, `kid`, `rightsType`, the output
-/// protection levels), passed on to the token server in every token request of this flow. **Interim: the
-/// name and value are not validated here** (a later version takes a validated token request instead).
-/// The parameters the flow sets itself are refused: `customerAuthenticator`, `cookie`, `deviceId`,
-/// `expirationTime`. Values may be secrets (content keys): xpdrm wipes its copies on free. Before `begin`
-/// only.
+/// Sets the content's token parameters (keys, rights, output protection, ...): a token request built with
+/// `xpdrm_token_request_new` and `xpdrm_token_request_set` (each value checked when it was set), which every
+/// token request of this flow starts from. The flow adds `customerAuthenticator`, `expirationTime`, and
+/// each request's `cookie` and `deviceId` through the same checks.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (empty or reserved name); `XPDRM_ERR_INPUT_TOO_LARGE`
-/// (a name or value over 4096 bytes, more than 64 parameters); `XPDRM_ERR_BINDING_WRONG_STATE`;
-/// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
+/// * `svc`: the flow (modified).
+/// * `token_template`: a request for the flow's DRM. It must pass the whole-request check of
+///   `xpdrm_token_request_form` now (required parameters, rules across parameters), so that a missing
+///   parameter shows here rather than in the middle of a flow. It must not hold a parameter the flow sets
+///   itself: `customerAuthenticator` (given to `xpdrm_binding_service_new`), `expirationTime` (see
+///   `xpdrm_binding_service_set_expiration`), `cookie` or `deviceId` (taken from each entitlement request);
+///   such a template is refused, not overridden. Its base URL is where token requests go (see
+///   `xpdrm_binding_service_set_token_base_url`). Borrowed for the call: the flow keeps its own copy (wiped
+///   on free), so the caller may change or free its request at once; it keeps owning it and frees it with
+///   `xpdrm_token_request_free`.
+///
+/// Replaces an earlier template. Before `xpdrm_binding_service_begin` only.
+///
+/// Returns `XPDRM_OK`; the whole-request check's code (for example `XPDRM_ERR_MISSING_KID`, -4018, or
+/// `XPDRM_ERR_INVALID_IV`, -6003); `XPDRM_ERR_INVALID_ARGUMENT` (a parameter the flow sets itself, or a
+/// template for another DRM); `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`; `XPDRM_ERR_BINDING_FAILED`;
+/// `XPDRM_ERR_NULL_ARGUMENT`. A refused template changes nothing; `xpdrm_binding_service_reason` says why
+/// (naming the parameter and the rule, never a value).
 #[must_use]
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn xpdrm_binding_service_add_token_param(
+pub unsafe extern "C" fn xpdrm_binding_service_set_token_template(
     svc: *mut xpdrm_binding_service,
-    name: *const c_char,
-    value: *const c_char,
+    token_template: *const xpdrm_token_request,
 ) -> xpdrm_status {
     ffi_guard!({
         let svc = unsafe { handle_mut(svc) }?;
-        let name = unsafe { text(name) }?;
-        let value = unsafe { text(value) }?;
-        noted(&mut svc.note, svc.flow.add_token_param(name, value))
+        let token_template = unsafe { handle_ref(token_template) }?;
+        noted(&mut svc.note, svc.flow.set_token_template(token_template.request()))
     })
 }
 
@@ -540,13 +562,15 @@ pub unsafe extern "C" fn xpdrm_binding_service_set_device_id(
 }
 
 /// Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
-/// body with `customerAuthenticator`, the content's token parameters, `expirationTime=+<seconds>`, and the
-/// request's `cookie` and, for a device-bound request, the looked-up `deviceId`. The body holds secrets.
-/// Then give the answer to `xpdrm_binding_service_handle_response`.
+/// body (as `xpdrm_token_request_form` writes it) with the template's parameters, `customerAuthenticator`,
+/// `expirationTime=+<seconds>`, the request's `cookie` and, for a device-bound request, the looked-up
+/// `deviceId`. The body holds secrets. Then give the answer to `xpdrm_binding_service_handle_response`.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_DEVICE_ID_NOT_32_HEX` (-5004: PlayReady's `deviceId` must be 32 hex
-/// digits; the flow fails); `XPDRM_ERR_BINDING_WRONG_STATE` unless at `XPDRM_BINDING_STEP_REQUEST_TOKEN`;
-/// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
+/// Returns `XPDRM_OK`. Failing the flow, with the code the token server would answer:
+/// `XPDRM_ERR_DEVICE_ID_NOT_32_HEX` (-5004: PlayReady's `deviceId` must be 32 hex digits),
+/// `XPDRM_ERR_INVALID_COOKIE` (-2033), or the whole-request check's code when no template was set (the
+/// first parameter the DRM requires). Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE` unless at
+/// `XPDRM_BINDING_STEP_REQUEST_TOKEN`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_token_request(
@@ -566,14 +590,19 @@ pub unsafe extern "C" fn xpdrm_binding_service_token_request(
 /// * After the record lookup: the transaction records, in the format documented in the README ("SEES
 ///   entitlement and device binding"): a JSON array of records, or an object holding it under `records` or
 ///   `transactions`; each record with `cookie` and `device_id` (or `deviceId`).
-/// * After the token request: PlayReady's JSON `{"licenseAcquisitionUrl": ..., "token": ...}`, or
-///   FairPlay's and Widevine's `text/uri-list`.
+/// * After the token request: the token server's answer, read as by `xpdrm_token_response_parse`
+///   (PlayReady's JSON `{"licenseAcquisitionUrl": ..., "token": ...}`, FairPlay's and Widevine's
+///   `text/uri-list`, JSON and HTML errors). The device gets the license URL with the token (see
+///   `xpdrm_token_response_license_url`) as `epTokenURL`.
 ///
 /// Returns `XPDRM_OK`. A bad answer fails the flow and returns why: `XPDRM_ERR_BINDING_HTTP_STATUS` (records
 /// not 2xx), `XPDRM_ERR_BINDING_NO_RECORD`, `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name
-/// two devices, or not the expected one), `XPDRM_ERR_BINDING_RECORDS_INVALID`, the token server's own code
-/// (e.g. -2018) or `XPDRM_ERR_BINDING_TOKEN_REFUSED`. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`,
-/// `XPDRM_ERR_BINDING_FAILED`, `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
+/// two devices, or not the expected one), `XPDRM_ERR_BINDING_RECORDS_INVALID`; the token server's own code
+/// when xpdrm knows it (e.g. -2018); `XPDRM_ERR_BINDING_TOKEN_REFUSED` for any other token answer without a
+/// token (an error without a code or with an unknown one, an answer `xpdrm_token_response_parse` refuses,
+/// a license URL longer than `XPDRM_SEES_MAX_TOKEN_URL_LEN`), the reason naming the HTTP status and the
+/// code or the parse status. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`, `XPDRM_ERR_BINDING_FAILED`,
+/// `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_handle_response(
@@ -673,8 +702,8 @@ pub unsafe extern "C" fn xpdrm_binding_service_reason(
     })
 }
 
-/// Frees the service's flow, wiping the customer authenticator, token parameters, device ID and token URL
-/// it holds. NULL does nothing.
+/// Frees the service's flow, wiping the customer authenticator, token template, device ID and token URL it
+/// holds. NULL does nothing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_free(svc: *mut xpdrm_binding_service) {
     ffi_guard!(on_panic: (), { unsafe { free_handle(svc) } })

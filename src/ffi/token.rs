@@ -49,6 +49,11 @@ pub struct xpdrm_token_request {
 }
 
 impl xpdrm_token_request {
+    /// The request, for the exports that take one as an argument (the device-binding flow's template).
+    pub(crate) fn request(&self) -> &TokenRequest {
+        &self.req
+    }
+
     /// Keeps the reason of a refusal and returns its status.
     fn record<T>(&self, result: Result<T, Error>) -> Result<T, Status> {
         result.map_err(|e| {

@@ -27,7 +27,7 @@
 pub mod params;
 pub mod request;
 pub mod response;
-mod time;
+pub(crate) mod time;
 mod wiped;
 
 pub use request::TokenRequest;

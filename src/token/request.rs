@@ -215,6 +215,25 @@ impl TokenRequest {
     /// failure the request is unchanged and the error carries the server's code (or
     /// `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the table does not have: names are case-sensitive).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let param = self.checked(name, value)?;
+        let entry = Entry::new(Name::Known(param), value);
+        match self.entries.iter_mut().find(|e| e.is(param)) {
+            Some(slot) if !param.repeatable => *slot = entry,
+            _ => self.entries.push(entry),
+        }
+        crate::xlog!(Trace, "token request ({}): {} set", self.drm.name(), name);
+        Ok(())
+    }
+
+    /// Checks a value as [`set`](Self::set) would (same code, same reason), without setting it: for callers
+    /// that keep a value of their own, such as the device-binding flow's customer authenticator and token
+    /// lifetime. The request is not changed.
+    pub fn check_value(&self, name: &str, value: &str) -> Result<(), Error> {
+        self.checked(name, value).map(|_| ())
+    }
+
+    /// The row of `name`, once `value` has passed its check.
+    fn checked(&self, name: &str, value: &str) -> Result<&'static Param, Error> {
         let Some((_, param)) = params::find(self.drm, name) else {
             return Err(self.unknown(name));
         };
@@ -230,13 +249,7 @@ impl TokenRequest {
                 format!("{name} {what}. Rule for {name}: {}. {}", param.rule, status_part(status)),
             ));
         }
-        let entry = Entry::new(Name::Known(param), value);
-        match self.entries.iter_mut().find(|e| e.is(param)) {
-            Some(slot) if !param.repeatable => *slot = entry,
-            _ => self.entries.push(entry),
-        }
-        crate::xlog!(Trace, "token request ({}): {} set", self.drm.name(), name);
-        Ok(())
+        Ok(param)
     }
 
     /// Adds a parameter that the DRM's table does not list (one the server accepts but xpdrm does not know,
@@ -565,6 +578,19 @@ mod tests {
              hexadecimal digits. Status -6003: Invalid iv parameter specified."
         );
         assert_eq!(r.form().unwrap(), before);
+    }
+
+    #[test]
+    fn check_value_answers_as_set_would_and_changes_nothing() {
+        let mut r = fairplay();
+        let before = r.form().unwrap();
+        for (name, value) in [("iv", "0123"), ("expirationTime", "+2592001"), ("deviceId", "x"), ("Iv", "x")] {
+            let checked = r.check_value(name, value).unwrap_err();
+            assert_eq!(r.form().unwrap(), before);
+            assert_eq!(checked, r.set(name, value).unwrap_err(), "{name}");
+        }
+        r.check_value("expirationTime", "+60").unwrap();
+        assert_eq!(r.form().unwrap(), before, "a value that passes is not set either");
     }
 
     #[test]
