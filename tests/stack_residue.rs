@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::process::Command;
-
 #[test]
 fn no_key_or_kek_bytes_remain_on_the_stack_after_wrap_and_unwrap() {
     let dir = common::scratch_dir("stack-residue");
     let exe = dir.join("stack_residue");
-    let out = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+    let out = common::target::cc()
         .args(["-std=c99", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-uninitialized", "-I"])
         .arg(common::root().join("include"))
         .arg(common::root().join("tests/c/stack_residue.c"))
@@ -21,7 +19,7 @@ fn no_key_or_kek_bytes_remain_on_the_stack_after_wrap_and_unwrap() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let run = Command::new(&exe).output().unwrap();
+    let run = common::target::run(&exe).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "secrets left on the stack:\n{stdout}");
     assert!(stdout.contains("no key or KEK bytes on the dead stack"), "{stdout}");

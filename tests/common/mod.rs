@@ -2,10 +2,10 @@
 #![allow(dead_code)]
 
 pub mod ffi;
+pub mod target;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -44,9 +44,22 @@ pub fn shared_lib() -> PathBuf {
     built("libxpdrm.so")
 }
 
+/// The SONAME the shared library was linked with (`build.rs`): the file name programs linked to it load.
+pub const SONAME: &str = env!("XPDRM_SONAME");
+
+/// A fresh directory named `name` that holds this run's shared library the way an installed `lib/` does: as
+/// `libxpdrm.so` (what `-lxpdrm` finds) and as its SONAME (what the dynamic loader looks for).
+pub fn shared_lib_dir(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    for link in ["libxpdrm.so", SONAME] {
+        std::os::unix::fs::symlink(shared_lib(), dir.join(link)).unwrap();
+    }
+    dir
+}
+
 /// The `xpdrm_*` functions a library defines (global text symbols).
 pub fn exported_symbols(lib: &Path) -> BTreeSet<String> {
-    let out = Command::new("nm").args(["-g", "--defined-only"]).arg(lib).output().expect("nm (binutils)");
+    let out = target::nm().args(["-g", "--defined-only"]).arg(lib).output().expect("nm (binutils)");
     assert!(out.status.success(), "nm failed on {}", lib.display());
     String::from_utf8_lossy(&out.stdout)
         .lines()
