@@ -3,8 +3,8 @@
 //! `cargo test` builds for the host, and the C programs are compiled with `cc` and run directly.
 //! `cargo test --target aarch64-unknown-linux-gnu` builds for ARM and runs the test binaries under qemu
 //! (`.cargo/config.toml`); the C programs they build must then be compiled with the cross compiler and run
-//! under the same emulator. This is the one place that knows the difference: tests call [`cc`], [`run`] and
-//! [`nm`], and ask [`is_emulated`] when something cannot work under emulation.
+//! under the same emulator. This is the one place that knows the difference: tests call [`cc`], [`clang`],
+//! [`run`] and [`nm`], and ask [`is_emulated`] when something cannot work under emulation.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +19,8 @@ pub struct Target {
     pub cc: String,
     /// `nm` for its object files.
     pub nm: String,
+    /// The `--target` that makes clang compile for it (None: the host).
+    pub clang_target: Option<String>,
     /// The emulator command that runs its programs here; empty when the target is the host.
     pub runner: Vec<String>,
 }
@@ -40,6 +42,7 @@ pub fn current() -> &'static Target {
                 triple,
                 cc: std::env::var("CC").unwrap_or_else(|_| "cc".into()),
                 nm: "nm".into(),
+                clang_target: None,
                 runner: Vec::new(),
             };
         }
@@ -53,7 +56,7 @@ pub fn current() -> &'static Target {
             Ok(r) => r.split_whitespace().map(str::to_string).collect(),
             Err(_) => vec![qemu.to_string(), "-L".to_string(), format!("/usr/{prefix}")],
         };
-        Target { triple, cc, nm: format!("{prefix}-nm"), runner }
+        Target { triple, cc, nm: format!("{prefix}-nm"), clang_target: Some(prefix.to_string()), runner }
     })
 }
 
@@ -65,6 +68,19 @@ pub fn is_emulated() -> bool {
 /// A command that runs the target's C compiler.
 pub fn cc() -> Command {
     Command::new(&current().cc)
+}
+
+/// A command that runs clang for the target (it finds Debian's cross sysroots by the GNU triple), or None
+/// when clang is not installed.
+pub fn clang() -> Option<Command> {
+    let found = Command::new("clang").arg("--version").output().is_ok_and(|o| o.status.success());
+    found.then(|| {
+        let mut c = Command::new("clang");
+        if let Some(t) = &current().clang_target {
+            c.arg(format!("--target={t}"));
+        }
+        c
+    })
 }
 
 /// A command that runs `nm` for the target's objects.
