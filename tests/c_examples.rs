@@ -97,7 +97,7 @@ fn c_examples_pass_under_address_and_undefined_behavior_sanitizers() {
     };
     let env = [("ASAN_OPTIONS", asan), ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")];
     if !sanitizer_works(&flags, &env) {
-        eprintln!("*** NOT RUN: {} cannot build and run ASan/UBSan programs on this machine ***", common::target::current().cc);
+        common::tool_missing(&format!("{} cannot build and run ASan/UBSan programs here", common::target::current().cc));
         return;
     }
     let dir = common::scratch_dir("c-examples-asan");

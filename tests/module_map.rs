@@ -11,7 +11,7 @@ use std::path::Path;
 
 fn import_and_run(source: &str, include: &Path, expect: &str) {
     let Some(mut clang) = common::target::clang() else {
-        eprintln!("*** NOT RUN: clang is not installed (apt-get install clang) ***");
+        common::tool_missing("clang is not installed (apt-get install clang)");
         return;
     };
     let dir = common::scratch_dir(&format!("module-map-{source}"));

@@ -4,7 +4,7 @@
 pub mod ffi;
 pub mod target;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -18,6 +18,13 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Reports that a test cannot run because a tool is not installed: NOT RUN on stderr, or a failure when
+/// `XPDRM_REQUIRE_TOOLS` is set. CI installs every tool and sets it, so that a skip there cannot hide a check.
+pub fn tool_missing(what: &str) {
+    assert!(std::env::var_os("XPDRM_REQUIRE_TOOLS").is_none(), "{what}, and XPDRM_REQUIRE_TOOLS is set");
+    eprintln!("*** NOT RUN: {what} ***");
 }
 
 /// The directory that holds the libraries cargo built for this very test run: `target/<profile>/deps`, next
@@ -103,6 +110,18 @@ pub fn header_functions(header: &str) -> BTreeSet<String> {
         i = end.max(start + 1);
     }
     names
+}
+
+/// The integer macros of the header: `#define XPDRM_X 12`.
+pub fn header_defines(header: &str) -> BTreeMap<String, i64> {
+    header
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("#define ")?.split_whitespace();
+            let (name, value) = (w.next()?, w.next()?);
+            Some((name.to_string(), value.parse().ok()?))
+        })
+        .collect()
 }
 
 /// The constants of the C enum `name`: (constant, value, documentation text).
