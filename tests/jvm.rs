@@ -1,10 +1,12 @@
 //! Kotlin and Java reach xpdrm through JNA. `tests/jvm/Xpdrm.java` is the binding (one method per C
 //! function), `tests/jvm/XpdrmCheck.java` calls it and checks the results; this test compiles both with
-//! `javac` and runs them against the shared library built for this test run.
+//! `javac` and runs them against the shared library built for this test run. `tests/jvm/XpdrmKotlin.kt` is
+//! the Kotlin form (the README quotes it), compiled with `kotlinc` and run the same way.
 //!
 //! Needs a JDK and JNA (`apt-get install default-jdk-headless libjna-java`; the jar is found at
-//! `/usr/share/java/jna.jar` or `$XPDRM_JNA_JAR`): prints NOT RUN without them, fails in CI
-//! (`XPDRM_REQUIRE_TOOLS`). Not run for a cross target: the JVM here cannot load an ARM library.
+//! `/usr/share/java/jna.jar` or `$XPDRM_JNA_JAR`), and `kotlinc` for the Kotlin part (`apt-get install
+//! kotlin`): prints NOT RUN without them, fails in CI (`XPDRM_REQUIRE_TOOLS`). Not run for a cross target:
+//! the JVM here cannot load an ARM library.
 
 mod common;
 
@@ -24,6 +26,38 @@ fn jna_jar() -> Option<PathBuf> {
     jar.exists().then_some(jar)
 }
 
+/// The JDK tools and the JNA jar, or None (after reporting NOT RUN) when something is missing here.
+fn jvm() -> Option<(PathBuf, PathBuf, PathBuf)> {
+    if common::target::is_emulated() {
+        eprintln!("*** NOT RUN: the JVM cannot load a {} library here ***", common::target::current().triple);
+        return None;
+    }
+    let found = (jdk_tool("javac"), jdk_tool("java"), jna_jar());
+    let (Some(javac), Some(java), Some(jna)) = found else {
+        common::tool_missing("no JDK (javac, java) or no JNA jar (apt-get install default-jdk-headless libjna-java)");
+        return None;
+    };
+    Some((javac, java, jna))
+}
+
+/// Runs `main_class` from `classpath` (plus JNA) against this run's shared library; returns stdout.
+fn run_on_jvm(java: &Path, jna: &Path, classpath: &Path, main_class: &str) -> String {
+    let lib_dir = common::shared_lib_dir(&format!("jvm-lib-{main_class}"));
+    let run = Command::new(java)
+        .arg("-cp")
+        .arg(std::env::join_paths([jna, classpath]).unwrap())
+        .arg(format!("-Djna.library.path={}", lib_dir.display()))
+        .arg("-Djna.encoding=UTF-8")
+        .arg(main_class)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.trim().is_empty(), "stderr: {stderr}");
+    stdout
+}
+
 fn sources() -> (String, String) {
     let dir = common::root().join("tests/jvm");
     (
@@ -34,16 +68,8 @@ fn sources() -> (String, String) {
 
 #[test]
 fn java_calls_xpdrm_through_jna() {
-    if common::target::is_emulated() {
-        eprintln!("*** NOT RUN: the JVM cannot load a {} library here ***", common::target::current().triple);
-        return;
-    }
-    let (Some(javac), Some(java), Some(jna)) = (jdk_tool("javac"), jdk_tool("java"), jna_jar()) else {
-        common::tool_missing("no JDK (javac, java) or no JNA jar (apt-get install default-jdk-headless libjna-java)");
-        return;
-    };
-    let dir = common::scratch_dir("jvm");
-    let classes = dir.join("classes");
+    let Some((javac, java, jna)) = jvm() else { return };
+    let classes = common::scratch_dir("jvm").join("classes");
     let src = common::root().join("tests/jvm");
     let out = Command::new(javac)
         .args(["-Xlint:all", "-Werror", "-d"])
@@ -56,19 +82,7 @@ fn java_calls_xpdrm_through_jna() {
         .unwrap();
     assert!(out.status.success(), "javac failed:\n{}", String::from_utf8_lossy(&out.stderr));
 
-    let lib_dir = common::shared_lib_dir("jvm-lib");
-    let classpath = std::env::join_paths([jna.as_path(), classes.as_path()]).unwrap();
-    let run = Command::new(java)
-        .arg("-cp")
-        .arg(classpath)
-        .arg(format!("-Djna.library.path={}", lib_dir.display()))
-        .arg("-Djna.encoding=UTF-8")
-        .arg("XpdrmCheck")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stdout}\n{stderr}");
+    let stdout = run_on_jvm(&java, &jna, &classes, "XpdrmCheck");
     for line in [
         "unwrap_hex: status 0, key f2434ca0f6a7de822574bf2f8190f6cd",
         "unwrap: size query 16, status 0, key f2434ca0f6a7de822574bf2f8190f6cd",
@@ -78,7 +92,30 @@ fn java_calls_xpdrm_through_jna() {
     ] {
         assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");
     }
-    assert!(stderr.trim().is_empty(), "stderr: {stderr}");
+}
+
+#[test]
+fn kotlin_calls_xpdrm_through_jna() {
+    let Some((_, java, jna)) = jvm() else { return };
+    let kotlinc = std::env::var_os("KOTLINC").map_or_else(|| PathBuf::from("kotlinc"), PathBuf::from);
+    if !Command::new(&kotlinc).arg("-version").output().is_ok_and(|o| o.status.success()) {
+        common::tool_missing("no Kotlin compiler (apt-get install kotlin)");
+        return;
+    }
+    let jar = common::scratch_dir("kotlin").join("xpdrm-kotlin.jar");
+    let out = Command::new(kotlinc)
+        .arg(common::root().join("tests/jvm/XpdrmKotlin.kt"))
+        .arg("-cp")
+        .arg(&jna)
+        .args(["-Werror", "-include-runtime", "-d"])
+        .arg(&jar)
+        .output()
+        .unwrap();
+    assert!(out.status.success() && jar.exists(), "kotlinc failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = run_on_jvm(&java, &jna, &jar, "XpdrmKotlinKt");
+    for line in ["kotlin unwrap: status 0, key f2434ca0f6a7de822574bf2f8190f6cd", "kotlin: OK (xpdrm/"] {
+        assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");
+    }
 }
 
 /// The binding declares only functions the header has, and its constants have the header's values.
