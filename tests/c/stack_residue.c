@@ -50,20 +50,35 @@ static int contains_window(const unsigned char *hay, size_t n, const unsigned ch
 
 /* The SIMD registers, stored right after an xpdrm call returns (before this program uses any). */
 #if defined(__x86_64__)
-#define VREG_BYTES (16 * 16)
+#define VREG_BYTES (16 * 32)
+static int use_ymm = 0; /* set in main: with AVX, the whole ymm registers (xpdrm's AES may run VEX code) */
 __attribute__((noinline)) static void capture_vector_registers(unsigned char *buf) {
-    __asm__ volatile("movdqu %%xmm0, 0(%0)\n\tmovdqu %%xmm1, 16(%0)\n\tmovdqu %%xmm2, 32(%0)\n\t"
-                     "movdqu %%xmm3, 48(%0)\n\tmovdqu %%xmm4, 64(%0)\n\tmovdqu %%xmm5, 80(%0)\n\t"
-                     "movdqu %%xmm6, 96(%0)\n\tmovdqu %%xmm7, 112(%0)\n\tmovdqu %%xmm8, 128(%0)\n\t"
-                     "movdqu %%xmm9, 144(%0)\n\tmovdqu %%xmm10, 160(%0)\n\tmovdqu %%xmm11, 176(%0)\n\t"
-                     "movdqu %%xmm12, 192(%0)\n\tmovdqu %%xmm13, 208(%0)\n\tmovdqu %%xmm14, 224(%0)\n\t"
-                     "movdqu %%xmm15, 240(%0)"
-                     :
-                     : "r"(buf)
-                     : "memory");
+    if (use_ymm) {
+        __asm__ volatile("vmovdqu %%ymm0, 0(%0)\n\tvmovdqu %%ymm1, 32(%0)\n\tvmovdqu %%ymm2, 64(%0)\n\t"
+                         "vmovdqu %%ymm3, 96(%0)\n\tvmovdqu %%ymm4, 128(%0)\n\tvmovdqu %%ymm5, 160(%0)\n\t"
+                         "vmovdqu %%ymm6, 192(%0)\n\tvmovdqu %%ymm7, 224(%0)\n\tvmovdqu %%ymm8, 256(%0)\n\t"
+                         "vmovdqu %%ymm9, 288(%0)\n\tvmovdqu %%ymm10, 320(%0)\n\tvmovdqu %%ymm11, 352(%0)\n\t"
+                         "vmovdqu %%ymm12, 384(%0)\n\tvmovdqu %%ymm13, 416(%0)\n\tvmovdqu %%ymm14, 448(%0)\n\t"
+                         "vmovdqu %%ymm15, 480(%0)"
+                         :
+                         : "r"(buf)
+                         : "memory");
+    } else {
+        __asm__ volatile("movdqu %%xmm0, 0(%0)\n\tmovdqu %%xmm1, 32(%0)\n\tmovdqu %%xmm2, 64(%0)\n\t"
+                         "movdqu %%xmm3, 96(%0)\n\tmovdqu %%xmm4, 128(%0)\n\tmovdqu %%xmm5, 160(%0)\n\t"
+                         "movdqu %%xmm6, 192(%0)\n\tmovdqu %%xmm7, 224(%0)\n\tmovdqu %%xmm8, 256(%0)\n\t"
+                         "movdqu %%xmm9, 288(%0)\n\tmovdqu %%xmm10, 320(%0)\n\tmovdqu %%xmm11, 352(%0)\n\t"
+                         "movdqu %%xmm12, 384(%0)\n\tmovdqu %%xmm13, 416(%0)\n\tmovdqu %%xmm14, 448(%0)\n\t"
+                         "movdqu %%xmm15, 480(%0)"
+                         :
+                         : "r"(buf)
+                         : "memory");
+    }
 }
+#define REG_SIZE 32
 #elif defined(__aarch64__)
 #define VREG_BYTES (32 * 16)
+#define REG_SIZE 16
 __attribute__((noinline)) static void capture_vector_registers(unsigned char *buf) {
     __asm__ volatile("stp q0, q1, [%0, #0]\n\tstp q2, q3, [%0, #32]\n\tstp q4, q5, [%0, #64]\n\t"
                      "stp q6, q7, [%0, #96]\n\tstp q8, q9, [%0, #128]\n\tstp q10, q11, [%0, #160]\n\t"
@@ -78,6 +93,7 @@ __attribute__((noinline)) static void capture_vector_registers(unsigned char *bu
 #else
 /* Other architectures: xpdrm's AES runs in general-purpose registers there; only the stack is checked. */
 #define VREG_BYTES 0
+#define REG_SIZE 16
 static void capture_vector_registers(unsigned char *buf) { (void)buf; }
 #endif
 
@@ -87,11 +103,11 @@ static int check_registers(const char *after) {
     size_t at = 0;
     int found = 0;
     if (contains_window(vregs, VREG_BYTES, KEY, sizeof KEY, &at)) {
-        printf("after %s: key bytes in vector register %zu\n", after, at / 16);
+        printf("after %s: key bytes in vector register %zu\n", after, at / REG_SIZE);
         found = 1;
     }
     if (contains_window(vregs, VREG_BYTES, KEK, sizeof KEK, &at)) {
-        printf("after %s: KEK bytes in vector register %zu\n", after, at / 16);
+        printf("after %s: KEK bytes in vector register %zu\n", after, at / REG_SIZE);
         found = 1;
     }
     return found;
@@ -122,6 +138,10 @@ int main(void) {
     int found = 0;
     xpdrm_status st;
 
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    use_ymm = __builtin_cpu_supports("avx");
+#endif
     st = xpdrm_key_unwrap(KEK, sizeof KEK, WRAPPED, sizeof WRAPPED, out, sizeof out, &len);
     capture_vector_registers(vregs);
     if (st != XPDRM_OK || len != 16 || !same(out, KEY, 16)) {
