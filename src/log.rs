@@ -8,6 +8,7 @@
 //! IDs. Types that hold secrets do not print them (their `Debug` is redacted), and each module's tests run
 //! with trace logging on and search the messages for the secrets they used.
 
+use std::cell::Cell;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -52,6 +53,9 @@ static MAX_LEVEL: AtomicI32 = AtomicI32::new(0);
 static SINK: RwLock<Option<Box<dyn Sink>>> = RwLock::new(None);
 
 /// Installs `sink` for levels up to `max_level`, replacing any previous one; `None` turns logging off.
+///
+/// Waits for callbacks in progress on other threads: once it returns, the previous sink is not called again.
+/// Must not be called from inside the sink (it would wait for itself); the C entry point refuses that.
 pub fn set_sink(sink: Option<Box<dyn Sink>>, max_level: Level) {
     let mut slot = SINK.write().unwrap_or_else(|e| e.into_inner());
     let level = if sink.is_some() { max_level as i32 } else { 0 };
@@ -65,19 +69,54 @@ pub fn enabled(level: Level) -> bool {
     (level as i32) <= MAX_LEVEL.load(Ordering::Acquire)
 }
 
+thread_local! {
+    /// Set while this thread is inside the sink: messages from xpdrm calls the callback makes are dropped.
+    static IN_SINK: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Formats and delivers a message. Use the [`xlog!`](crate::xlog) macro, which checks [`enabled`] first.
+///
+/// A message logged while this thread is already delivering one (the callback called into xpdrm) is
+/// dropped: that could only recurse, and re-taking the lock could deadlock against a waiting writer.
 pub fn write(level: Level, args: core::fmt::Arguments<'_>) {
+    if IN_SINK.with(Cell::get) {
+        return;
+    }
+    // The read lock is held while the callback runs, so replacing the sink waits for callbacks in progress.
     let slot = SINK.read().unwrap_or_else(|e| e.into_inner());
     if let Some(sink) = slot.as_ref() {
+        let _inside = InSink::enter();
         sink.log(level, &args.to_string());
     }
 }
 
+/// Marks this thread as inside the sink until dropped (also when a sink unwinds).
+struct InSink;
+
+impl InSink {
+    fn enter() -> InSink {
+        IN_SINK.with(|f| f.set(true));
+        InSink
+    }
+}
+
+impl Drop for InSink {
+    fn drop(&mut self) {
+        IN_SINK.with(|f| f.set(false));
+    }
+}
+
+/// True while this thread is delivering a message, i.e. running inside the callback.
+pub fn in_sink() -> bool {
+    IN_SINK.with(Cell::get)
+}
+
 /// Delivers a message from the panic hook: never blocks (the panicking thread might hold the lock).
 pub(crate) fn write_from_panic_hook(message: &str) {
-    if enabled(Level::Error) {
+    if enabled(Level::Error) && !IN_SINK.with(Cell::get) {
         if let Ok(slot) = SINK.try_read() {
             if let Some(sink) = slot.as_ref() {
+                let _inside = InSink::enter();
                 sink.log(Level::Error, message);
             }
         }

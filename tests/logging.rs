@@ -1,4 +1,5 @@
-//! The log callback: off by default, levels respected, messages free of secrets, bad levels refused.
+//! The log callback: off by default, levels respected, messages free of secrets, bad levels refused; a
+//! callback that calls back into xpdrm neither recurses nor deadlocks.
 
 use std::ffi::{CStr, c_char, c_void};
 use std::sync::Mutex;
@@ -8,10 +9,20 @@ use xpdrm::ffi::keywrap::{xpdrm_key_unwrap, xpdrm_key_unwrap_hex};
 use xpdrm::ffi::log::*;
 
 static MESSAGES: Mutex<Vec<(i32, String, usize)>> = Mutex::new(Vec::new());
+static FROM_INSIDE: Mutex<Vec<xpdrm::Status>> = Mutex::new(Vec::new());
 
 unsafe extern "C" fn record(userdata: *mut c_void, level: xpdrm_log_level, message: *const c_char) {
     let text = unsafe { CStr::from_ptr(message) }.to_str().unwrap().to_string();
     MESSAGES.lock().unwrap().push((level, text, userdata as usize));
+}
+
+/// Records the message, then calls into xpdrm: an unwrap that logs (would recurse), and a callback change
+/// (would wait for itself).
+unsafe extern "C" fn reentrant(userdata: *mut c_void, level: xpdrm_log_level, message: *const c_char) {
+    unsafe { record(userdata, level, message) };
+    unwrap_with_wrong_kek();
+    let st = unsafe { xpdrm_log_set_callback(None, std::ptr::null_mut(), XPDRM_LOG_TRACE) };
+    FROM_INSIDE.lock().unwrap().push(st);
 }
 
 const KEK_HEX: &str = "000102030405060708090a0b0c0d0e0f";
@@ -66,9 +77,17 @@ fn log_callback_levels_userdata_and_no_secrets() {
         }
     }
 
-    // Removing the callback stops delivery.
+    // A callback that calls into xpdrm: its own calls log nothing (no recursion), and it cannot change the
+    // callback from inside (refused instead of a deadlock).
     MESSAGES.lock().unwrap().clear();
-    assert_eq!(unsafe { xpdrm_log_set_callback(None, std::ptr::null_mut(), XPDRM_LOG_TRACE) }, XPDRM_OK);
+    assert_eq!(unsafe { xpdrm_log_set_callback(Some(reentrant), 9usize as *mut c_void, XPDRM_LOG_TRACE) }, XPDRM_OK);
+    unwrap_with_wrong_kek();
+    assert_eq!(MESSAGES.lock().unwrap().len(), 1, "{:?}", MESSAGES.lock().unwrap());
+    assert_eq!(*FROM_INSIDE.lock().unwrap(), vec![XPDRM_ERR_INVALID_ARGUMENT]);
+
+    // Removing the callback stops delivery; the level does not matter when removing.
+    MESSAGES.lock().unwrap().clear();
+    assert_eq!(unsafe { xpdrm_log_set_callback(None, std::ptr::null_mut(), 0) }, XPDRM_OK);
     unwrap_with_wrong_kek();
     assert!(MESSAGES.lock().unwrap().is_empty());
 }

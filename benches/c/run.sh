@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release --lib --quiet
-out=target/bench-c
+out=${CARGO_TARGET_DIR:-target}/bench-c
 mkdir -p "$out"
-cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude benches/c/keywrap_vs_openssl.c target/release/libxpdrm.a \
+cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude benches/c/keywrap_vs_openssl.c "${CARGO_TARGET_DIR:-target}/release/libxpdrm.a" \
    -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -Wl,--gc-sections -o "$out/keywrap_vs_openssl"
 "$out/keywrap_vs_openssl" "$@"

@@ -259,6 +259,59 @@ mod tests {
     }
 
     #[test]
+    fn a_caught_panic_is_logged_by_location_only() {
+        let logged = crate::log::capture::logged(|| {
+            assert_eq!(status_boundary(|| panic!("secret 00112233")), Status::XPDRM_ERR_PANIC);
+        });
+        // (Other tests in this binary may panic inside the boundary meanwhile; their messages look the same.)
+        assert!(!logged.is_empty());
+        for (level, message) in &logged {
+            assert_eq!(*level, crate::log::Level::Error);
+            assert!(message.starts_with("internal error: panic caught at the C boundary at src/ffi/guard.rs:"), "{message}");
+            assert!(!message.contains("00112233"), "{message}");
+        }
+    }
+
+    /// Runs this test binary again for test `name` alone, with `XPDRM_GUARD_CHILD=mode`, and returns its
+    /// stderr.
+    fn child_stderr(name: &str, mode: &str) -> String {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env("XPDRM_GUARD_CHILD", mode)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "child failed ({:?}): {}", out.status, String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    #[test]
+    fn a_caught_panic_writes_nothing_to_stderr() {
+        const NAME: &str = "ffi::guard::tests::a_caught_panic_writes_nothing_to_stderr";
+        match std::env::var("XPDRM_GUARD_CHILD").as_deref() {
+            Ok("inside") => {
+                assert_eq!(status_boundary(|| panic!("boom")), Status::XPDRM_ERR_PANIC);
+                return;
+            }
+            Ok("outside") => {
+                // The control: the same panic outside the boundary reaches the previous (default) hook.
+                assert_eq!(status_boundary(|| Ok(())), Status::XPDRM_OK); // installs our hook
+                assert!(std::panic::catch_unwind(|| panic!("boom")).is_err());
+                return;
+            }
+            _ => {}
+        }
+        // build.rs tells the triples: a cross test binary runs under qemu and cannot start itself again.
+        if env!("XPDRM_BUILD_TARGET") != env!("XPDRM_BUILD_HOST") {
+            eprintln!("*** NOT RUN: a cross test binary cannot re-execute itself (it runs under qemu) ***");
+            return;
+        }
+        let outside = child_stderr(NAME, "outside");
+        assert!(outside.contains("panicked") && outside.contains("boom"), "control run printed: {outside:?}");
+        let inside = child_stderr(NAME, "inside");
+        assert!(inside.trim().is_empty(), "a panic inside the boundary reached stderr: {inside:?}");
+    }
+
+    #[test]
     fn null_inputs_are_statuses() {
         unsafe {
             assert_eq!(bytes(core::ptr::null(), 1), Err(Status::XPDRM_ERR_NULL_ARGUMENT));

@@ -24,8 +24,9 @@ pub const XPDRM_LOG_TRACE: xpdrm_log_level = 5;
 
 /// A log callback: receives `userdata` as given to `xpdrm_log_set_callback`, the level, and a NUL-terminated
 /// UTF-8 message that is valid only during the call (copy it to keep it). Called synchronously on the thread
-/// of the xpdrm call that logs, possibly from several threads at once. It must not throw (C++) or unwind,
-/// and must not call `xpdrm_log_set_callback`.
+/// of the xpdrm call that logs, possibly from several threads at once. It must not throw (C++) or unwind.
+/// It may call xpdrm functions, but what they log is dropped, and `xpdrm_log_set_callback` refuses to run
+/// from inside it.
 #[allow(non_camel_case_types)]
 pub type xpdrm_log_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, level: xpdrm_log_level, message: *const c_char)>;
@@ -52,15 +53,16 @@ impl Sink for CallbackSink {
 /// Installs (or, with `callback == NULL`, removes) the process-wide log callback.
 ///
 /// Logging is off until a callback is set. Messages at `max_level` and more severe (a smaller number) are
-/// delivered; `max_level` is one of `XPDRM_LOG_ERROR` .. `XPDRM_LOG_TRACE`. Messages never contain secrets
-/// (content keys, KEKs, the customer authenticator, tokens, raw device IDs); xpdrm never writes to stdout or
-/// stderr, with or without a callback.
+/// delivered; `max_level` is one of `XPDRM_LOG_ERROR` .. `XPDRM_LOG_TRACE` (it is ignored when removing).
+/// Messages never contain secrets (content keys, KEKs, the customer authenticator, tokens, raw device IDs);
+/// xpdrm never writes to stdout or stderr, with or without a callback.
 ///
-/// `userdata` is passed back to every call and is not otherwise used; it must stay valid until the callback
-/// is replaced or removed *and* every xpdrm call that was already under way on another thread has
-/// returned. Thread-safe, but intended to be called once at start-up.
+/// `userdata` is passed back to every call and is not otherwise used. This function waits for callbacks in
+/// progress on other threads; once it returns, the previous callback is not called again and its `userdata`
+/// may be released. Thread-safe, but intended to be called at start-up and shutdown.
 ///
-/// Returns `XPDRM_OK`, or `XPDRM_ERR_INVALID_ARGUMENT` for a `max_level` outside 1..5 (nothing changes).
+/// Returns `XPDRM_OK`, or `XPDRM_ERR_INVALID_ARGUMENT` (nothing changes) for a `max_level` outside 1..5 with
+/// a callback, or when called from inside the log callback (it would wait for itself).
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_log_set_callback(
@@ -69,9 +71,17 @@ pub unsafe extern "C" fn xpdrm_log_set_callback(
     max_level: xpdrm_log_level,
 ) -> xpdrm_status {
     ffi_guard!({
-        let level = Level::from_i32(max_level).ok_or(Status::XPDRM_ERR_INVALID_ARGUMENT)?;
-        let sink = callback.map(|callback| Box::new(CallbackSink { callback, userdata }) as Box<dyn Sink>);
-        log::set_sink(sink, level);
+        if log::in_sink() {
+            return Err(Status::XPDRM_ERR_INVALID_ARGUMENT);
+        }
+        let sink = match callback {
+            None => None,
+            Some(callback) => {
+                Level::from_i32(max_level).ok_or(Status::XPDRM_ERR_INVALID_ARGUMENT)?;
+                Some(Box::new(CallbackSink { callback, userdata }) as Box<dyn Sink>)
+            }
+        };
+        log::set_sink(sink, Level::from_i32(max_level).unwrap_or(Level::Error));
         Ok(())
     })
 }

@@ -3,10 +3,10 @@
 
 pub mod cabi;
 pub mod ffi;
+pub mod target;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -19,6 +19,13 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Reports that a test cannot run because a tool is not installed: NOT RUN on stderr, or a failure when
+/// `XPDRM_REQUIRE_TOOLS` is set. CI installs every tool and sets it, so that a skip there cannot hide a check.
+pub fn tool_missing(what: &str) {
+    assert!(std::env::var_os("XPDRM_REQUIRE_TOOLS").is_none(), "{what}, and XPDRM_REQUIRE_TOOLS is set");
+    eprintln!("*** NOT RUN: {what} ***");
 }
 
 /// The directory that holds the libraries cargo built for this very test run: `target/<profile>/deps`, next
@@ -45,9 +52,22 @@ pub fn shared_lib() -> PathBuf {
     built("libxpdrm.so")
 }
 
+/// The SONAME the shared library was linked with (`build.rs`): the file name programs linked to it load.
+pub const SONAME: &str = env!("XPDRM_SONAME");
+
+/// A fresh directory named `name` that holds this run's shared library the way an installed `lib/` does: as
+/// `libxpdrm.so` (what `-lxpdrm` finds) and as its SONAME (what the dynamic loader looks for).
+pub fn shared_lib_dir(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    for link in ["libxpdrm.so", SONAME] {
+        std::os::unix::fs::symlink(shared_lib(), dir.join(link)).unwrap();
+    }
+    dir
+}
+
 /// The `xpdrm_*` functions a library defines (global text symbols).
 pub fn exported_symbols(lib: &Path) -> BTreeSet<String> {
-    let out = Command::new("nm").args(["-g", "--defined-only"]).arg(lib).output().expect("nm (binutils)");
+    let out = target::nm().args(["-g", "--defined-only"]).arg(lib).output().expect("nm (binutils)");
     assert!(out.status.success(), "nm failed on {}", lib.display());
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -91,6 +111,18 @@ pub fn header_functions(header: &str) -> BTreeSet<String> {
         i = end.max(start + 1);
     }
     names
+}
+
+/// The integer macros of the header: `#define XPDRM_X 12`.
+pub fn header_defines(header: &str) -> BTreeMap<String, i64> {
+    header
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("#define ")?.split_whitespace();
+            let (name, value) = (w.next()?, w.next()?);
+            Some((name.to_string(), value.parse().ok()?))
+        })
+        .collect()
 }
 
 /// The constants of the C enum `name`: (constant, value, documentation text).
