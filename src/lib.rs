@@ -14,6 +14,7 @@
 //! * [`binding`]: the device-binding flow as two sans-IO state machines (device and service), and the
 //!   transaction-record lookup.
 //! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
+//! * `http` (feature `http`): the blocking HTTP client that executes those requests.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -40,6 +41,9 @@ pub mod binding;
 pub mod outbound;
 /// cbindgen:ignore
 pub mod secret_string;
+/// cbindgen:ignore
+#[cfg(feature = "http")]
+pub mod http;
 mod json;
 mod random;
 
