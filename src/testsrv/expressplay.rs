@@ -8,8 +8,9 @@
 //!   or JSON (PlayReady: `{"licenseAcquisitionUrl": ..., "token": ...}`).
 //! * `POST /hms/<drm>/rights/`: the token in the query or an `ExpressPlayToken` header, the body a stand-in
 //!   SPC ([`spc`](super::spc)). The token must be this server's, unexpired, for this DRM (else -4010); the
-//!   SPC must name a device this server knows (else -4001); (cookie, device ID) go to the transaction log;
-//!   a device-bound token must be redeemed by its device (constant-time comparison; else -4001, HTTP 403).
+//!   SPC must name a device this server knows (else -4001); a device-bound token must be redeemed by its
+//!   device (constant-time comparison; else -4001, HTTP 403). Each license issued writes (cookie, device ID)
+//!   to the transaction log (refused attempts do not).
 //!   The license is JSON: `{"kid": ..., "ek": "<hex>", "expires": <unix time>}`, where `ek` is the content
 //!   key wrapped (AES Key Wrap, RFC 3394) under the device's KEK, so that the device can unwrap it with
 //!   `xpdrm_key_unwrap_hex`. A token without a key takes it from the key store by `kid` (else -4019).
@@ -298,13 +299,6 @@ impl State {
             return error_reply(403, -4001, json_errors);
         };
         let device_fp = fingerprint(&device_id);
-        {
-            let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-            if records.len() >= MAX_RECORDS {
-                records.remove(0);
-            }
-            records.push(Record { cookie: grant.cookie.clone(), device_id: device_id.clone(), timestamp: rfc3339(now()), drm });
-        }
         if let Some(bound) = &grant.device_id {
             let same = bound.as_bytes().ct_eq(device_id.as_bytes());
             if !bool::from(same) {
@@ -330,6 +324,14 @@ impl State {
             return error_reply(400, -4019, json_errors);
         };
         let ek = super::hex(&token_rules::wrap_key(&device.kek, &key));
+        // A transaction is a license issued: refused attempts are not records of the cookie.
+        {
+            let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+            if records.len() >= MAX_RECORDS {
+                records.remove(0);
+            }
+            records.push(Record { cookie: grant.cookie.clone(), device_id: device_id.clone(), timestamp: rfc3339(now()), drm });
+        }
         self.events.push(format!(
             "license server ({}): SPC from device {}…{}; (cookie, device) logged; license issued",
             drm.segment(),
