@@ -305,12 +305,18 @@ fn shared(p: &Params<'_>, drm: Drm, now: i64, out: &mut Accepted) -> Result<(), 
     Ok(())
 }
 
-fn integer_param(p: &Params<'_>, name: &str, min: i64, max: i64, missing: Option<i32>, invalid: i32) -> Result<(), Refusal> {
+/// An integer parameter: `missing` is its code for an absent or empty value (when it has one), and it is
+/// checked for absence only when `required`.
+fn integer_param(
+    p: &Params<'_>,
+    name: &str,
+    (min, max): (i64, i64),
+    required: bool,
+    missing: Option<i32>,
+    invalid: i32,
+) -> Result<(), Refusal> {
     match p.get(name) {
-        None if p.given(name) || missing.is_some() => match missing {
-            Some(code) => Err(refuse(code, format!("{name} is missing"))),
-            None => Err(refuse(invalid, format!("{name} is empty"))),
-        },
+        None if required || p.given(name) => Err(refuse(missing.unwrap_or(invalid), format!("{name} is missing or empty"))),
         None => Ok(()),
         Some(v) => match decimal(v) {
             Some(n) if (min..=max).contains(&n) => Ok(()),
@@ -324,7 +330,7 @@ fn fairplay(p: &Params<'_>) -> Result<(), Refusal> {
         Some(v) if is_hex_of(v, 16) => {}
         _ => return Err(refuse(-6003, "iv is not 32 hexadecimal digits")),
     }
-    integer_param(p, "rentalDuration", 0, i64::from(i32::MAX), None, -6007)?;
+    integer_param(p, "rentalDuration", (0, i64::from(i32::MAX)), false, None, -6007)?;
     for v in p.all("fpExtension") {
         extension(v, -6001, "fpExtension")?;
     }
@@ -335,9 +341,9 @@ fn fairplay(p: &Params<'_>) -> Result<(), Refusal> {
 }
 
 fn widevine(p: &Params<'_>) -> Result<(), Refusal> {
-    integer_param(p, "securityLevel", 1, 5, Some(-7003), -7004)?;
-    integer_param(p, "hdcpOutputControl", 0, 2, Some(-7006), -2034)?;
-    integer_param(p, "licenseDuration", 0, i64::from(i32::MAX), None, -7007)?;
+    integer_param(p, "securityLevel", (1, 5), true, Some(-7003), -7004)?;
+    integer_param(p, "hdcpOutputControl", (0, 2), true, Some(-7006), -2034)?;
+    integer_param(p, "licenseDuration", (0, i64::from(i32::MAX)), false, None, -7007)?;
     for v in p.all("wvExtension") {
         extension(v, -7009, "wvExtension")?;
     }
@@ -359,8 +365,7 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
             return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
         }
     }
-    let play = if rental { Some(-2023) } else { None };
-    integer_param(p, "rental.playDuration", 0, i64::from(i32::MAX), play, -2025)?;
+    integer_param(p, "rental.playDuration", (0, i64::from(i32::MAX)), rental, Some(-2023), -2025)?;
     for opl in [
         "analogVideoOPL",
         "compressedDigitalAudioOPL",
@@ -368,7 +373,7 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
         "uncompressedDigitalAudioOPL",
         "uncompressedDigitalVideoOPL",
     ] {
-        integer_param(p, opl, 0, 999, Some(-5006), -2034)?;
+        integer_param(p, opl, (0, 999), true, Some(-5006), -2034)?;
     }
     if p.given("unknownOutputBehavior") && !matches!(p.get("unknownOutputBehavior"), Some("Allow" | "Disallow" | "SDOnly")) {
         return Err(refuse(-5001, "unknownOutputBehavior is not Allow, Disallow or SDOnly"));
