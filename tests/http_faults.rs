@@ -269,6 +269,20 @@ fn a_url_the_client_cannot_use_is_its_own_status() {
 }
 
 #[test]
+fn host_names_are_resolved_and_ip_addresses_need_no_lookup() {
+    let s = setup();
+    let c = client(&s, None);
+    let by_name = s.faults.url("/flaky/0/by-name").replace("127.0.0.1", "localhost");
+    assert_eq!(get(&c, &by_name).ok(), faults::FLAKY_DEVICE_ID);
+    assert_eq!(get(&c, &s.faults.url("/flaky/0/by-address")).ok(), faults::FLAKY_DEVICE_ID);
+    // The TLS name check applies to names too: the test certificate names localhost and 127.0.0.1 only.
+    let mutual = client(&s, Some(&s.pki.client));
+    let name = s.faults.mutual_url("/flaky/0/tls-by-name").replace("127.0.0.1", "localhost");
+    assert_eq!(get(&mutual, &name).ok(), faults::FLAKY_DEVICE_ID);
+    get(&c, "http://no-such-host.invalid/x").failed(XPDRM_ERR_HTTP_CONNECT);
+}
+
+#[test]
 fn reasons_hold_no_secret_and_logs_neither() {
     let s = setup();
     let c = client(&s, None);

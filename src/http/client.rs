@@ -95,6 +95,40 @@ pub(crate) fn check_url(url: &str) -> Result<ureq::http::Uri, Problem> {
     }
 }
 
+/// ureq's resolver, except that an IP address is not looked up: with a timeout, ureq's own resolver starts
+/// a thread for every lookup (of every request, kept-alive connection or not), which costs more than a
+/// request over loopback. Host names go to ureq's resolver.
+#[derive(Debug)]
+struct Resolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for Resolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|h| h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok());
+        let port = uri.port_u16().or(match uri.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        });
+        match (literal, port) {
+            (Some(ip), Some(port)) => {
+                let mut addrs = self.empty();
+                addrs.push(std::net::SocketAddr::new(ip, port));
+                Ok(addrs)
+            }
+            // A failed lookup is an I/O error of the system's resolver: say what it is.
+            _ => self.0.resolve(uri, config, timeout).map_err(|e| match e {
+                ureq::Error::Io(_) => ureq::Error::HostNotFound,
+                other => other,
+            }),
+        }
+    }
+}
+
 /// Random jitter: `d` scaled to between 50% and 100%, so that many clients do not retry in step.
 fn jittered(d: Duration) -> Duration {
     let mut b = [0u8; 2];
@@ -120,7 +154,7 @@ impl Client {
             .client_cert(client_cert)
             .unversioned_rustls_crypto_provider(super::config::provider())
             .build();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Redirects are not followed: a token in a URL must not travel to another host, and a POST body
             // would not be sent again anyway.
@@ -131,8 +165,12 @@ impl Client {
             .timeout_per_read(Some(config.read_timeout))
             .timeout_global(Some(config.overall_timeout))
             .tls_config(tls)
-            .build()
-            .into();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            Resolver(ureq::unversioned::resolver::DefaultResolver::default()),
+        );
         Ok(Client {
             agent,
             retry: config.retry,
