@@ -216,7 +216,7 @@ fn a_wrong_content_type_is_refused() {
     assert!(r.contains("text/html"), "{r}");
     let req = entitlement_request();
     let mut reason = ReasonBuf::new();
-    let sentinel = 0x1 as *mut xpdrm::ffi::sees::xpdrm_entitlement_response;
+    let sentinel = std::ptr::dangling_mut::<xpdrm::ffi::sees::xpdrm_entitlement_response>();
     let mut out = sentinel;
     let url = c_str(&s.faults.url("/html"));
     let st = unsafe { xpdrm_http_exchange_entitlement(c.0, url.as_ptr(), req, &mut out, reason.ptr(), reason.cap()) };

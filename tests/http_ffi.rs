@@ -50,7 +50,7 @@ fn without_the_feature_every_export_is_disabled_and_writes_nothing() {
     let mut len = 7usize;
     let mut reason = [0x5Au8; 16];
     let r = reason.as_mut_ptr().cast();
-    let t = b"x\0".as_ptr().cast();
+    let t = c"x".as_ptr();
     let calls: Vec<(&str, Status)> = unsafe {
         vec![
             ("config_new", xpdrm_http_config_new(out_pp.cast())),
@@ -110,9 +110,9 @@ mod with_http {
             for bad in [&b"\0"[..], b"a\tb\0", b"\xc3\xa9\0"] {
                 assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, bad.as_ptr().cast()), XPDRM_ERR_INVALID_ARGUMENT);
             }
-            assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, b"\xff\0".as_ptr().cast()), XPDRM_ERR_INVALID_UTF8);
+            assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, c"\xff".as_ptr()), XPDRM_ERR_INVALID_UTF8);
             assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, ptr::null()), XPDRM_ERR_NULL_ARGUMENT);
-            assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, b"player/1.0 (STB)\0".as_ptr().cast()), XPDRM_OK);
+            assert_eq!(xpdrm_http_config_set_user_agent(cfg.0, c"player/1.0 (STB)".as_ptr()), XPDRM_OK);
         }
         // NULL configs and outputs.
         unsafe {
@@ -175,7 +175,7 @@ mod with_http {
         let client = cfg.client();
         let url = c("https://127.0.0.1:1/");
         let mut reason = ReasonBuf::new();
-        let sentinel = 0x8 as *mut xpdrm_bytes;
+        let sentinel = std::ptr::dangling_mut::<xpdrm_bytes>();
         let mut out = sentinel;
         unsafe {
             // A reason buffer that is NULL with a capacity is an error of its own.
@@ -186,7 +186,7 @@ mod with_http {
             let cases = [
                 (ptr::null(), url.as_ptr(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_URL, XPDRM_ERR_NULL_ARGUMENT),
                 (client.0 as *const _, ptr::null(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_URL, XPDRM_ERR_NULL_ARGUMENT),
-                (client.0, b"\xff\0".as_ptr().cast(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_URL, XPDRM_ERR_INVALID_UTF8),
+                (client.0, c"\xff".as_ptr(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_URL, XPDRM_ERR_INVALID_UTF8),
                 (client.0, url.as_ptr(), ptr::null(), 1, XPDRM_TOKEN_IN_URL, XPDRM_ERR_NULL_ARGUMENT),
                 (client.0, url.as_ptr(), b"x".as_ptr(), 0, XPDRM_TOKEN_IN_URL, XPDRM_ERR_INVALID_ARGUMENT),
                 (client.0, url.as_ptr(), b"x".as_ptr(), 1, 2, XPDRM_ERR_INVALID_ARGUMENT),
@@ -207,23 +207,23 @@ mod with_http {
 
             // Token fetch: the method, and the request's own check before anything is sent.
             let req = TokenRequest::new(xpdrm::ffi::token::XPDRM_DRM_FAIRPLAY, "https://127.0.0.1:1/hms/fp/token", &[]);
-            let mut tout = 0x8 as *mut xpdrm::ffi::token::xpdrm_token_response;
+            let mut tout = std::ptr::dangling_mut::<xpdrm::ffi::token::xpdrm_token_response>();
             let st = xpdrm_http_fetch_token(client.0, req.0, 7, &mut tout, reason.ptr(), reason.cap());
             assert_eq!(st, XPDRM_ERR_INVALID_ARGUMENT);
             let st = xpdrm_http_fetch_token(client.0, req.0, XPDRM_HTTP_POST, &mut tout, reason.ptr(), reason.cap());
             assert_eq!(st, XPDRM_ERR_INVALID_IV, "the whole-request check: FairPlay needs iv");
             assert!(reason.text().unwrap().contains("iv"), "{:?}", reason.text());
             assert_eq!(xpdrm_http_fetch_token(client.0, ptr::null(), 0, &mut tout, ptr::null_mut(), 0), XPDRM_ERR_NULL_ARGUMENT);
-            assert_eq!(tout as usize, 0x8);
+            assert_eq!(tout, std::ptr::dangling_mut());
 
             // Entitlement exchange and lookup: URLs and values are checked before anything is sent.
-            let mut eout = 0x8 as *mut xpdrm::ffi::sees::xpdrm_entitlement_response;
+            let mut eout = std::ptr::dangling_mut::<xpdrm::ffi::sees::xpdrm_entitlement_response>();
             let rel = c("/sees");
             let mut ereq = ptr::null_mut();
             let cid = c("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
             assert_eq!(xpdrm::ffi::sees::xpdrm_entitlement_request_new(cid.as_ptr(), 1, ptr::null(), &mut ereq), XPDRM_OK);
             let st = xpdrm_http_exchange_entitlement(client.0, rel.as_ptr(), ereq, &mut eout, reason.ptr(), reason.cap());
-            assert_eq!((st, eout as usize), (XPDRM_ERR_INVALID_ARGUMENT, 0x8));
+            assert_eq!((st, eout), (XPDRM_ERR_INVALID_ARGUMENT, std::ptr::dangling_mut()));
             let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), ptr::null(), &mut eout, reason.ptr(), reason.cap());
             assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
             // A refused (parsed) request cannot be sent: its status.
@@ -232,7 +232,7 @@ mod with_http {
             let st = xpdrm::ffi::sees::xpdrm_entitlement_request_parse(bad.as_ptr(), bad.len(), &mut refused);
             assert_eq!(st, XPDRM_ERR_SEES_WRONG_TYPE);
             let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), refused, &mut eout, reason.ptr(), reason.cap());
-            assert_eq!((st, eout as usize), (XPDRM_ERR_SEES_WRONG_TYPE, 0x8));
+            assert_eq!((st, eout), (XPDRM_ERR_SEES_WRONG_TYPE, std::ptr::dangling_mut()));
             xpdrm::ffi::sees::xpdrm_entitlement_request_free(refused);
             xpdrm::ffi::sees::xpdrm_entitlement_request_free(ereq);
         }

@@ -65,9 +65,6 @@ pub extern "C" fn xpdrm_version() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn xpdrm_has_feature(feature: xpdrm_feature) -> bool {
     ffi_guard!(on_panic: false, {
-        match feature {
-            XPDRM_FEATURE_HTTP => cfg!(feature = "http"),
-            _ => false,
-        }
+        feature == XPDRM_FEATURE_HTTP && cfg!(feature = "http")
     })
 }

@@ -363,6 +363,26 @@ impl Connection {
     }
 }
 
+/// Closes a connection the way HTTP servers do ("lingering close"): the write side first, then what the
+/// client still sends is read and dropped for a moment. Closing with unread data would make the kernel send
+/// a reset, which can destroy what was sent last (a TLS alert refusing a client certificate, say) before the
+/// client reads it.
+fn linger_close(tcp: &TcpStream) {
+    let _ = tcp.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_millis(500);
+    let mut sink = [0u8; 4096];
+    let mut reader = tcp;
+    while Instant::now() < until {
+        match reader.read(&mut sink) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = tcp.shutdown(Shutdown::Both);
+}
+
 impl Server {
     /// Starts a server on 127.0.0.1 with an ephemeral port; with `tls`, HTTPS.
     pub fn start(tls: Option<Arc<rustls::ServerConfig>>, handler: Handler) -> io::Result<Server> {
@@ -407,7 +427,7 @@ impl Server {
                             s.conn.send_close_notify();
                             let _ = s.flush();
                         }
-                        let _ = connection.conn.tcp().shutdown(Shutdown::Both);
+                        linger_close(connection.conn.tcp());
                     });
                     // A failed spawn drops the closure, and with it the stream and the count.
                     drop(spawned);

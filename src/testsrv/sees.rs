@@ -59,12 +59,14 @@ pub struct Setup {
     pub catalogue: Vec<Content>,
 }
 
+/// An answer kept for a repeat: the messageID, the SHA-256 of the request body, the answer.
+type Remembered = (String, [u8; 32], Zeroizing<String>);
+
 struct State {
     setup: Setup,
     client: Client,
     events: Events,
-    /// (messageID, SHA-256 of the request body, answer).
-    remembered: Mutex<VecDeque<(String, [u8; 32], Zeroizing<String>)>>,
+    remembered: Mutex<VecDeque<Remembered>>,
 }
 
 /// The running server.

@@ -111,7 +111,7 @@ impl Params<'_> {
 }
 
 fn hex_bytes(v: &str) -> Option<Vec<u8>> {
-    if v.len() % 2 != 0 {
+    if !v.len().is_multiple_of(2) {
         return None;
     }
     let mut out = vec![0u8; v.len() / 2];
@@ -360,10 +360,8 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
         Some("Rental") => true,
         Some(_) => return Err(refuse(-2021, "rightsType is not BuyToOwn or Rental")),
     };
-    if p.given("rental.periodEndTime") || rental {
-        if p.get("rental.periodEndTime").and_then(|v| time_value(v, now)).is_none() {
-            return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
-        }
+    if (p.given("rental.periodEndTime") || rental) && p.get("rental.periodEndTime").and_then(|v| time_value(v, now)).is_none() {
+        return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
     }
     integer_param(p, "rental.playDuration", (0, i64::from(i32::MAX)), rental, Some(-2023), -2025)?;
     for opl in [

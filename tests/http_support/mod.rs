@@ -141,7 +141,7 @@ pub struct Answer {
 
 pub fn execute(client: &Client, req: *const xpdrm::ffi::outbound::xpdrm_outbound_request) -> Outcome<Answer> {
     let mut reason = ReasonBuf::new();
-    let sentinel = 0x1 as *mut xpdrm_http_response;
+    let sentinel = std::ptr::dangling_mut::<xpdrm_http_response>();
     let mut out = sentinel;
     let status = unsafe { xpdrm_http_execute(client.0, req, &mut out, reason.ptr(), reason.cap()) };
     let out = (out != sentinel).then(|| {
@@ -163,7 +163,7 @@ pub fn execute(client: &Client, req: *const xpdrm::ffi::outbound::xpdrm_outbound
 /// `xpdrm_http_redeem_license`; the license bytes on success.
 pub fn redeem(client: &Client, url: &str, challenge: &[u8], placement: xpdrm_token_placement) -> Outcome<Vec<u8>> {
     let mut reason = ReasonBuf::new();
-    let sentinel = 0x1 as *mut xpdrm_bytes;
+    let sentinel = std::ptr::dangling_mut::<xpdrm_bytes>();
     let mut out = sentinel;
     let url = c(url);
     let status = unsafe {
@@ -240,7 +240,7 @@ pub struct Token {
 pub fn fetch(client: &Client, req: &TokenRequest, method: xpdrm_http_method) -> Outcome<Token> {
     use xpdrm::ffi::token::*;
     let mut reason = ReasonBuf::new();
-    let sentinel = 0x1 as *mut xpdrm_token_response;
+    let sentinel = std::ptr::dangling_mut::<xpdrm_token_response>();
     let mut out = sentinel;
     let status = unsafe { xpdrm_http_fetch_token(client.0, req.0, method, &mut out, reason.ptr(), reason.cap()) };
     let out = (out != sentinel).then(|| {
