@@ -36,8 +36,7 @@ fn client(mutual: bool) -> (Config, Client) {
     (cfg, client)
 }
 
-const OPLS: [&str; 5] =
-    ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"];
+use xpdrm::testsrv::token_rules::OPLS;
 
 /// A complete token request of `drm` for the test content, with the account's authenticator.
 fn token_request(drm: xpdrm_drm, extra: &[(&str, &str)]) -> TokenRequest {

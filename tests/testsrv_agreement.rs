@@ -20,8 +20,7 @@ const IV: &str = "0123456789abcdef0123456789ABCDEF";
 const KEK: &str = "000102030405060708090A0B0C0D0E0F";
 const EK: &str = "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5";
 const EK_OTHER_KEK: &str = "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6";
-const OPLS: [&str; 5] =
-    ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"];
+use xpdrm::testsrv::token_rules::OPLS;
 
 fn base(drm: Drm) -> Vec<(String, String)> {
     let mut p: Vec<(&str, &str)> = vec![("customerAuthenticator", AUTH)];
@@ -69,16 +68,8 @@ fn library(drm: Drm, params: &[(String, String)]) -> i32 {
     r.check().map_or_else(|e| e.status().code(), |()| 0)
 }
 
-fn server_drm(drm: Drm) -> token_rules::Drm {
-    match drm {
-        Drm::FairPlay => token_rules::Drm::FairPlay,
-        Drm::Widevine => token_rules::Drm::Widevine,
-        Drm::PlayReady => token_rules::Drm::PlayReady,
-    }
-}
-
 fn server(drm: Drm, params: &[(String, String)]) -> i32 {
-    ExpressPlay::check(server_drm(drm), params, NOW).map_or_else(|r| r.code, |()| 0)
+    ExpressPlay::check(drm, params, NOW).map_or_else(|r| r.code, |()| 0)
 }
 
 fn rfc3339(t: i64) -> String {
@@ -378,7 +369,7 @@ fn over_http_the_server_answers_the_same_codes_in_both_formats() {
                 continue;
             }
             let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(&params).finish();
-            let url = format!("{}/hms/{}/token?{query}", servers.expressplay.base_url(), server_drm(case.drm).segment());
+            let url = format!("{}/hms/{}/token?{query}", servers.expressplay.base_url(), token_rules::segment(case.drm));
             let answer = client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
             let parsed = TokenResponse::parse(case.drm, answer.status, answer.content_type.as_deref(), &answer.body).unwrap();
             assert_eq!(parsed.error_code(), case.spec, "{format} {:?} {:?}", case.drm, case.changes);

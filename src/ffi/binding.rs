@@ -88,7 +88,7 @@ pub struct xpdrm_binding_service {
 }
 
 /// Records a call's outcome in the object's note and turns it into a status.
-fn noted<T>(note: &mut Option<String>, result: Result<T, Problem>) -> Result<T, Status> {
+pub(crate) fn noted<T>(note: &mut Option<String>, result: Result<T, Problem>) -> Result<T, Status> {
     match result {
         Ok(v) => {
             *note = None;

@@ -17,7 +17,7 @@ use core::ffi::c_char;
 use zeroize::Zeroizing;
 
 use crate::Status;
-use crate::ffi::binding::{xpdrm_binding_device, xpdrm_binding_service};
+use crate::ffi::binding::{noted, xpdrm_binding_device, xpdrm_binding_service};
 use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, out_param, text};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};
@@ -174,17 +174,17 @@ fn plain(status: Status) -> Problem {
     Problem::new(status, status.text())
 }
 
-fn noted<T>(note: &mut Option<String>, result: Result<T, Problem>) -> Result<T, Status> {
-    match result {
-        Ok(v) => {
-            *note = None;
-            Ok(v)
-        }
-        Err(p) => {
-            *note = Some(p.reason);
-            Err(p.status)
-        }
-    }
+/// A config setter's body: `f` on the config, its outcome noted for `xpdrm_http_config_reason`.
+///
+/// # Safety
+/// `cfg` must be NULL or a live config handle.
+#[cfg(feature = "http")]
+unsafe fn set(
+    cfg: *mut xpdrm_http_config,
+    f: impl FnOnce(&mut crate::http::Config) -> Result<(), Problem>,
+) -> Result<(), Status> {
+    let cfg = unsafe { handle_mut(cfg) }?;
+    noted(&mut cfg.note, f(&mut cfg.inner))
 }
 
 /// Creates an HTTP client config with the defaults: timeouts `XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS`,
@@ -231,8 +231,7 @@ pub unsafe extern "C" fn xpdrm_http_config_set_timeouts(
         http_disabled!(cfg, connect_ms, read_ms, overall_ms);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
-            noted(&mut cfg.note, cfg.inner.set_timeouts(connect_ms, read_ms, overall_ms))
+            unsafe { set(cfg, |c| c.set_timeouts(connect_ms, read_ms, overall_ms)) }
         }
     })
 }
@@ -257,9 +256,8 @@ pub unsafe extern "C" fn xpdrm_http_config_add_ca_pem(
         http_disabled!(cfg, pem, pem_len);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
             let pem = unsafe { bytes(pem, pem_len) }?;
-            noted(&mut cfg.note, cfg.inner.add_ca_pem(pem))
+            unsafe { set(cfg, |c| c.add_ca_pem(pem)) }
         }
     })
 }
@@ -289,10 +287,9 @@ pub unsafe extern "C" fn xpdrm_http_config_set_client_cert_pem(
         http_disabled!(cfg, cert_pem, cert_len, key_pem, key_len);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
             let cert = unsafe { bytes(cert_pem, cert_len) }?;
             let key = unsafe { bytes(key_pem, key_len) }?;
-            noted(&mut cfg.note, cfg.inner.set_client_cert_pem(cert, key))
+            unsafe { set(cfg, |c| c.set_client_cert_pem(cert, key)) }
         }
     })
 }
@@ -313,8 +310,7 @@ pub unsafe extern "C" fn xpdrm_http_config_set_max_response_size(
         http_disabled!(cfg, max_bytes);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
-            noted(&mut cfg.note, cfg.inner.set_max_response_size(max_bytes))
+            unsafe { set(cfg, |c| c.set_max_response_size(max_bytes)) }
         }
     })
 }
@@ -345,8 +341,7 @@ pub unsafe extern "C" fn xpdrm_http_config_set_retry(
         http_disabled!(cfg, max_attempts, initial_backoff_ms, max_backoff_ms);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
-            noted(&mut cfg.note, cfg.inner.set_retry(max_attempts, initial_backoff_ms, max_backoff_ms))
+            unsafe { set(cfg, |c| c.set_retry(max_attempts, initial_backoff_ms, max_backoff_ms)) }
         }
     })
 }
@@ -366,9 +361,8 @@ pub unsafe extern "C" fn xpdrm_http_config_set_user_agent(
         http_disabled!(cfg, user_agent);
         #[cfg(feature = "http")]
         {
-            let cfg = unsafe { handle_mut(cfg) }?;
             let ua = unsafe { text(user_agent) }?;
-            noted(&mut cfg.note, cfg.inner.set_user_agent(ua))
+            unsafe { set(cfg, |c| c.set_user_agent(ua)) }
         }
     })
 }

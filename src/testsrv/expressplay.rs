@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 use super::httpd::{Events, Handler, Reply, Request, Server};
 use super::pki::Pki;
 use super::spc;
-use super::token_rules::{self, Drm, Refusal};
+use super::token_rules::{self, Drm, Refusal, drm_of_segment, segment};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -184,7 +184,8 @@ impl State {
     }
 
     fn mint(&self, g: &Grant) -> String {
-        let mut payload = Zeroizing::new(vec![1u8, g.drm.byte()]);
+        // The DRM as its C value (0, 1, 2).
+        let mut payload = Zeroizing::new(vec![1u8, g.drm as u8]);
         payload.extend_from_slice(&g.expires_at.to_be_bytes());
         let flags = u8::from(g.key.is_some()) | (u8::from(g.device_id.is_some()) << 1) | (u8::from(g.kid.is_some()) << 2);
         payload.push(flags);
@@ -218,7 +219,7 @@ impl State {
         if r.byte()? != 1 {
             return None;
         }
-        let drm = Drm::from_byte(r.byte()?)?;
+        let drm = Drm::from_code(r.byte()?.into()).ok()?;
         let expires_at = i64::from_be_bytes(r.take(8)?.try_into().ok()?);
         let flags = r.byte()?;
         let kid = if flags & 4 != 0 { Some(r.text()?) } else { None };
@@ -238,13 +239,13 @@ impl State {
         let accepted = match token_rules::check(drm, &params, now()) {
             Ok(a) => a,
             Err(Refusal { code, what }) => {
-                self.events.push(format!("token server ({}): refused with {code}: {what}", drm.segment()));
+                self.events.push(format!("token server ({}): refused with {code}: {what}", segment(drm)));
                 return error_reply(http_status_for(code), code, json_errors);
             }
         };
         let account = accepted.authenticator.as_bytes().ct_eq(self.setup.authenticator.as_bytes());
         if !bool::from(account) {
-            self.events.push(format!("token server ({}): refused with -2018: not this account's authenticator", drm.segment()));
+            self.events.push(format!("token server ({}): refused with -2018: not this account's authenticator", segment(drm)));
             return error_reply(401, -2018, json_errors);
         }
         let grant = Grant {
@@ -259,7 +260,7 @@ impl State {
         self.tokens_minted.fetch_add(1, Ordering::AcqRel);
         self.events.push(format!(
             "token server ({}): token minted{}{}, valid for {} s",
-            drm.segment(),
+            segment(drm),
             if grant.cookie.is_empty() { "" } else { ", cookie-bound" },
             match &grant.device_id {
                 Some(id) => format!(", bound to device {}…", &fingerprint(id)[..12]),
@@ -268,7 +269,7 @@ impl State {
             grant.expires_at - now()
         ));
         let base = self.base_url.get().cloned().unwrap_or_default();
-        let license = format!("{base}/hms/{}/rights/", drm.segment());
+        let license = format!("{base}/hms/{}/rights/", segment(drm));
         match drm {
             Drm::PlayReady => Reply::json(200, &json!({ "licenseAcquisitionUrl": license, "token": token })),
             _ => Reply::with(
@@ -287,15 +288,15 @@ impl State {
         let from_query = req.query().into_iter().find(|(n, _)| n == "ExpressPlayToken").map(|(_, v)| v);
         let token = from_query.or_else(|| req.header("ExpressPlayToken").map(str::to_owned));
         let Some(grant) = token.as_deref().and_then(|t| self.open(t)) else {
-            self.events.push(format!("license server ({}): refused with -4010: no valid token", drm.segment()));
+            self.events.push(format!("license server ({}): refused with -4010: no valid token", segment(drm)));
             return error_reply(401, -4010, json_errors);
         };
         if grant.drm != drm || grant.expires_at < now() {
-            self.events.push(format!("license server ({}): refused with -4010: token expired or for another DRM", drm.segment()));
+            self.events.push(format!("license server ({}): refused with -4010: token expired or for another DRM", segment(drm)));
             return error_reply(401, -4010, json_errors);
         }
         let Some(device_id) = spc::device_id(&req.body) else {
-            self.events.push(format!("license server ({}): refused with -4001: the SPC names no device", drm.segment()));
+            self.events.push(format!("license server ({}): refused with -4001: the SPC names no device", segment(drm)));
             return error_reply(403, -4001, json_errors);
         };
         let device_fp = fingerprint(&device_id);
@@ -304,7 +305,7 @@ impl State {
             if !bool::from(same) {
                 self.events.push(format!(
                     "license server ({}): refused with -4001: the token is bound to device {}…, the SPC comes from device {}…",
-                    drm.segment(),
+                    segment(drm),
                     &fingerprint(bound)[..12],
                     &device_fp[..12]
                 ));
@@ -312,7 +313,7 @@ impl State {
             }
         }
         let Some(device) = self.setup.devices.iter().find(|d| bool::from(d.id.as_bytes().ct_eq(device_id.as_bytes()))) else {
-            self.events.push(format!("license server ({}): refused with -4001: device {}… is not provisioned", drm.segment(), &device_fp[..12]));
+            self.events.push(format!("license server ({}): refused with -4001: device {}… is not provisioned", segment(drm), &device_fp[..12]));
             return error_reply(403, -4001, json_errors);
         };
         let kid = grant.kid.clone().unwrap_or_default();
@@ -320,7 +321,7 @@ impl State {
             self.setup.keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kid)).map(|(_, key)| *key)
         });
         let Some(key) = key else {
-            self.events.push(format!("license server ({}): refused with -4019: no key for this kid", drm.segment()));
+            self.events.push(format!("license server ({}): refused with -4019: no key for this kid", segment(drm)));
             return error_reply(400, -4019, json_errors);
         };
         let ek = super::hex(&token_rules::wrap_key(&device.kek, &key));
@@ -334,7 +335,7 @@ impl State {
         }
         self.events.push(format!(
             "license server ({}): SPC from device {}…{}; (cookie, device) logged; license issued",
-            drm.segment(),
+            segment(drm),
             &device_fp[..12],
             if grant.device_id.is_some() { " matches the device-bound token" } else { "" }
         ));
@@ -360,7 +361,7 @@ impl State {
         let list: Vec<serde_json::Value> = records
             .iter()
             .filter(|r| r.cookie == cookie)
-            .map(|r| json!({ "cookie": r.cookie, "device_id": r.device_id, "timestamp": r.timestamp, "drm": r.drm.segment() }))
+            .map(|r| json!({ "cookie": r.cookie, "device_id": r.device_id, "timestamp": r.timestamp, "drm": segment(r.drm) }))
             .collect();
         self.events.push(format!("getrecord: {} record(s) for the cookie", list.len()));
         Reply::json(200, &json!({ "records": list }))
@@ -369,11 +370,11 @@ impl State {
     fn handle(&self, req: &Request) -> Reply {
         let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
-            ["hms", drm, "token"] => match Drm::from_segment(drm) {
+            ["hms", drm, "token"] => match drm_of_segment(drm) {
                 Some(d) => self.token(d, req),
                 None => Reply::with(404, "text/plain", "no such DRM"),
             },
-            ["hms", drm, "rights"] => match Drm::from_segment(drm) {
+            ["hms", drm, "rights"] => match drm_of_segment(drm) {
                 Some(d) => self.license(d, req),
                 None => Reply::with(404, "text/plain", "no such DRM"),
             },
@@ -412,7 +413,7 @@ impl ExpressPlay {
 
     /// The token server URL of `drm`.
     pub fn token_url(&self, drm: Drm) -> String {
-        self.server.url(&format!("/hms/{}/token", drm.segment()))
+        self.server.url(&format!("/hms/{}/token", segment(drm)))
     }
 
     /// The record retrieval URL.

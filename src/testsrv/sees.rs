@@ -86,13 +86,7 @@ fn template(content: &Content) -> Result<TokenRequest, crate::token::Error> {
     t.set("kid", &content.kid)?;
     t.set("contentKey", &super::hex(&content.key))?;
     t.set("rightsType", "BuyToOwn")?;
-    for opl in [
-        "analogVideoOPL",
-        "compressedDigitalAudioOPL",
-        "compressedDigitalVideoOPL",
-        "uncompressedDigitalAudioOPL",
-        "uncompressedDigitalVideoOPL",
-    ] {
+    for opl in super::token_rules::OPLS {
         t.set(opl, "100")?;
     }
     t.set("errorFormat", "json")?;

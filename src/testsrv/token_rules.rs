@@ -9,50 +9,21 @@
 
 use base64::Engine;
 
-/// A DRM, as the server's path names it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Drm {
-    /// `/hms/fp/...`
-    FairPlay,
-    /// `/hms/wv/...`
-    Widevine,
-    /// `/hms/pr/...`
-    PlayReady,
+/// The DRM (the library's type: only its name is shared; the checks below are the server's own).
+pub use crate::token::Drm;
+
+/// The path segment of a DRM (`fp`, `wv`, `pr`).
+pub fn segment(drm: Drm) -> &'static str {
+    match drm {
+        Drm::FairPlay => "fp",
+        Drm::Widevine => "wv",
+        Drm::PlayReady => "pr",
+    }
 }
 
-impl Drm {
-    /// The DRM of a path segment (`fp`, `wv`, `pr`).
-    pub fn from_segment(s: &str) -> Option<Drm> {
-        match s {
-            "fp" => Some(Drm::FairPlay),
-            "wv" => Some(Drm::Widevine),
-            "pr" => Some(Drm::PlayReady),
-            _ => None,
-        }
-    }
-
-    /// The path segment.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Drm::FairPlay => "fp",
-            Drm::Widevine => "wv",
-            Drm::PlayReady => "pr",
-        }
-    }
-
-    /// A number for the token payload.
-    pub fn byte(self) -> u8 {
-        match self {
-            Drm::FairPlay => 1,
-            Drm::Widevine => 2,
-            Drm::PlayReady => 3,
-        }
-    }
-
-    /// The DRM of a token payload byte.
-    pub fn from_byte(b: u8) -> Option<Drm> {
-        [Drm::FairPlay, Drm::Widevine, Drm::PlayReady].into_iter().find(|d| d.byte() == b)
-    }
+/// The DRM of a path segment.
+pub fn drm_of_segment(s: &str) -> Option<Drm> {
+    Drm::ALL.into_iter().find(|d| segment(*d) == s)
 }
 
 /// A refusal: the ExpressPlay code and what is wrong.
@@ -86,6 +57,10 @@ pub struct Accepted {
     /// `errorFormat=json`.
     pub json_errors: bool,
 }
+
+/// PlayReady's five output protection levels, each required.
+pub const OPLS: [&str; 5] =
+    ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"];
 
 /// Seconds in 30 days.
 const THIRTY_DAYS: i64 = 30 * 86400;
@@ -364,13 +339,7 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
         return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
     }
     integer_param(p, "rental.playDuration", (0, i64::from(i32::MAX)), rental, Some(-2023), -2025)?;
-    for opl in [
-        "analogVideoOPL",
-        "compressedDigitalAudioOPL",
-        "compressedDigitalVideoOPL",
-        "uncompressedDigitalAudioOPL",
-        "uncompressedDigitalVideoOPL",
-    ] {
+    for opl in OPLS {
         integer_param(p, opl, (0, 999), true, Some(-5006), -2034)?;
     }
     if p.given("unknownOutputBehavior") && !matches!(p.get("unknownOutputBehavior"), Some("Allow" | "Disallow" | "SDOnly")) {
@@ -439,7 +408,7 @@ mod tests {
         let wv = pairs(&[auth, ("kid", "^movie"), ("securityLevel", "1"), ("hdcpOutputControl", "0")]);
         check(Drm::Widevine, &wv, 0).unwrap();
         let mut pr = pairs(&[auth, key, ("kid", "00112233445566778899aabbccddeeff"), ("rightsType", "BuyToOwn")]);
-        for o in ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"] {
+        for o in OPLS {
             pr.push((o.into(), "100".into()));
         }
         pr.push(("deviceId".into(), "AABBCCDDEEFF00112233445566778899".into()));
