@@ -158,6 +158,51 @@
 #define XPDRM_BINDING_DEFAULT_EXPIRATION 3600
 
 /**
+ * Size of a reason buffer that always holds the whole reason with its NUL; longer buffers get no more.
+ */
+#define XPDRM_HTTP_REASON_MAX 512
+
+/**
+ * Default connect timeout, in milliseconds.
+ */
+#define XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS 10000
+
+/**
+ * Default read timeout (the longest wait for any one read), in milliseconds.
+ */
+#define XPDRM_HTTP_DEFAULT_READ_TIMEOUT_MS 30000
+
+/**
+ * Default overall timeout of one operation, every attempt and wait included, in milliseconds.
+ */
+#define XPDRM_HTTP_DEFAULT_OVERALL_TIMEOUT_MS 120000
+
+/**
+ * Default largest answer body, in bytes (1 MiB).
+ */
+#define XPDRM_HTTP_DEFAULT_MAX_RESPONSE_SIZE 1048576
+
+/**
+ * Largest value `xpdrm_http_config_set_max_response_size` accepts, in bytes (64 MiB).
+ */
+#define XPDRM_HTTP_MAX_RESPONSE_SIZE_LIMIT 67108864
+
+/**
+ * Most attempts a retry policy may allow.
+ */
+#define XPDRM_HTTP_MAX_ATTEMPTS 10
+
+/**
+ * Longest backoff between two attempts, in milliseconds.
+ */
+#define XPDRM_HTTP_MAX_BACKOFF_MS 60000
+
+/**
+ * Largest challenge `xpdrm_http_redeem_license` sends, in bytes (1 MiB).
+ */
+#define XPDRM_HTTP_MAX_CHALLENGE_LEN 1048576
+
+/**
  * Status code returned by every fallible xpdrm function. `XPDRM_OK` (0) is success; negative values are
  * ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
  */
@@ -380,6 +425,66 @@ enum xpdrm_status
      * The device ID is empty (after trimming whitespace).
      */
     XPDRM_ERR_DEVICE_ID_EMPTY = 407,
+    /**
+     * Could not connect: the server refused the connection or cannot be reached.
+     */
+    XPDRM_ERR_HTTP_CONNECT = 500,
+    /**
+     * The server did not answer in time (connect, read or overall timeout).
+     */
+    XPDRM_ERR_HTTP_TIMEOUT = 501,
+    /**
+     * The server answered HTTP 5xx to every attempt the retry policy allows.
+     */
+    XPDRM_ERR_HTTP_RETRIES_EXHAUSTED = 502,
+    /**
+     * The connection closed before the whole answer arrived.
+     */
+    XPDRM_ERR_HTTP_TRUNCATED = 503,
+    /**
+     * The answer is larger than the client's maximum response size.
+     */
+    XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE = 504,
+    /**
+     * The answer has a content type that this operation does not accept.
+     */
+    XPDRM_ERR_HTTP_CONTENT_TYPE = 505,
+    /**
+     * TLS: the server's certificate is not issued by a trusted CA.
+     */
+    XPDRM_ERR_HTTP_TLS_UNKNOWN_CA = 506,
+    /**
+     * TLS: the server's certificate is invalid (wrong name, expired, or malformed).
+     */
+    XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID = 507,
+    /**
+     * TLS: the server requires a client certificate and none is configured.
+     */
+    XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED = 508,
+    /**
+     * TLS: the server rejected the client certificate.
+     */
+    XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED = 509,
+    /**
+     * TLS failed for another reason (handshake or protocol error).
+     */
+    XPDRM_ERR_HTTP_TLS = 510,
+    /**
+     * The HTTP exchange failed (connection reset, malformed answer, or another transport error).
+     */
+    XPDRM_ERR_HTTP_TRANSPORT = 511,
+    /**
+     * The URL cannot be used: it must be an absolute http or https URL with a host.
+     */
+    XPDRM_ERR_HTTP_INVALID_URL = 512,
+    /**
+     * A PEM certificate or private key cannot be used, or the key does not belong to the certificate.
+     */
+    XPDRM_ERR_HTTP_BAD_PEM = 513,
+    /**
+     * The server answered with an HTTP status that this operation does not accept.
+     */
+    XPDRM_ERR_HTTP_STATUS = 514,
     /**
      * Invalid token expiration time.
      */
@@ -620,6 +725,14 @@ typedef struct xpdrm_binding_device xpdrm_binding_device;
 typedef struct xpdrm_binding_service xpdrm_binding_service;
 
 /**
+ * Bytes that xpdrm hands out whose size is not known in advance: the license of
+ * `xpdrm_http_redeem_license`. Read them with `xpdrm_bytes_data` and `xpdrm_bytes_len`; free with
+ * `xpdrm_bytes_free`, which wipes them. A license is not a raw content key (the key in it is wrapped or
+ * encrypted for the device), but it is treated as sensitive anyway.
+ */
+typedef struct xpdrm_bytes xpdrm_bytes;
+
+/**
  * An entitlement request: built by a device (`xpdrm_entitlement_request_new`) or parsed by a service
  * (`xpdrm_entitlement_request_parse`, which also hands out a refused request so its reason can be read).
  * Owned by the caller; free with `xpdrm_entitlement_request_free`.
@@ -633,6 +746,25 @@ typedef struct xpdrm_entitlement_request xpdrm_entitlement_request;
  * which xpdrm wipes on free. Owned by the caller; free with `xpdrm_entitlement_response_free`.
  */
 typedef struct xpdrm_entitlement_response xpdrm_entitlement_response;
+
+/**
+ * A blocking HTTP client (HTTP/1.1 with keep-alive, TLS by rustls). It may be used from several threads at
+ * once (every operation takes it `const`). Owned by the caller; free with `xpdrm_http_client_free`.
+ */
+typedef struct xpdrm_http_client xpdrm_http_client;
+
+/**
+ * The settings of an HTTP client: timeouts, trusted CAs, a client certificate for mutual TLS, the largest
+ * answer, the retry policy, the user agent. Owned by the caller; free with `xpdrm_http_config_free` (which
+ * wipes the client key it holds). One config may make any number of clients.
+ */
+typedef struct xpdrm_http_config xpdrm_http_config;
+
+/**
+ * A server's answer to `xpdrm_http_execute`: HTTP status, content type, body. The body may hold a token, a
+ * license or a device ID: it is wiped on free. Owned by the caller; free with `xpdrm_http_response_free`.
+ */
+typedef struct xpdrm_http_response xpdrm_http_response;
 
 /**
  * One HTTP request to make, as the device-binding flow describes it: method, absolute URL, headers, body.
@@ -695,6 +827,16 @@ typedef int32_t xpdrm_request_type;
  * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
  */
 typedef int32_t xpdrm_binding_step;
+
+/**
+ * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
+ */
+typedef int32_t xpdrm_http_method;
+
+/**
+ * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
+ */
+typedef int32_t xpdrm_token_placement;
 
 /**
  * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
@@ -836,6 +978,26 @@ typedef int32_t xpdrm_binding_step;
  * Failed: the reason function says why; the service still answers with a denial.
  */
 #define XPDRM_BINDING_STEP_FAILED 13
+
+/**
+ * `GET` of the token request's URL (the parameters in the query).
+ */
+#define XPDRM_HTTP_GET 0
+
+/**
+ * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
+ */
+#define XPDRM_HTTP_POST 1
+
+/**
+ * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
+ */
+#define XPDRM_TOKEN_IN_URL 0
+
+/**
+ * In an `ExpressPlayToken` request header; the URL without it.
+ */
+#define XPDRM_TOKEN_IN_HEADER 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -2265,6 +2427,384 @@ xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *sv
  * holds. NULL does nothing.
  */
 void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
+
+/**
+ * Creates an HTTP client config with the defaults: timeouts `XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS`,
+ * `XPDRM_HTTP_DEFAULT_READ_TIMEOUT_MS`, `XPDRM_HTTP_DEFAULT_OVERALL_TIMEOUT_MS`; the public web CAs
+ * (Mozilla's list, built in) until a CA is added; no client certificate; answers up to
+ * `XPDRM_HTTP_DEFAULT_MAX_RESPONSE_SIZE` bytes; 3 attempts with backoffs from 200 ms up to 2 s; user agent
+ * `xpdrm/<version>`.
+ *
+ * `out` receives the config; free it with `xpdrm_http_config_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED` in a build without `http`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
+
+/**
+ * Sets the timeouts, in milliseconds, each 1 ms to 24 hours (86400000): `connect_ms` for setting up a
+ * connection (TCP and TLS), `read_ms` for any one read from the server (the answer's head, each part of its
+ * body; a server that stalls fails after it), `overall_ms` for a whole operation, every attempt and every
+ * wait between attempts included.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (0 or over 24 hours; nothing changes,
+ * `xpdrm_http_config_reason` says which); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
+                                            uint32_t connect_ms,
+                                            uint32_t read_ms,
+                                            uint32_t overall_ms);
+
+/**
+ * Adds trusted CAs: the certificates of a PEM text (one or more `CERTIFICATE` sections; at most 1 MiB).
+ * Once a CA is added, only added CAs are trusted, not the built-in public ones (a test or private CA).
+ *
+ * * `pem`, `pem_len`: the PEM text. Borrowed for the call.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_BAD_PEM` (no certificate, malformed PEM, a section that is not an
+ * X.509 certificate, a private key in it); `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`. A refused PEM adds nothing; `xpdrm_http_config_reason` says why.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
+                                          const uint8_t *pem,
+                                          size_t pem_len);
+
+/**
+ * Sets the client certificate and its private key, for servers that require mutual TLS (SEES).
+ *
+ * * `cert_pem`, `cert_len`: the certificate chain, leaf first, as PEM `CERTIFICATE` sections. Borrowed.
+ * * `key_pem`, `key_len`: the leaf's private key as PEM (`PRIVATE KEY` PKCS#8, `RSA PRIVATE KEY` or
+ *   `EC PRIVATE KEY`). A secret: xpdrm copies it into memory that it wipes when the config is freed or the
+ *   key replaced; wipe your own copy. (The TLS stack of a client made from the config keeps its own decoded
+ *   copy until that client is freed; ureq, rustls and ring do not wipe it.)
+ *
+ * Replaces an earlier certificate. Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_BAD_PEM` (malformed, no
+ * certificate, no key, two keys, or a key that does not belong to the certificate); `XPDRM_ERR_INPUT_TOO_LARGE`
+ * (over 1 MiB); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. A refused pair changes nothing.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg,
+                                                   const uint8_t *cert_pem,
+                                                   size_t cert_len,
+                                                   const uint8_t *key_pem,
+                                                   size_t key_len);
+
+/**
+ * Sets the largest answer body accepted, 1 to `XPDRM_HTTP_MAX_RESPONSE_SIZE_LIMIT` bytes. A larger answer
+ * fails with `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE` as soon as it shows: by its declared length, or while it
+ * is read (never after reading it all).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *cfg,
+                                                     size_t max_bytes);
+
+/**
+ * Sets the retry policy: at most `max_attempts` attempts (1 means no retry; at most
+ * `XPDRM_HTTP_MAX_ATTEMPTS`), waiting `initial_backoff_ms` before the second, twice as long before each
+ * further one, never more than `max_backoff_ms` (at most `XPDRM_HTTP_MAX_BACKOFF_MS`); each wait is
+ * randomised to between half and all of it. All of it fits in the overall timeout.
+ *
+ * What is tried again: after a connection failure (nothing was sent), every request; after an HTTP 5xx
+ * answer, only requests that are safe to repeat: record lookups, SEES entitlement messages (a repeat carries
+ * the same `messageID`, by which SEES recognises it), and `GET`s given to `xpdrm_http_execute`. Token
+ * fetches (`GET` or `POST`: each mints a token and uses up account credit), license redemptions and other
+ * `POST`s are not repeated after a 5xx.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (nothing changes); `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
+                                         uint32_t max_attempts,
+                                         uint32_t initial_backoff_ms,
+                                         uint32_t max_backoff_ms);
+
+/**
+ * Sets the `User-Agent` header: 1 to 256 bytes of printable ASCII. Borrowed for the call.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
+                                              const char *user_agent);
+
+/**
+ * Writes why the most recent setter call on `cfg` failed (empty when it succeeded), as NUL-terminated text.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *cfg,
+                                      char *out,
+                                      size_t out_cap,
+                                      size_t *out_len);
+
+/**
+ * Frees a config, wiping the client key it holds. NULL does nothing. Clients made from it are not affected.
+ */
+void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
+
+/**
+ * Creates a client from `cfg` (which is only read: free or change it afterwards as you like).
+ *
+ * `out` receives the client; free it with `xpdrm_http_client_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *cfg,
+                                   struct xpdrm_http_client **out);
+
+/**
+ * Frees a client and closes the connections it keeps alive. NULL does nothing.
+ */
+void xpdrm_http_client_free(struct xpdrm_http_client *client);
+
+/**
+ * Executes one request description (from a device-binding flow, say) and hands back the answer, whatever
+ * its HTTP status: the central operation the others are built on. A `GET` is tried again after an HTTP
+ * 5xx answer, a `POST` only after a connection failure (see `xpdrm_http_config_set_retry`).
+ *
+ * * `client`: the client. `req`: the request; both borrowed for the call.
+ * * `out`: receives the answer (free with `xpdrm_http_response_free`).
+ * * `reason`, `reason_cap`: an optional buffer (NULL and 0 for none) for why the call failed; empty after
+ *   success. A reason never holds a secret (URLs appear without their query).
+ *
+ * Returns `XPDRM_OK` with any HTTP status; the transport's status: `XPDRM_ERR_HTTP_CONNECT`,
+ * `XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_RETRIES_EXHAUSTED` (a `GET` answered 5xx on every attempt),
+ * `XPDRM_ERR_HTTP_TRUNCATED`, `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, `XPDRM_ERR_HTTP_TLS_UNKNOWN_CA`,
+ * `XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID`, `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED`,
+ * `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS`, `XPDRM_ERR_HTTP_TRANSPORT`,
+ * `XPDRM_ERR_HTTP_INVALID_URL`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
+ * written to `*out` on failure.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
+                                const struct xpdrm_outbound_request *req,
+                                struct xpdrm_http_response **out,
+                                char *reason,
+                                size_t reason_cap);
+
+/**
+ * Writes the answer's HTTP status to `*out_status`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
+                                        uint16_t *out_status);
+
+/**
+ * Writes the answer's `Content-Type` header (empty when there was none; characters outside printable
+ * ASCII are not kept by the HTTP stack) as NUL-terminated text into `out`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *resp,
+                                              char *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Gives the answer's body: `*out_data` points to `*out_len` bytes (not NUL-terminated; a valid pointer even
+ * for an empty body), borrowed from `resp` until it is freed. Treat it as sensitive.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *resp,
+                                      const uint8_t **out_data,
+                                      size_t *out_len);
+
+/**
+ * Frees an answer, wiping its body. NULL does nothing.
+ */
+void xpdrm_http_response_free(struct xpdrm_http_response *resp);
+
+/**
+ * Fetches a token from the request's token server (its base URL: the DRM's test service unless set
+ * otherwise) and parses the answer as `xpdrm_token_response_parse` does.
+ *
+ * * `req`: a token request, checked whole first as by `xpdrm_token_request_url`: a missing parameter is
+ *   its code (-6003 for a FairPlay request without `iv`, say) and nothing is sent. Borrowed.
+ * * `method`: `XPDRM_HTTP_GET` (the URL with the query) or `XPDRM_HTTP_POST` (the form body).
+ * * `out`: receives the parsed answer (free with `xpdrm_token_response_free`). **A server error is a
+ *   success here too**, as for `xpdrm_token_response_parse`: read `xpdrm_token_response_error_code`.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
+ *
+ * Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result.
+ *
+ * Returns `XPDRM_OK`; the whole-request check's code; the statuses of `xpdrm_token_response_parse` for a
+ * 2xx answer without a token (`XPDRM_ERR_RESPONSE_CONTENT_TYPE` for a content type that carries neither a
+ * token nor an error, ...); the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_ARGUMENT`
+ * (another `method`); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
+                                    const struct xpdrm_token_request *req,
+                                    xpdrm_http_method method,
+                                    struct xpdrm_token_response **out,
+                                    char *reason,
+                                    size_t reason_cap);
+
+/**
+ * Redeems a license: `POST`s the DRM's challenge (SPC, license request) to a license URL with its token.
+ *
+ * * `license_url`: the license URL with the token (`...?ExpressPlayToken=<token>`): from
+ *   `xpdrm_token_response_license_url` or `xpdrm_binding_device_token_url`. It holds a token: it is never
+ *   logged. Borrowed.
+ * * `challenge`, `challenge_len`: 1 to `XPDRM_HTTP_MAX_CHALLENGE_LEN` bytes. Borrowed.
+ * * `placement`: `XPDRM_TOKEN_IN_URL` (the URL as given) or `XPDRM_TOKEN_IN_HEADER` (the URL without the
+ *   token, the token in an `ExpressPlayToken` header).
+ * * `out`: receives the license (a 2xx answer's body) as bytes; free with `xpdrm_bytes_free`.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
+ *
+ * Not repeated after an HTTP 5xx. Returns `XPDRM_OK`; for an answer other than 2xx, the ExpressPlay code it
+ * carries when xpdrm knows it (`XPDRM_ERR_DEVICE_NOT_AUTHENTICATED` -4001 for a device the license server
+ * refuses, `XPDRM_ERR_INVALID_TOKEN` -4010, ...), else `XPDRM_ERR_HTTP_STATUS`; `XPDRM_ERR_RESPONSE_NO_TOKEN`
+ * or `XPDRM_ERR_RESPONSE_NO_LICENSE_URL` (`XPDRM_TOKEN_IN_HEADER` with a URL without a token);
+ * `XPDRM_ERR_INVALID_ARGUMENT` (empty challenge, another `placement`); `XPDRM_ERR_INPUT_TOO_LARGE`; the
+ * transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
+                                       const char *license_url,
+                                       const uint8_t *challenge,
+                                       size_t challenge_len,
+                                       xpdrm_token_placement placement,
+                                       struct xpdrm_bytes **out,
+                                       char *reason,
+                                       size_t reason_cap);
+
+/**
+ * Sends an entitlement request to SEES (`POST`, JSON; mutual TLS when the config has a client
+ * certificate) and checks the answer against it as `xpdrm_entitlement_response_parse` does.
+ *
+ * * `sees_url`: SEES's entitlement URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
+ * * `req`: the request (from `xpdrm_entitlement_request_new`). Borrowed.
+ * * `out`: receives the answer **when SEES answered**, also for a denial, as `xpdrm_entitlement_response_parse`
+ *   hands it out (free it in every case that wrote it). Nothing is written on a transport failure.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`); for a
+ *   denial, the response's own reason (as `xpdrm_entitlement_response_reason` gives it).
+ *
+ * Repeated after an HTTP 5xx (the repeat carries the same `messageID`). Returns `XPDRM_OK` when SEES
+ * grants the license; SEES's verdict as `xpdrm_entitlement_response_parse` returns it (`XPDRM_ERR_SEES_DENIED`,
+ * `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ...) with `*out` set; without `*out`: `XPDRM_ERR_HTTP_STATUS`
+ * (SEES answered neither 2xx nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of
+ * `xpdrm_http_execute`, the status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL),
+ * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *client,
+                                             const char *sees_url,
+                                             const struct xpdrm_entitlement_request *req,
+                                             struct xpdrm_entitlement_response **out,
+                                             char *reason,
+                                             size_t reason_cap);
+
+/**
+ * Looks up which device used a cookie: `GET <record_url>?customerAuthenticator=...&cookie=...` (ExpressPlay's
+ * `getrecord`), the answer read in the format the README documents, and writes the device ID.
+ *
+ * * `record_url`: the record retrieval URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
+ * * `customer_authenticator`: `<customer id digits>,<32 hex>`, checked first (-2017, -2018); a secret, sent
+ *   only in the URL, never logged. Borrowed.
+ * * `cookie`: 1 to 32 characters (-2033). Borrowed.
+ * * `out`, `out_cap`, `out_len`: the device ID, NUL-terminated (at most `XPDRM_DEVICE_ID_MAX_LEN` bytes: a
+ *   buffer of `XPDRM_DEVICE_ID_MAX_LEN + 1` always fits). A raw device ID: never log it. On
+ *   `XPDRM_ERR_BUFFER_TOO_SMALL` the lookup was made and must be made again with a larger buffer.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
+ *
+ * Repeated after an HTTP 5xx (a read). Returns `XPDRM_OK`; `XPDRM_ERR_BINDING_NO_RECORD`;
+ * `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name two devices);
+ * `XPDRM_ERR_BINDING_RECORDS_INVALID`; `XPDRM_ERR_HTTP_STATUS` (not 2xx); `XPDRM_ERR_HTTP_CONTENT_TYPE` (not
+ * JSON); `XPDRM_ERR_MISSING_AUTHENTICATOR`, `XPDRM_ERR_INVALID_AUTHENTICATOR`, `XPDRM_ERR_INVALID_COOKIE`;
+ * the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_ARGUMENT` (URL);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
+                                      const char *record_url,
+                                      const char *customer_authenticator,
+                                      const char *cookie,
+                                      char *out,
+                                      size_t out_cap,
+                                      size_t *out_len,
+                                      char *reason,
+                                      size_t reason_cap);
+
+/**
+ * Runs the device's side of the device-binding flow from where it stands to its end: registers the cookie
+ * with SEES (step 1), sends the SPC to the cookie-bound token URL (step 2), requests the device-bound
+ * entitlement (step 3). Then `xpdrm_binding_device_token_url` gives the device-bound token URL to redeem
+ * (`xpdrm_http_redeem_license`).
+ *
+ * * `dev`: the flow (modified), at `XPDRM_BINDING_STEP_REGISTER`, `_SEND_SPC` or `_REQUEST_BOUND`.
+ * * `spc`, `spc_len`: the DRM's SPC (challenge), 1 to `XPDRM_BINDING_MAX_SPC_LEN` bytes. Borrowed.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
+ *
+ * SEES messages are repeated after an HTTP 5xx, the SPC is not. Returns `XPDRM_OK` (the flow is at
+ * `XPDRM_BINDING_STEP_DONE`); a bad answer fails the flow with the status
+ * `xpdrm_binding_device_handle_response` gives (`XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_BINDING_HTTP_STATUS`,
+ * ...); a transport status of `xpdrm_http_execute` or `XPDRM_ERR_HTTP_CONTENT_TYPE` (SEES answered in
+ * another type than JSON) leaves the flow at the step that awaited the answer (start a new flow);
+ * `XPDRM_ERR_BINDING_WRONG_STATE` (the flow awaits an answer to a request someone else sent);
+ * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_ARGUMENT` (empty SPC); `XPDRM_ERR_INPUT_TOO_LARGE`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *client,
+                                           struct xpdrm_binding_device *dev,
+                                           const uint8_t *spc,
+                                           size_t spc_len,
+                                           char *reason,
+                                           size_t reason_cap);
+
+/**
+ * Runs an entitlement service's side of the device-binding flow, after `xpdrm_binding_service_begin`, to
+ * its end: the record lookup (repeated after an HTTP 5xx) and the token request (not repeated). Then
+ * `xpdrm_binding_service_entitlement_response` gives the answer for the device.
+ *
+ * * `svc`: the flow (modified). `reason`, `reason_cap`: optional buffer (see `xpdrm_http_execute`).
+ *
+ * Returns `XPDRM_OK` (the flow is at `XPDRM_BINDING_STEP_DONE`); a bad answer fails the flow with the
+ * status `xpdrm_binding_service_handle_response` gives (its entitlement response is then a denial); a
+ * transport status or `XPDRM_ERR_HTTP_CONTENT_TYPE` leaves the flow where it awaited the answer (answer
+ * the device with a denial of your own); `XPDRM_ERR_BINDING_WRONG_STATE`; `XPDRM_ERR_BINDING_FAILED`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *client,
+                                            struct xpdrm_binding_service *svc,
+                                            char *reason,
+                                            size_t reason_cap);
+
+/**
+ * Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
+ * 0), or NULL for NULL.
+ */
+const uint8_t *xpdrm_bytes_data(const struct xpdrm_bytes *b);
+
+/**
+ * Returns the number of bytes in `b`, or 0 for NULL.
+ */
+size_t xpdrm_bytes_len(const struct xpdrm_bytes *b);
+
+/**
+ * Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.
+ */
+void xpdrm_bytes_free(struct xpdrm_bytes *b);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -14,6 +14,9 @@
 //! * [`binding`]: the device-binding flow as two sans-IO state machines (device and service), and the
 //!   transaction-record lookup.
 //! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
+//! * `http` (feature `http`): the blocking HTTP client that executes those requests.
+//! * `testsrv` (feature `test-servers`): local ExpressPlay-compatible, SEES and fault servers for tests and
+//!   the demo; never for production.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -40,6 +43,12 @@ pub mod binding;
 pub mod outbound;
 /// cbindgen:ignore
 pub mod secret_string;
+/// cbindgen:ignore
+#[cfg(feature = "http")]
+pub mod http;
+/// cbindgen:ignore
+#[cfg(feature = "test-servers")]
+pub mod testsrv;
 mod json;
 mod random;
 

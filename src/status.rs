@@ -139,6 +139,38 @@ pub enum xpdrm_status {
     /// The device ID is empty (after trimming whitespace).
     XPDRM_ERR_DEVICE_ID_EMPTY = 407,
 
+    // ---- 500..599: HTTP transport (feature http) ----
+    /// Could not connect: the server refused the connection or cannot be reached.
+    XPDRM_ERR_HTTP_CONNECT = 500,
+    /// The server did not answer in time (connect, read or overall timeout).
+    XPDRM_ERR_HTTP_TIMEOUT = 501,
+    /// The server answered HTTP 5xx to every attempt the retry policy allows.
+    XPDRM_ERR_HTTP_RETRIES_EXHAUSTED = 502,
+    /// The connection closed before the whole answer arrived.
+    XPDRM_ERR_HTTP_TRUNCATED = 503,
+    /// The answer is larger than the client's maximum response size.
+    XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE = 504,
+    /// The answer has a content type that this operation does not accept.
+    XPDRM_ERR_HTTP_CONTENT_TYPE = 505,
+    /// TLS: the server's certificate is not issued by a trusted CA.
+    XPDRM_ERR_HTTP_TLS_UNKNOWN_CA = 506,
+    /// TLS: the server's certificate is invalid (wrong name, expired, or malformed).
+    XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID = 507,
+    /// TLS: the server requires a client certificate and none is configured.
+    XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED = 508,
+    /// TLS: the server rejected the client certificate.
+    XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED = 509,
+    /// TLS failed for another reason (handshake or protocol error).
+    XPDRM_ERR_HTTP_TLS = 510,
+    /// The HTTP exchange failed (connection reset, malformed answer, or another transport error).
+    XPDRM_ERR_HTTP_TRANSPORT = 511,
+    /// The URL cannot be used: it must be an absolute http or https URL with a host.
+    XPDRM_ERR_HTTP_INVALID_URL = 512,
+    /// A PEM certificate or private key cannot be used, or the key does not belong to the certificate.
+    XPDRM_ERR_HTTP_BAD_PEM = 513,
+    /// The server answered with an HTTP status that this operation does not accept.
+    XPDRM_ERR_HTTP_STATUS = 514,
+
     // ---- ExpressPlay server codes (SPEC.md §2), in numeric order ----
     /// Invalid token expiration time.
     XPDRM_ERR_INVALID_EXPIRATION_TIME = -2002,
@@ -310,6 +342,21 @@ impl Status {
         XPDRM_ERR_BINDING_HTTP_STATUS,
         XPDRM_ERR_BINDING_TOKEN_REFUSED,
         XPDRM_ERR_DEVICE_ID_EMPTY,
+        XPDRM_ERR_HTTP_CONNECT,
+        XPDRM_ERR_HTTP_TIMEOUT,
+        XPDRM_ERR_HTTP_RETRIES_EXHAUSTED,
+        XPDRM_ERR_HTTP_TRUNCATED,
+        XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE,
+        XPDRM_ERR_HTTP_CONTENT_TYPE,
+        XPDRM_ERR_HTTP_TLS_UNKNOWN_CA,
+        XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID,
+        XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED,
+        XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED,
+        XPDRM_ERR_HTTP_TLS,
+        XPDRM_ERR_HTTP_TRANSPORT,
+        XPDRM_ERR_HTTP_INVALID_URL,
+        XPDRM_ERR_HTTP_BAD_PEM,
+        XPDRM_ERR_HTTP_STATUS,
         XPDRM_ERR_INVALID_EXPIRATION_TIME,
         XPDRM_ERR_INVALID_IP_ADDRESS,
         XPDRM_ERR_INVALID_CONTENT_KEY,
@@ -482,6 +529,43 @@ impl Status {
             XPDRM_ERR_BINDING_HTTP_STATUS => c"A server answered a device-binding step with an unexpected HTTP status.",
             XPDRM_ERR_BINDING_TOKEN_REFUSED => c"The token server did not return a token.",
             XPDRM_ERR_DEVICE_ID_EMPTY => c"The device ID is empty (after trimming whitespace).",
+            XPDRM_ERR_HTTP_CONNECT => {
+                c"Could not connect: the server refused the connection or cannot be reached."
+            }
+            XPDRM_ERR_HTTP_TIMEOUT => {
+                c"The server did not answer in time (connect, read or overall timeout)."
+            }
+            XPDRM_ERR_HTTP_RETRIES_EXHAUSTED => {
+                c"The server answered HTTP 5xx to every attempt the retry policy allows."
+            }
+            XPDRM_ERR_HTTP_TRUNCATED => c"The connection closed before the whole answer arrived.",
+            XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE => {
+                c"The answer is larger than the client's maximum response size."
+            }
+            XPDRM_ERR_HTTP_CONTENT_TYPE => {
+                c"The answer has a content type that this operation does not accept."
+            }
+            XPDRM_ERR_HTTP_TLS_UNKNOWN_CA => c"TLS: the server's certificate is not issued by a trusted CA.",
+            XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID => {
+                c"TLS: the server's certificate is invalid (wrong name, expired, or malformed)."
+            }
+            XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED => {
+                c"TLS: the server requires a client certificate and none is configured."
+            }
+            XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED => c"TLS: the server rejected the client certificate.",
+            XPDRM_ERR_HTTP_TLS => c"TLS failed for another reason (handshake or protocol error).",
+            XPDRM_ERR_HTTP_TRANSPORT => {
+                c"The HTTP exchange failed (connection reset, malformed answer, or another transport error)."
+            }
+            XPDRM_ERR_HTTP_INVALID_URL => {
+                c"The URL cannot be used: it must be an absolute http or https URL with a host."
+            }
+            XPDRM_ERR_HTTP_BAD_PEM => {
+                c"A PEM certificate or private key cannot be used, or the key does not belong to the certificate."
+            }
+            XPDRM_ERR_HTTP_STATUS => {
+                c"The server answered with an HTTP status that this operation does not accept."
+            }
             XPDRM_ERR_INVALID_EXPIRATION_TIME => c"Invalid token expiration time.",
             XPDRM_ERR_INVALID_IP_ADDRESS => c"Invalid IP address.",
             XPDRM_ERR_INVALID_CONTENT_KEY => c"Invalid content encryption key.",

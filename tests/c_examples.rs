@@ -7,6 +7,12 @@
 //!
 //! For a cross test run (`cargo test --target aarch64-unknown-linux-gnu`) the examples are built with the
 //! cross compiler and run under qemu (`tests/common/target.rs`).
+//!
+//! An example whose opening comment says `NEEDS: test-servers` talks to the local servers: when the cargo
+//! feature `test-servers` is compiled in, each test starts them in this process (on 127.0.0.1) and passes
+//! their addresses, certificate files and test data in `XPDRM_TEST_*` variables; without it the example is
+//! skipped with a NOT RUN note. That skip is a build choice, not a missing tool, so `XPDRM_REQUIRE_TOOLS`
+//! does not turn it into a failure (CI runs the examples with `--all-features` too).
 
 mod common;
 
@@ -21,6 +27,55 @@ fn examples() -> Vec<PathBuf> {
     v.sort();
     assert!(!v.is_empty(), "no C examples found");
     v
+}
+
+/// True when the example's opening comment says `NEEDS: test-servers`.
+fn needs_servers(source: &Path) -> bool {
+    std::fs::read_to_string(source)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.starts_with("#include"))
+        .any(|l| l.trim_start_matches([' ', '*', '/']).trim() == "NEEDS: test-servers")
+}
+
+/// The environment of the examples that need the local servers, and the servers (stopped when dropped), or
+/// None when this build has no `test-servers` feature.
+#[cfg(feature = "test-servers")]
+fn servers(name: &str) -> Option<(xpdrm::testsrv::TestServers, Vec<(String, String)>)> {
+    let servers = xpdrm::testsrv::TestServers::start().expect("the local test servers start");
+    let env = servers.env(&common::scratch_dir(&format!("{name}-pki"))).unwrap();
+    Some((servers, env))
+}
+
+#[cfg(not(feature = "test-servers"))]
+fn servers(_: &str) -> Option<((), Vec<(String, String)>)> {
+    None
+}
+
+/// Runs each example with `env` plus the servers' environment for those that need it (skipping those when
+/// there are no servers in this build).
+fn run_all(name: &str, env: &[(&str, &str)], mut run: impl FnMut(&Path, &[(&str, &str)])) {
+    let mut served = None;
+    for source in examples() {
+        if !needs_servers(&source) {
+            run(&source, env);
+            continue;
+        }
+        if served.is_none() {
+            served = Some(servers(name));
+        }
+        match served.as_ref().and_then(Option::as_ref) {
+            Some((_servers, server_env)) => {
+                let mut all: Vec<(&str, &str)> = env.to_vec();
+                all.extend(server_env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                run(&source, &all);
+            }
+            None => eprintln!(
+                "*** NOT RUN: {} needs the local test servers (cargo feature test-servers; --all-features runs it) ***",
+                source.display()
+            ),
+        }
+    }
 }
 
 fn expectations(source: &Path) -> Vec<String> {
@@ -77,11 +132,11 @@ fn sanitizer_works(flags: &[&str], env: &[(&str, &str)]) -> bool {
 #[test]
 fn c_examples_build_and_pass_against_the_static_library() {
     let dir = common::scratch_dir("c-examples-static");
-    for source in examples() {
+    run_all("c-examples-static", &[], |source, env| {
         let exe = dir.join(source.file_stem().unwrap());
-        compile(&source, &exe, &[], &static_link());
-        run_and_check(&source, &exe, &[]);
-    }
+        compile(source, &exe, &[], &static_link());
+        run_and_check(source, &exe, env);
+    });
 }
 
 #[test]
@@ -101,11 +156,11 @@ fn c_examples_pass_under_address_and_undefined_behavior_sanitizers() {
         return;
     }
     let dir = common::scratch_dir("c-examples-asan");
-    for source in examples() {
+    run_all("c-examples-asan", &env, |source, env| {
         let exe = dir.join(source.file_stem().unwrap());
-        compile(&source, &exe, &flags, &static_link());
-        run_and_check(&source, &exe, &env);
-    }
+        compile(source, &exe, &flags, &static_link());
+        run_and_check(source, &exe, env);
+    });
 }
 
 #[test]
@@ -113,11 +168,11 @@ fn c_examples_pass_against_the_shared_library() {
     let dir = common::scratch_dir("c-examples-shared");
     let lib_dir = common::shared_lib_dir("c-examples-shared-lib").display().to_string();
     let link = vec![format!("-L{lib_dir}"), format!("-Wl,-rpath,{lib_dir}"), "-lxpdrm".to_string()];
-    for source in examples() {
+    // cargo puts target/<profile> (where an older `cargo build` may have left another libxpdrm.so) on
+    // LD_LIBRARY_PATH, which outranks the RUNPATH: name this run's library directory explicitly.
+    run_all("c-examples-shared", &[("LD_LIBRARY_PATH", lib_dir.as_str())], |source, env| {
         let exe = dir.join(source.file_stem().unwrap());
-        compile(&source, &exe, &[], &link);
-        // cargo puts target/<profile> (where an older `cargo build` may have left another libxpdrm.so) on
-        // LD_LIBRARY_PATH, which outranks the RUNPATH: name this run's library directory explicitly.
-        run_and_check(&source, &exe, &[("LD_LIBRARY_PATH", lib_dir.as_str())]);
-    }
+        compile(source, &exe, &[], &link);
+        run_and_check(source, &exe, env);
+    });
 }

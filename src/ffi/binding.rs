@@ -73,7 +73,7 @@ const _: () =
 /// `xpdrm_binding_device_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_binding_device {
-    flow: DeviceFlow,
+    pub(crate) flow: DeviceFlow,
     /// Why the last modifying call on this object failed; cleared by one that succeeds.
     note: Option<String>,
 }
@@ -83,12 +83,12 @@ pub struct xpdrm_binding_device {
 /// caller; free with `xpdrm_binding_service_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_binding_service {
-    flow: ServiceFlow,
+    pub(crate) flow: ServiceFlow,
     note: Option<String>,
 }
 
 /// Records a call's outcome in the object's note and turns it into a status.
-fn noted<T>(note: &mut Option<String>, result: Result<T, Problem>) -> Result<T, Status> {
+pub(crate) fn noted<T>(note: &mut Option<String>, result: Result<T, Problem>) -> Result<T, Status> {
     match result {
         Ok(v) => {
             *note = None;

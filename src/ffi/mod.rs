@@ -23,3 +23,5 @@ pub mod device;
 pub mod sees;
 pub mod outbound;
 pub mod binding;
+// The HTTP client: present in every build, working with the cargo feature `http`.
+pub mod http;

@@ -72,12 +72,27 @@ impl xpdrm_entitlement_response {
         xpdrm_entitlement_response { verdict, reason, message: Some(message) }
     }
 
+    /// A device's check of an answer ([`EntitlementResponse::parse_for`]): the grant, or the denial with its
+    /// status and reason (and the service's message when it denied in a valid one).
+    pub(crate) fn checked(result: Result<EntitlementResponse, Denial>) -> xpdrm_entitlement_response {
+        match result {
+            Ok(message) => xpdrm_entitlement_response {
+                verdict: Status::XPDRM_OK,
+                reason: "the response grants the license".to_owned(),
+                message: Some(message),
+            },
+            Err(Denial { status, reason, response }) => {
+                xpdrm_entitlement_response { verdict: status, reason, message: response }
+            }
+        }
+    }
+
     fn message(&self) -> Result<&EntitlementResponse, Status> {
         self.message.as_ref().ok_or(self.verdict)
     }
 }
 
-fn valid_request(req: &xpdrm_entitlement_request) -> Result<&EntitlementRequest, Status> {
+pub(crate) fn valid_request(req: &xpdrm_entitlement_request) -> Result<&EntitlementRequest, Status> {
     req.inner.as_ref().map_err(|r| r.status)
 }
 
@@ -411,16 +426,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_parse(
         let out = unsafe { out_param(out) }?;
         let json = unsafe { bytes(json, json_len) }?;
         let request = valid_request(req)?;
-        let handle = match EntitlementResponse::parse_for(request, json) {
-            Ok(message) => xpdrm_entitlement_response {
-                verdict: Status::XPDRM_OK,
-                reason: "the response grants the license".to_owned(),
-                message: Some(message),
-            },
-            Err(Denial { status, reason, response }) => {
-                xpdrm_entitlement_response { verdict: status, reason, message: response }
-            }
-        };
+        let handle = xpdrm_entitlement_response::checked(EntitlementResponse::parse_for(request, json));
         let verdict = handle.verdict;
         out.write(into_handle(handle));
         if verdict == Status::XPDRM_OK { Ok(()) } else { Err(verdict) }

@@ -73,7 +73,7 @@ impl xpdrm_token_request {
 /// `xpdrm_token_response_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_token_response {
-    resp: TokenResponse,
+    pub(crate) resp: TokenResponse,
 }
 
 /// A text argument that belongs to a request: NULL and invalid UTF-8 are recorded as the request's reason.

@@ -1,0 +1,47 @@
+//! The blocking HTTP client (feature `http`): it executes the request descriptions of the sans-IO core with
+//! ureq (rustls, ring) and hands the answers back to the core's parsers and flows.
+//!
+//! * [`Config`]: timeouts, trusted CAs, a client certificate for mutual TLS, the largest answer, the retry
+//!   policy, the user agent; every value checked when it is set.
+//! * [`Client`]: the central operation [`Client::execute`] (one [`OutboundRequest`](crate::outbound::OutboundRequest)
+//!   with retries, timeouts and the size limit), and the operations built on it: [`Client::fetch_token`],
+//!   [`Client::redeem_license`], [`Client::exchange_entitlement`], [`Client::lookup_record`],
+//!   [`Client::run_device_binding`], [`Client::run_binding_service`].
+//!
+//! # Retries
+//!
+//! A request is sent again (up to the policy's attempts, with exponential backoff and jitter, within the
+//! overall timeout) only when that is safe: after a connection failure, when nothing was sent, always; after a
+//! 5xx answer only for requests that may be repeated ([`Repeat::Idempotent`]): record lookups, `GET`s of a
+//! request description, and SEES entitlement messages (a repeat carries the same `messageID`). Token
+//! requests (`GET` or `POST`: either mints a token and uses up account credit), license redemptions and other
+//! `POST`s are not repeated after a 5xx.
+//!
+//! # Faults
+//!
+//! Each fault has its own status in the 500 group (see `src/status.rs`): connection refused
+//! (`XPDRM_ERR_HTTP_CONNECT`), a server that stalls (`XPDRM_ERR_HTTP_TIMEOUT`), 5xx on every attempt
+//! (`XPDRM_ERR_HTTP_RETRIES_EXHAUSTED`), a truncated body (`XPDRM_ERR_HTTP_TRUNCATED`), an oversized one
+//! (`XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, as soon as it is seen), a content type the operation does not take
+//! (`XPDRM_ERR_HTTP_CONTENT_TYPE`), a server certificate from an unknown CA or otherwise invalid, a client
+//! certificate that is required or rejected, other TLS and transport errors, a URL the client cannot use,
+//! a PEM that cannot be used, and an HTTP status the operation does not accept.
+//!
+//! # Secrets
+//!
+//! Bodies and URLs are held in memory that is wiped on drop, and logs carry redacted URLs only. What xpdrm
+//! cannot wipe: the copies inside the TLS stack (ureq's buffers, rustls's and ring's copy of the client's
+//! private key), which live until the client is dropped.
+
+mod client;
+mod config;
+mod errors;
+mod ops;
+
+pub use client::{Answer, Client, Repeat};
+pub use config::{
+    Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_OVERALL_TIMEOUT, DEFAULT_READ_TIMEOUT,
+    MAX_ATTEMPTS_LIMIT, MAX_BACKOFF_LIMIT, MAX_PEM_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry,
+    default_user_agent,
+};
+pub use ops::{MAX_CHALLENGE_LEN, TokenPlacement};
