@@ -1,13 +1,16 @@
-//! Strict JSON reading for messages from the network (SEES entitlement messages, transaction records).
+//! Strict JSON reading for messages from the network (SEES entitlement messages, transaction records, and
+//! the JSON answers of token servers).
 //!
 //! `serde_json` does the parsing; this module only decides what it builds and where it stops, so that a
 //! hostile document gets a precise refusal instead of a crash or a silent guess:
 //!
 //! * the input is bounded ([`Limits::max_len`]) before parsing starts;
 //! * arrays and objects may nest at most [`Limits::max_depth`] levels (the top-level value is level 1); the
-//!   tree is built by our own visitor, which counts, so `serde_json`'s recursion limit (128) is never reached;
+//!   tree is built by our own visitor, which counts, so `serde_json`'s recursion limit (128) is never reached
+//!   below that;
 //! * a key that appears twice in one object is refused, anywhere in the document (RFC 8259 leaves the meaning
-//!   of duplicates open; a message that two readers could read differently is not accepted);
+//!   of duplicates open; a message that two readers could read differently is not accepted), unless
+//!   [`Limits::duplicate_keys`] lets the last one win (token answers, read as `serde_json` reads them);
 //! * everything else `serde_json` refuses (syntax errors, invalid UTF-8, lone surrogates, trailing
 //!   characters, numbers beyond `f64`) is malformed.
 //!
@@ -28,6 +31,8 @@ pub(crate) struct Limits {
     pub max_len: usize,
     /// Deepest nesting of arrays and objects; the top-level value is level 1.
     pub max_depth: usize,
+    /// A key may appear twice in one object, and the last value wins (else: [`JsonError::DuplicateKey`]).
+    pub duplicate_keys: bool,
 }
 
 /// Why a document was refused before any field was looked at.
@@ -102,7 +107,7 @@ pub(crate) fn parse(input: &[u8], limits: Limits) -> Result<Doc, JsonError> {
     }
     let problem = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(input);
-    let seed = Strict { depth: 1, max_depth: limits.max_depth, problem: &problem };
+    let seed = Strict { depth: 1, limits, problem: &problem };
     let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     match result {
         Ok(value) => Ok(Doc(value)),
@@ -127,7 +132,7 @@ fn classify(err: &serde_json::Error) -> JsonError {
 /// Builds a [`Value`] while counting depth and refusing duplicate keys; records why it stopped.
 struct Strict<'p> {
     depth: usize,
-    max_depth: usize,
+    limits: Limits,
     problem: &'p RefCell<Option<JsonError>>,
 }
 
@@ -139,11 +144,12 @@ impl Strict<'_> {
     }
 
     fn child(&self) -> Strict<'_> {
-        Strict { depth: self.depth + 1, max_depth: self.max_depth, problem: self.problem }
+        Strict { depth: self.depth + 1, limits: self.limits, problem: self.problem }
     }
 
     fn enter<E: de::Error>(&self) -> Result<(), E> {
-        if self.depth > self.max_depth { Err(self.fail(JsonError::TooDeep { max: self.max_depth })) } else { Ok(()) }
+        let max = self.limits.max_depth;
+        if self.depth > max { Err(self.fail(JsonError::TooDeep { max })) } else { Ok(()) }
     }
 }
 
@@ -206,7 +212,7 @@ impl<'de> Visitor<'de> for Strict<'_> {
         self.enter()?;
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
+            if !self.limits.duplicate_keys && object.contains_key(&key) {
                 return Err(self.fail(JsonError::DuplicateKey { key }));
             }
             let value = map.next_value_seed(self.child())?;
@@ -306,7 +312,7 @@ pub(crate) fn req_int(object: &Map<String, Value>, name: &str, min: i64, max: i6
 mod tests {
     use super::*;
 
-    const L: Limits = Limits { max_len: 1 << 20, max_depth: 8 };
+    const L: Limits = Limits { max_len: 1 << 20, max_depth: 8, duplicate_keys: false };
 
     fn obj(text: &str) -> Map<String, Value> {
         match &*parse(text.as_bytes(), L).unwrap() {
@@ -322,6 +328,15 @@ mod tests {
         // Escapes are decoded before comparing: "\u0061" is "a".
         assert_eq!(parse(br#"{"a":1,"\u0061":2}"#, L), Err(JsonError::DuplicateKey { key: "a".into() }));
         assert!(parse(br#"{"a":1,"A":2}"#, L).is_ok());
+    }
+
+    #[test]
+    fn with_duplicate_keys_allowed_the_last_wins_as_in_serde_json() {
+        let lenient = Limits { duplicate_keys: true, ..L };
+        for text in [&br#"{"a":1,"a":2}"#[..], br#"{"x":[{"b":1,"b":"2"}],"x":{"c":null}}"#, br#"{"a":1,"\u0061":2}"#] {
+            let ours = parse(text, lenient).unwrap();
+            assert_eq!(*ours, serde_json::from_slice::<Value>(text).unwrap());
+        }
     }
 
     #[test]
@@ -341,14 +356,14 @@ mod tests {
     fn serde_json_reports_what_classify_expects() {
         // Pins serde_json's wording that `classify` relies on.
         let deep = "[".repeat(200);
-        let high = Limits { max_len: 1 << 20, max_depth: 10_000 };
+        let high = Limits { max_len: 1 << 20, max_depth: 10_000, duplicate_keys: false };
         assert_eq!(parse(deep.as_bytes(), high), Err(JsonError::TooDeep { max: 128 }));
         assert!(matches!(parse(b"[1e400]", L), Err(JsonError::NumberOutOfRange { .. })));
     }
 
     #[test]
     fn size_syntax_and_trailing_data() {
-        let small = Limits { max_len: 4, max_depth: 8 };
+        let small = Limits { max_len: 4, max_depth: 8, duplicate_keys: false };
         assert_eq!(parse(b"[1,2]", small), Err(JsonError::TooLarge { len: 5, max: 4 }));
         for bad in [&b""[..], b"{", b"{\"a\":}", b"{} x", b"{}{}", b"\xff", b"{\"a\":\"\\ud800\"}", b"[01]", b"{'a':1}"]
         {

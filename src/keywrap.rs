@@ -84,14 +84,7 @@ pub fn wrap<R>(
 ) -> Result<R, Status> {
     check_kek_len(kek.len())?;
     let len = wrapped_len(mode, key.len())?;
-    let result = with_scratch(len, |buf| {
-        let wrapped = match kek.len() {
-            16 => wrap_with::<aes::Aes128Enc>(mode, kek, key, buf),
-            24 => wrap_with::<aes::Aes192Enc>(mode, kek, key, buf),
-            _ => wrap_with::<aes::Aes256Enc>(mode, kek, key, buf),
-        }?;
-        deliver(wrapped)
-    });
+    let result = with_scratch(len, |buf| deliver(wrap_into(mode, kek, key, buf)?));
     scrub_stack();
     result
 }
@@ -107,14 +100,7 @@ pub fn unwrap<R>(
 ) -> Result<R, Status> {
     check_kek_len(kek.len())?;
     let max = unwrapped_len_max(mode, wrapped.len())?;
-    let result = with_scratch(max, |buf| {
-        let key = match kek.len() {
-            16 => unwrap_with::<aes::Aes128Dec>(mode, kek, wrapped, buf),
-            24 => unwrap_with::<aes::Aes192Dec>(mode, kek, wrapped, buf),
-            _ => unwrap_with::<aes::Aes256Dec>(mode, kek, wrapped, buf),
-        }?;
-        deliver(key)
-    });
+    let result = with_scratch(max, |buf| deliver(unwrap_into(mode, kek, wrapped, buf)?));
     scrub_stack();
     result
 }
@@ -133,14 +119,38 @@ pub fn unwrap_hex<R>(
     let kek_len = hex_len(kek_hex)?;
     check_kek_len(kek_len)?;
     let ek_len = hex_len(ek_hex)?;
-    unwrapped_len_max(Mode::Kw, ek_len)?;
-    with_scratch(kek_len, |kek| {
+    let max = unwrapped_len_max(Mode::Kw, ek_len)?;
+    // One scratch buffer for the KEK, the wrapped key and the key: a content key under a 128-bit KEK needs
+    // 56 bytes, which stay on the stack.
+    let result = with_scratch(kek_len + ek_len + max, |buf| {
+        let (kek, rest) = buf.split_at_mut(kek_len);
+        let (ek, out) = rest.split_at_mut(ek_len);
         crate::hex::decode_into(kek_hex, kek)?;
-        with_scratch(ek_len, |ek| {
-            crate::hex::decode_into(ek_hex, ek)?;
-            unwrap(Mode::Kw, kek, ek, deliver)
-        })
-    })
+        crate::hex::decode_into(ek_hex, ek)?;
+        deliver(unwrap_into(Mode::Kw, kek, ek, out)?)
+    });
+    scrub_stack();
+    result
+}
+
+/// The cipher work of [`wrap`], for a checked KEK length and a `buf` of the wrapped length. Not generic, so
+/// that the AES dispatch exists once, whatever `deliver` is.
+fn wrap_into<'a>(mode: Mode, kek: &[u8], key: &[u8], buf: &'a mut [u8]) -> Result<&'a [u8], Status> {
+    match kek.len() {
+        16 => wrap_with::<aes::Aes128Enc>(mode, kek, key, buf),
+        24 => wrap_with::<aes::Aes192Enc>(mode, kek, key, buf),
+        _ => wrap_with::<aes::Aes256Enc>(mode, kek, key, buf),
+    }
+}
+
+/// The cipher work of [`unwrap`], for a checked KEK length and a `buf` of at least the longest key: the key
+/// is the start of `buf`. Not generic, like [`wrap_into`].
+fn unwrap_into<'a>(mode: Mode, kek: &[u8], wrapped: &[u8], buf: &'a mut [u8]) -> Result<&'a [u8], Status> {
+    match kek.len() {
+        16 => unwrap_with::<aes::Aes128Dec>(mode, kek, wrapped, buf),
+        24 => unwrap_with::<aes::Aes192Dec>(mode, kek, wrapped, buf),
+        _ => unwrap_with::<aes::Aes256Dec>(mode, kek, wrapped, buf),
+    }
 }
 
 /// The byte length of hex text, refusing odd lengths and text that is not hex at all. The digits' values

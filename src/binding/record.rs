@@ -47,7 +47,7 @@ pub const MAX_ANSWER_LEN: usize = 1 << 20;
 /// Deepest nesting of arrays and objects in a records answer.
 pub const MAX_DEPTH: usize = 32;
 
-const LIMITS: Limits = Limits { max_len: MAX_ANSWER_LEN, max_depth: MAX_DEPTH };
+const LIMITS: Limits = Limits { max_len: MAX_ANSWER_LEN, max_depth: MAX_DEPTH, duplicate_keys: false };
 
 fn invalid(reason: String) -> Problem {
     Problem::new(Status::XPDRM_ERR_BINDING_RECORDS_INVALID, reason)

@@ -58,7 +58,7 @@ pub const MAX_ERROR_TEXT_CHARS: usize = 1024;
 /// Highest `version` accepted (it must fit a C `int32_t`).
 pub const MAX_VERSION: u32 = i32::MAX as u32;
 
-const LIMITS: Limits = Limits { max_len: MAX_MESSAGE_LEN, max_depth: MAX_DEPTH };
+const LIMITS: Limits = Limits { max_len: MAX_MESSAGE_LEN, max_depth: MAX_DEPTH, duplicate_keys: false };
 
 /// A failed rule: the status and a reason that names the field. Reasons never quote secrets.
 #[derive(Clone, Debug, PartialEq, Eq)]

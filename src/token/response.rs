@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::Drm;
+use crate::json::{self, Limits};
 use super::wiped::WipedString;
 use crate::Status;
 
@@ -26,6 +27,11 @@ pub const MAX_ERROR_TEXT_LEN: usize = 1024;
 
 /// The name of the query parameter and of the HTTP request header that carry the token.
 pub const TOKEN_HEADER: &str = "ExpressPlayToken";
+
+/// JSON answers are read the way `serde_json` reads a value: nesting up to its own limit, and the last of
+/// two equal keys wins. (The reader is the one SEES messages use, so there is one JSON code path; its
+/// strings are wiped when the document is dropped.)
+const JSON: Limits = Limits { max_len: MAX_BODY_LEN, max_depth: usize::MAX, duplicate_keys: true };
 
 /// A parsed token-server answer.
 pub struct TokenResponse {
@@ -241,7 +247,7 @@ fn success(kind: Kind, body: &[u8]) -> Result<Outcome, Status> {
         }
         Kind::Json => {
             core::str::from_utf8(body).map_err(|_| Status::XPDRM_ERR_RESPONSE_NOT_UTF8)?;
-            let value: Value = serde_json::from_slice(body).map_err(|_| Status::XPDRM_ERR_RESPONSE_MALFORMED_JSON)?;
+            let value = json::parse(body, JSON).map_err(|_| Status::XPDRM_ERR_RESPONSE_MALFORMED_JSON)?;
             let obj = value.as_object().ok_or(Status::XPDRM_ERR_RESPONSE_MALFORMED_JSON)?;
             if let Some(code) = json_code(obj) {
                 // An error in a 2xx answer is still an error: never a token.
@@ -457,9 +463,11 @@ fn json_text(obj: &Map<String, Value>) -> Option<String> {
 fn server_error(kind: Kind, http_status: u16, body: &[u8]) -> Outcome {
     let mut code = None;
     let mut text = None;
-    if let (Kind::Json, Ok(Value::Object(obj))) = (kind, serde_json::from_slice::<Value>(body)) {
-        code = json_code(&obj);
-        text = json_text(&obj);
+    if let (Kind::Json, Ok(doc)) = (kind, json::parse(body, JSON))
+        && let Value::Object(obj) = &*doc
+    {
+        code = json_code(obj);
+        text = json_text(obj);
     }
     if code.is_none() {
         let lossy = String::from_utf8_lossy(body);
