@@ -113,13 +113,13 @@ pub fn in_sink() -> bool {
 
 /// Delivers a message from the panic hook: never blocks (the panicking thread might hold the lock).
 pub(crate) fn write_from_panic_hook(message: &str) {
-    if enabled(Level::Error) && !IN_SINK.with(Cell::get) {
-        if let Ok(slot) = SINK.try_read() {
-            if let Some(sink) = slot.as_ref() {
-                let _inside = InSink::enter();
-                sink.log(Level::Error, message);
-            }
-        }
+    if enabled(Level::Error)
+        && !IN_SINK.with(Cell::get)
+        && let Ok(slot) = SINK.try_read()
+        && let Some(sink) = slot.as_ref()
+    {
+        let _inside = InSink::enter();
+        sink.log(Level::Error, message);
     }
 }
 
@@ -158,8 +158,7 @@ pub(crate) mod capture {
         set_sink(Some(Box::new(Capture(store.clone()))), Level::Trace);
         f();
         set_sink(None, Level::Error);
-        let v = store.lock().unwrap().clone();
-        v
+        store.lock().unwrap().clone()
     }
 }
 
