@@ -124,6 +124,19 @@ impl Response<'_> {
     }
 }
 
+/// The media type of a `Content-Type` value, without its parameters: `application/json` of
+/// `application/json; charset=utf-8`. Media types compare case-insensitively.
+pub(crate) fn media_type(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim_ascii()
+}
+
+/// True for a JSON media type (`application/json`, any `*+json`), in any case, parameters ignored.
+pub(crate) fn is_json_media_type(content_type: &str) -> bool {
+    let essence = media_type(content_type).as_bytes();
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"))
+}
+
 /// `url` without its query, fragment and user information: `https://host/path?<redacted>`.
 pub fn redact_url(url: &str) -> String {
     let cut = url.find(['?', '#']);
@@ -169,6 +182,17 @@ fn form_capacity(pairs: &[(&str, &str)]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_media_types() {
+        for yes in ["application/json", "Application/JSON; charset=utf-8", "application/problem+json", " application/json "] {
+            assert!(is_json_media_type(yes), "{yes}");
+        }
+        for no in ["text/html", "text/json-ish", "", "application/jsonp", "+jso", "application/json€"] {
+            assert!(!is_json_media_type(no), "{no}");
+        }
+        assert_eq!(media_type("text/uri-list ; charset=utf-8"), "text/uri-list");
+    }
 
     #[test]
     fn redaction_drops_query_fragment_and_user_information() {

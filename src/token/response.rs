@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::Drm;
 use crate::json::{self, Limits};
+use crate::outbound::{is_json_media_type, media_type};
 use super::wiped::WipedString;
 use crate::Status;
 
@@ -103,9 +104,7 @@ enum Kind {
 
 impl Kind {
     fn of(content_type: Option<&str>, body: &[u8]) -> Kind {
-        let essence = content_type.map_or("", |c| {
-            c.as_bytes().iter().position(|&b| b == b';').map_or(c, |i| &c[..i]).trim_ascii()
-        });
+        let essence = content_type.map_or("", media_type);
         let is = |t: &str| essence.eq_ignore_ascii_case(t);
         if essence.is_empty() || is("text/plain") {
             match body.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -115,7 +114,7 @@ impl Kind {
             }
         } else if is("text/uri-list") {
             Kind::UriList
-        } else if is("application/json") || essence.to_ascii_lowercase().ends_with("+json") {
+        } else if is_json_media_type(essence) {
             Kind::Json
         } else if is("text/html") || is("application/xhtml+xml") {
             Kind::Html
