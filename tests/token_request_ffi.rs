@@ -115,8 +115,9 @@ fn last_error_keeps_the_most_recent_refusal_and_ignores_size_queries() {
     let reason = r.last_error();
     assert_eq!(
         reason,
-        "kid has nothing after ^. Rule for kid: 32 hexadecimal digits, or ^ followed by 1 to 64 characters. \
-         Status -4022: Invalid kid."
+        "kid has nothing after ^. Rule for kid: 32 hexadecimal digits, or ^ followed by 1 to 64 characters (the key \
+         storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) \
+         [vendor's table; key storage spec]. Status -4022: Invalid kid."
     );
     // Successes and size queries leave it.
     r.ok("kid", "^movie");
@@ -194,21 +195,23 @@ fn redacted_rendering_hides_every_secret_and_every_unchecked_value() {
 #[test]
 fn unchecked_parameters() {
     let mut r = fairplay();
-    assert_eq!(r.set_unchecked("useHttps", "true"), XPDRM_OK);
+    assert_eq!(r.set_unchecked("prFlag", "true"), XPDRM_OK);
     assert_eq!(r.set_unchecked("x y", "1 2"), XPDRM_OK);
-    assert!(r.url().unwrap().ends_with("&useHttps=true&x+y=1+2"));
+    assert!(r.url().unwrap().ends_with("&prFlag=true&x+y=1+2"));
+    // useHttps is a listed parameter now (real clients send it): its rule cannot be bypassed.
+    assert_eq!(r.set_unchecked("useHttps", "true"), XPDRM_ERR_KNOWN_PARAMETER);
     assert_eq!(r.set_unchecked("contentKey", KEY), XPDRM_ERR_KNOWN_PARAMETER);
     assert_eq!(r.set_unchecked("CONTENTKEY", KEY), XPDRM_ERR_KNOWN_PARAMETER);
     assert!(r.last_error().contains("differs only in letter case from the FairPlay parameter contentKey"));
     assert_eq!(r.set_unchecked("", "v"), XPDRM_ERR_INVALID_ARGUMENT);
     // Another DRM's parameter is an extra one here.
     assert_eq!(r.set_unchecked("securityLevel", "1"), XPDRM_OK);
-    assert_eq!(r.unset("useHttps"), XPDRM_OK);
+    assert_eq!(r.unset("prFlag"), XPDRM_OK);
     assert_eq!(r.unset("x y"), XPDRM_OK);
     assert_eq!(r.unset("securityLevel"), XPDRM_OK);
     assert_eq!(r.unset("securityLevel"), XPDRM_ERR_UNKNOWN_PARAMETER);
     assert_eq!(r.unset("cookie"), XPDRM_OK, "a listed parameter that is not set");
-    assert!(!r.url().unwrap().contains("useHttps"));
+    assert!(!r.url().unwrap().contains("prFlag"));
 }
 
 #[test]
