@@ -581,7 +581,8 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 ///   must be an absolute `http(s)` URL carrying one `ExpressPlayToken=<token>` query parameter.
 /// - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`. A body
 ///   that is a JSON object is read as JSON whatever the content type says (the PlayReady page itself says
-///   `text/uri-list` for this answer), pretty-printed or not.
+///   `text/uri-list` for this answer), pretty-printed or not; and a bare `http(s)` URL labelled JSON is read
+///   as a `text/uri-list`.
 /// - any status with a JSON error `{"code": -NNNN, "message" or "text": "..."}` (an integer code; other
 ///   fields ignored): an error response, even with a 2xx status. The `[-NNNN] ` prefix with which messages
 ///   repeat their code is not part of the error text.

@@ -120,7 +120,14 @@ impl Kind {
         } else if is("text/uri-list") {
             Kind::UriList
         } else if is_json_media_type(essence) {
-            Kind::Json
+            // The other way round too: a bare http(s) URL labelled JSON is a uri-list.
+            let start = body.len() - body.trim_ascii_start().len();
+            let head = &body[start..body.len().min(start + 8)];
+            if head.len() >= 7 && (head[..7].eq_ignore_ascii_case(b"http://") || head.eq_ignore_ascii_case(b"https://")) {
+                Kind::UriList
+            } else {
+                Kind::Json
+            }
         } else if is("text/html") || is("application/xhtml+xml") {
             Kind::Html
         } else {
