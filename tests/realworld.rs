@@ -128,3 +128,42 @@ fn real_tokens_have_the_form_spec_md_describes() {
         }
     }
 }
+
+#[test]
+fn caret_name_key_ids_derive_the_kid_the_key_storage_derives() {
+    let cases = corpus("kid_names.json");
+    assert!(cases.len() >= 5);
+    for case in &cases {
+        let name = std::ffi::CString::new(text(case, "name")).unwrap();
+        let mut kid = [0xA5u8; 17];
+        let st = unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(name.as_ptr(), kid.as_mut_ptr()) };
+        assert_eq!(st, Status::XPDRM_OK, "{}", case["name"]);
+        let hex: String = kid[..16].iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, text(case, "kid"), "{} ({})", case["name"], text(case, "source"));
+        assert_eq!(kid[16], 0xA5, "wrote past 16 bytes");
+        // The same name is a valid kid parameter value.
+        let mut r = Req::new(XPDRM_DRM_WIDEVINE);
+        assert_eq!(r.set("kid", text(case, "name")), Status::XPDRM_OK);
+    }
+    // Refusals write nothing, with the kid parameter's own codes.
+    for (bad, status) in [
+        (c"^", Status::XPDRM_ERR_INVALID_KID),
+        (c"kid1", Status::XPDRM_ERR_INVALID_ARGUMENT),
+        (c"80ea8bc8a58f990ad1f76bc665b30bfa", Status::XPDRM_ERR_INVALID_ARGUMENT),
+    ] {
+        let mut kid = [0xA5u8; 16];
+        assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(bad.as_ptr(), kid.as_mut_ptr()) }, status);
+        assert_eq!(kid, [0xA5; 16]);
+    }
+    let long = std::ffi::CString::new(format!("^{}", "x".repeat(65))).unwrap();
+    let mut kid = [0xA5u8; 16];
+    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(long.as_ptr(), kid.as_mut_ptr()) }, Status::XPDRM_ERR_KID_TOO_LONG);
+    assert_eq!(kid, [0xA5; 16]);
+    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(std::ptr::null(), kid.as_mut_ptr()) }, Status::XPDRM_ERR_NULL_ARGUMENT);
+    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(c"^kid1".as_ptr(), std::ptr::null_mut()) }, Status::XPDRM_ERR_NULL_ARGUMENT);
+    let invalid_utf8 = [b'^', 0xFF, 0];
+    assert_eq!(
+        unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(invalid_utf8.as_ptr().cast(), kid.as_mut_ptr()) },
+        Status::XPDRM_ERR_INVALID_UTF8
+    );
+}

@@ -255,3 +255,33 @@ fn reading_text_checks_the_protocol_even_for_empty_text() {
     let empty = read_text(|o, cap, len| unsafe { xpdrm_token_request_last_error(p, o, cap, len) });
     assert_eq!(empty, Ok(String::new()));
 }
+
+#[test]
+fn set_indexed_checks_its_arguments_and_changes_nothing_on_failure() {
+    let mut r = Req::new(XPDRM_DRM_WIDEVINE);
+    r.ok("kid", KEY);
+    let before = r.url().unwrap();
+    let value = c"00112233445566778899aabbccddeeff";
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, std::ptr::null(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    assert!(r.last_error().contains("the parameter name is NULL"), "{}", r.last_error());
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, c"kid".as_ptr(), 0, std::ptr::null()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    assert!(r.last_error().contains("the value of kid.0 is NULL"), "{}", r.last_error());
+    let bad = [0xFFu8, 0];
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, bad.as_ptr().cast(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_INVALID_UTF8);
+    let st = unsafe { xpdrm_token_request_set_indexed(std::ptr::null_mut(), c"kid".as_ptr(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    // A name that takes no index, and one that already has one.
+    assert_eq!(r.set_indexed("licenseDuration", 0, "60"), XPDRM_ERR_UNKNOWN_PARAMETER);
+    assert!(r.last_error().contains("takes no index"), "{}", r.last_error());
+    assert_eq!(r.set_indexed("kid.0", 1, KEY), XPDRM_ERR_UNKNOWN_PARAMETER);
+    // A value that fails its plain name's rule: that code, and the indexed name in the reason.
+    assert_eq!(r.set_indexed("contentKey", 4294967295, "12"), XPDRM_ERR_CONTENT_KEY_NOT_32_HEX);
+    assert!(r.last_error().starts_with("contentKey.4294967295 has 2 characters"), "{}", r.last_error());
+    assert_eq!(r.url().unwrap(), before);
+    // The same as the plain setter with the formatted name.
+    assert_eq!(r.set_indexed("trackType", 3, "4"), XPDRM_OK);
+    assert!(r.url().unwrap().ends_with("&trackType.3=4"));
+}
