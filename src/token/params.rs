@@ -816,9 +816,9 @@ impl Check {
             }
             Check::GeneralFlags { short_zero, invalid } => {
                 let digits = v.len() <= 8 && !v.is_empty() && is_hex(v);
-                if digits && (v == "00000000" || v == "00000001") {
-                    Ok(())
-                } else if short_zero && digits && v.bytes().all(|b| b == b'0') {
+                let persistent_or_not = v == "00000000" || v == "00000001";
+                let short_all_zero = short_zero && v.bytes().all(|b| b == b'0');
+                if digits && (persistent_or_not || short_all_zero) {
                     Ok(())
                 } else if !digits || (v.len() != 8 && !short_zero) {
                     fail(invalid, "is not 8 hexadecimal digits")
