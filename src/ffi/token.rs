@@ -116,6 +116,10 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// A repeatable parameter (`fpExtension`, `wvExtension`) gets one more value each call, sent in that order;
 /// any other parameter is replaced (and keeps its place in the URL).
 ///
+/// Several keys in one token: the parameters marked "also NAME.N per key" below also take an index, `kid.0`,
+/// `contentKey.0`, `kid.1`, ... (decimal, no leading zero), each checked with its plain name's rule and code;
+/// `xpdrm_token_request_set_indexed` sets them without formatting the name.
+///
 /// Returns `XPDRM_OK`, or the very (negative) code the server would answer for this value, as listed below;
 /// `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the DRM's token server does not have (parameters that the
 /// server accepts but xpdrm does not list go through `xpdrm_token_request_set_unchecked`);
@@ -324,8 +328,8 @@ pub unsafe extern "C" fn xpdrm_token_request_set(
     })
 }
 
-/// Adds a parameter that xpdrm does not list but the server accepts (for example `useHttps=true`), without
-/// any check. Each call adds one more `name=value` pair, after those already set.
+/// Adds a parameter that xpdrm does not list but the server accepts (for example `prFlag=true`, seen in the
+/// wild), without any check. Each call adds one more `name=value` pair, after those already set.
 ///
 /// * `req`: the request (modified).
 /// * `name`: a non-empty name that is not in the DRM's parameter list, in any letter case. Copied.

@@ -300,7 +300,8 @@ impl TokenRequest {
     }
 
     /// Adds a parameter that the DRM's table does not list (one the server accepts but xpdrm does not know,
-    /// such as `useHttps=true`), without any check. Each call adds one more `name=value` pair.
+    /// such as `prFlag=true`, seen in the wild), without any check. Each call adds one more `name=value`
+    /// pair.
     ///
     /// Names of the table (in any letter case) are refused with `XPDRM_ERR_KNOWN_PARAMETER`: their rules
     /// cannot be bypassed. Unchecked values are treated as secrets: redacted in logs and wiped on drop.
