@@ -33,15 +33,24 @@
 //! cannot wipe: the copies inside the TLS stack (ureq's buffers, rustls's and ring's copy of the client's
 //! private key), which live until the client is dropped.
 
+mod cancel;
 mod client;
 mod config;
 mod errors;
+mod events;
 mod ops;
+mod transport;
+mod trust;
 
+pub use cancel::{Cancel, POLL_SLICE};
+#[cfg(any(test, feature = "test-servers"))]
+pub use client::STALLED_DNS_HOST;
 pub use client::{Answer, Client, Repeat};
 pub use config::{
     Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_OVERALL_TIMEOUT, DEFAULT_READ_TIMEOUT,
-    MAX_ATTEMPTS_LIMIT, MAX_BACKOFF_LIMIT, MAX_PEM_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry,
-    default_user_agent,
+    EventSink, MAX_ATTEMPTS_LIMIT, MAX_BACKOFF_LIMIT, MAX_NO_PROXY_ENTRIES, MAX_PEM_LEN, MAX_PROXY_CREDENTIAL_LEN,
+    MAX_PROXY_URL_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry, default_user_agent,
 };
+pub use events::{AttemptEvent, Operation, clock_offset_ms, parse_http_date, parse_retry_after};
+pub use trust::{MAX_PINS, Pin, TrustSource, parse_pin, spki_sha256, system_roots};
 pub use ops::{MAX_CHALLENGE_LEN, TokenPlacement};
