@@ -100,6 +100,35 @@ pub struct xpdrm_http_response {
     status: u16,
     content_type: Option<String>,
     body: Zeroizing<Vec<u8>>,
+    headers: Vec<(String, String)>,
+}
+
+// For the exports of `src/ffi/http_net.rs`.
+impl xpdrm_http_config {
+    #[cfg(feature = "http")]
+    pub(crate) fn config_mut(&mut self) -> &mut crate::http::Config {
+        &mut self.inner
+    }
+
+    pub(crate) fn note_mut(&mut self) -> &mut Option<String> {
+        &mut self.note
+    }
+}
+
+impl xpdrm_http_client {
+    #[cfg(feature = "http")]
+    pub(crate) fn client(&self) -> &crate::http::Client {
+        &self.inner
+    }
+}
+
+impl xpdrm_http_response {
+    /// A header's value (name in any case); several are joined with ", ".
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        let mut values = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let first = values.next()?.to_owned();
+        Some(values.fold(first, |all, v| all + ", " + v))
+    }
 }
 
 /// Bytes that xpdrm hands out whose size is not known in advance: the license of
@@ -469,6 +498,7 @@ pub unsafe extern "C" fn xpdrm_http_execute(
                     status: answer.status,
                     content_type: answer.content_type,
                     body: answer.body,
+                    headers: answer.headers,
                 }));
                 Ok(())
             })

@@ -198,6 +198,33 @@ fn lookup_cancellable(host: String, port: u16, timeout: Option<Duration>) -> Res
 #[cfg(any(test, feature = "test-servers"))]
 pub const STALLED_DNS_HOST: &str = "dns-stall.xpdrm.invalid";
 
+/// nginx checks a client certificate after the handshake (`ssl_verify_client on`) and answers HTTP 400
+/// with a page of its own when it finds none (`No required SSL certificate was sent`) or one it does not
+/// accept (`The SSL certificate error`: another CA, expired, revoked). That is a refusal of mutual TLS, not
+/// the service's answer: it gets the TLS statuses.
+fn tls_terminator_refusal(status: u16, body: &[u8], has_client_cert: bool) -> Option<Failure> {
+    if status != 400 || body.len() > 4096 {
+        return None;
+    }
+    let page = |marker: &str| memchr::memmem::find(body, marker.as_bytes()).is_some();
+    if page("<center>No required SSL certificate was sent</center>") {
+        let status = if has_client_cert {
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED
+        } else {
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED
+        };
+        return Some(Failure::new(status, "the server (nginx) answered 400: no required SSL certificate was sent".into(), false));
+    }
+    if page("<center>The SSL certificate error</center>") {
+        return Some(Failure::new(
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED,
+            "the server (nginx) answered 400: it does not accept the client certificate (another CA, expired or revoked)".into(),
+            false,
+        ));
+    }
+    None
+}
+
 /// Random jitter: `d` scaled to between 50% and 100%, so that many clients do not retry in step.
 fn jittered(d: Duration) -> Duration {
     let mut b = [0u8; 2];
@@ -480,6 +507,9 @@ impl Client {
             *self.clock_offset.lock().unwrap_or_else(|e| e.into_inner()) = Some(offset);
         }
         let body = self.read_body(response.into_body())?;
+        if let Some(f) = tls_terminator_refusal(status, &body, self.has_client_cert) {
+            return Err(f);
+        }
         Ok(Answer { status, content_type, body, attempts: 1, headers })
     }
 

@@ -96,9 +96,11 @@ pub(crate) fn classify(e: &ureq::Error, phase: Phase, has_client_cert: bool) -> 
             // ureq's message is "proxy server responded <code>/<reason>" or "proxy server did not respond".
             let code = m.split("responded ").nth(1).and_then(|r| r.get(..3)).and_then(|c| c.parse::<u16>().ok());
             match code {
-                Some(407) => Failure::new(
+                // 407 is the standard answer; tinyproxy answers wrong credentials with 401. Before the tunnel
+                // exists, either is the proxy's own refusal of the credentials.
+                Some(c @ (401 | 407)) => Failure::new(
                     XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED,
-                    "the proxy answered CONNECT with HTTP 407 (authentication required)".into(),
+                    format!("the proxy answered CONNECT with HTTP {c} (authentication required or credentials refused)"),
                     false,
                 ),
                 Some(c) => Failure::new(
