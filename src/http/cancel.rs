@@ -242,7 +242,8 @@ pub(crate) fn current_cancelled() -> bool {
 /// The I/O error a transport returns when the call was cancelled: classified as
 /// `XPDRM_ERR_HTTP_CANCELLED` by the client, which also checks the flag itself.
 pub(crate) fn cancelled_io() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::Interrupted, Cancelled)
+    // Not `Interrupted`: readers (std's, rustls's) retry those.
+    std::io::Error::other(Cancelled)
 }
 
 /// Marker inside [`cancelled_io`].

@@ -64,7 +64,7 @@ impl<In: Transport> Connector<In> for TcpConnector {
                     stream = Some(s);
                     break;
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted && current_cancelled() => return Err(cancelled()),
+                Err(_) if current_cancelled() => return Err(cancelled()),
                 Err(e) if e.kind() == io::ErrorKind::TimedOut => last = Some(Error::Timeout(details.timeout.reason)),
                 Err(e) => last = Some(Error::Io(e)),
             }

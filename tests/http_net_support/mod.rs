@@ -386,3 +386,61 @@ pub fn open_fds() -> usize {
 pub fn path_display(p: &Path) -> String {
     p.display().to_string()
 }
+
+/// A server in another process (Python) that accepts connections, completes the TLS handshake when given
+/// a certificate, reads the request and never answers: a stalled server whose sockets are not this
+/// process's (so that a test can count this process's descriptors).
+pub struct PyStallServer {
+    pub port: u16,
+    _proc: Proc,
+    _dir: TempDir,
+}
+
+impl PyStallServer {
+    pub fn start(tls: Option<&Certs>) -> PyStallServer {
+        let dir = TempDir::new("pystall");
+        let port = free_port();
+        let wrap = match tls {
+            Some(certs) => {
+                dir.write("server.pem", &certs.server.cert);
+                dir.write("server.key", &certs.server.key);
+                format!(
+                    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\nctx.load_cert_chain(\"{d}/server.pem\", \"{d}/server.key\")\nwrap = lambda c: ctx.wrap_socket(c, server_side=True)\n",
+                    d = dir.0.display()
+                )
+            }
+            None => "wrap = lambda c: c\n".to_owned(),
+        };
+        let script = format!(
+            r#"
+import socket, ssl, threading, time
+{wrap}
+def hold(conn):
+    try:
+        s = wrap(conn)
+        s.recv(65536)
+        time.sleep(120)
+    except Exception:
+        pass
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", {port}))
+srv.listen(256)
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=hold, args=(conn,), daemon=True).start()
+"#
+        );
+        let child = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 starts");
+        let mut proc = Proc(child);
+        wait_for_port(port, &mut proc.0, "python3 stall server");
+        PyStallServer { port, _proc: proc, _dir: dir }
+    }
+}
