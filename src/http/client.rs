@@ -379,18 +379,21 @@ impl Client {
             };
             let wait = retry_after.unwrap_or_else(|| jittered(self.retry.backoff(attempt)));
             let fits = Instant::now() + wait < deadline;
+            if (attempt >= max || !fits) && retry_after.is_some() {
+                // The server said when to come back, and this call cannot wait that long: its answer is the
+                // result, so that the caller can read Retry-After.
+                if let Ok(mut answer) = outcome {
+                    answer.attempts = attempt;
+                    crate::xlog!(Info, "HTTP {what}: HTTP {} with Retry-After after {attempt} attempt(s)", answer.status);
+                    return Ok(answer);
+                }
+            }
             if attempt >= max || !fits {
                 let status = match outcome {
                     Ok(_) => Status::XPDRM_ERR_HTTP_RETRIES_EXHAUSTED,
                     Err(f) => f.status,
                 };
-                let why = if fits {
-                    why
-                } else if retry_after.is_some() {
-                    format!("{why}: the server asks to wait {} s, more than the time left", wait.as_secs())
-                } else {
-                    format!("{why}; no time is left for another attempt")
-                };
+                let why = if fits { why } else { format!("{why}; no time is left for another attempt") };
                 return Err(self.give_up(&what, status, &why, attempt));
             }
             crate::xlog!(
