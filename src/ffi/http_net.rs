@@ -239,7 +239,7 @@ pub unsafe extern "C" fn xpdrm_http_cancel_is_fired(cancel: *const xpdrm_http_ca
 }
 
 /// Frees a cancel handle. NULL does nothing. Clients it is attached to keep watching it (they hold their
-/// own reference); detach it with `xpdrm_http_client_set_cancel(client, NULL)`.
+/// own reference); detach it by giving `xpdrm_http_client_set_cancel` a NULL handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_cancel_free(cancel: *mut xpdrm_http_cancel) {
     ffi_guard!(on_panic: (), { unsafe { free_handle(cancel) } })
