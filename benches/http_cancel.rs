@@ -27,6 +27,9 @@ use xpdrm::outbound::OutboundRequest;
 use xpdrm::secret_string::SecretString;
 use xpdrm::testsrv::{Pki, faults::Faults};
 
+/// The URL of a phase, given the fault servers of the batch.
+type UrlOf<'a> = dyn Fn(&Faults) -> String + 'a;
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -83,7 +86,7 @@ fn main() {
     }
     let silent_url = format!("https://127.0.0.1:{}/", silent.local_addr().unwrap().port());
     let full_url = format!("http://127.0.0.1:{}/", full.local_addr().unwrap().port());
-    let phases: [(&str, &dyn Fn(&Faults) -> String); 4] = [
+    let phases: [(&str, &UrlOf); 4] = [
         ("waiting for the answer, HTTP", &|f: &Faults| f.url("/stall")),
         ("waiting for the answer, HTTPS", &|f: &Faults| f.unknown_ca_url("/stall")),
         ("TLS handshake", &|_: &Faults| silent_url.clone()),

@@ -63,7 +63,7 @@ pub fn parse_pin(text: &str) -> Result<Pin, Problem> {
         }
     }
     .map_err(|_| bad("is neither 64 hex digits nor valid base64 of 32 bytes"))?;
-    <[u8; 32]>::try_from(&*decoded).map_err(|_| bad("does not decode to 32 bytes"))
+    <[u8; 32]>::try_from(decoded).map_err(|_| bad("does not decode to 32 bytes"))
 }
 
 /// The SHA-256 of a certificate's SubjectPublicKeyInfo (the pin that matches it).
