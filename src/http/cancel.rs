@@ -159,17 +159,20 @@ thread_local! {
 
 static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
 
-/// The context of a call on this thread, removed (and its sockets unregistered) on drop.
+/// The context of a call on this thread, removed (and its sockets unregistered) on drop. A call made from
+/// inside another (an event or log callback that uses a client) gets its own context; the outer call's
+/// comes back when it ends.
 pub(crate) struct CallGuard {
     call: u64,
     cancel: Option<Cancel>,
+    outer: Option<CallContext>,
 }
 
 impl CallGuard {
     pub(crate) fn enter(cancel: Option<Cancel>, proxy_authority: Option<String>) -> CallGuard {
         let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
-        CONTEXT.with(|c| {
-            *c.borrow_mut() = Some(CallContext {
+        let outer = CONTEXT.with(|c| {
+            c.borrow_mut().replace(CallContext {
                 call,
                 cancel: cancel.clone(),
                 times: AttemptTimes::default(),
@@ -177,7 +180,7 @@ impl CallGuard {
                 proxy_unreachable: false,
             })
         });
-        CallGuard { call, cancel }
+        CallGuard { call, cancel, outer }
     }
 
     /// True when the call's handle fired.
@@ -220,7 +223,8 @@ impl Drop for CallGuard {
         if let Some(c) = &self.cancel {
             c.unregister(self.call);
         }
-        CONTEXT.with(|c| *c.borrow_mut() = None);
+        let outer = self.outer.take();
+        CONTEXT.with(|c| *c.borrow_mut() = outer);
     }
 }
 
@@ -288,5 +292,21 @@ mod tests {
         c.reset();
         assert!(!c.is_cancelled());
         assert!(!c.wait(Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_call_inside_a_call_gets_its_own_context_and_gives_the_outer_one_back() {
+        let outer_cancel = Cancel::new();
+        let outer = CallGuard::enter(Some(outer_cancel.clone()), Some("proxy:1".into()));
+        {
+            let inner = CallGuard::enter(None, None);
+            assert!(current_cancel().is_none());
+            drop(inner);
+        }
+        outer_cancel.cancel();
+        assert!(current_cancelled(), "the outer call's handle is watched again");
+        assert_eq!(with_context(|c| c.proxy_authority.clone()).flatten().as_deref(), Some("proxy:1"));
+        drop(outer);
+        assert!(with_context(|_| ()).is_none());
     }
 }
