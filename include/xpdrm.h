@@ -921,7 +921,8 @@ typedef struct xpdrm_http_event {
      */
     int64_t connect_us;
     /**
-     * Time of the TLS handshake; -1 for plain HTTP, a kept-alive connection, or none made.
+     * Time of the TLS handshake (through a proxy, the CONNECT exchange included); -1 for plain HTTP, a
+     * kept-alive connection, or none made.
      */
     int64_t tls_us;
     /**

@@ -87,7 +87,8 @@ pub struct xpdrm_http_event {
     pub attempt: u32,
     /// Time to connect (TCP; to the proxy when there is one); -1 on a kept-alive connection or none made.
     pub connect_us: i64,
-    /// Time of the TLS handshake; -1 for plain HTTP, a kept-alive connection, or none made.
+    /// Time of the TLS handshake (through a proxy, the CONNECT exchange included); -1 for plain HTTP, a
+    /// kept-alive connection, or none made.
     pub tls_us: i64,
     /// Time from the attempt's start until the answer's head arrived; -1 when none arrived.
     pub first_byte_us: i64,

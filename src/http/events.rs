@@ -39,7 +39,8 @@ pub struct AttemptEvent {
     /// Time to connect (TCP, through the proxy when there is one), from the attempt's start; `None` when a
     /// kept-alive connection was used or no connection was made.
     pub connect: Option<Duration>,
-    /// Time of the TLS handshake; `None` for plain HTTP, a kept-alive connection, or no connection.
+    /// Time of the TLS handshake (through a proxy, the CONNECT exchange included); `None` for plain HTTP, a
+    /// kept-alive connection, or no connection.
     pub tls: Option<Duration>,
     /// Time from the attempt's start to the answer's head; `None` when none arrived.
     pub first_byte: Option<Duration>,

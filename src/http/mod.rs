@@ -25,7 +25,22 @@
 //! (`XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, as soon as it is seen), a content type the operation does not take
 //! (`XPDRM_ERR_HTTP_CONTENT_TYPE`), a server certificate from an unknown CA or otherwise invalid, a client
 //! certificate that is required or rejected, other TLS and transport errors, a URL the client cannot use,
-//! a PEM that cannot be used, and an HTTP status the operation does not accept.
+//! a PEM that cannot be used, and an HTTP status the operation does not accept; then (515-521) a cancelled
+//! call, the three proxy failures, a pin mismatch, a trust store that cannot be loaded, an absent header.
+//!
+//! # Device networks
+//!
+//! * [`Cancel`]: a handle any thread fires while another is blocked in a call; the call returns
+//!   `XPDRM_ERR_HTTP_CANCELLED` (see the `cancel` module for how each phase notices).
+//! * [`Config::set_proxy`]: an `http://` proxy (`CONNECT` tunnels), basic credentials, a no-proxy list;
+//!   `XPDRM_ERR_HTTP_PROXY_CONNECT`, `_PROXY_REFUSED`, `_PROXY_AUTH_REQUIRED`.
+//! * [`Config::set_trust`] ([`TrustSource`]) and [`Config::add_pin`]: built-in, system or only added CAs;
+//!   SPKI SHA-256 pins checked after the chain (`XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`).
+//! * [`Answer::header`], `Retry-After` on 429/503 for requests safe to repeat, [`Client::clock_offset_ms`]
+//!   from `Date`, and per-attempt [`AttemptEvent`]s ([`Config::set_events`]).
+//! * xpdrm's own TCP and TLS connectors for ureq (the `transport` module): cancellable sockets, the rustls
+//!   configuration, timings, and the server's TLS alert read after a broken pipe (OpenSSL servers close
+//!   right after it).
 //!
 //! # Secrets
 //!
