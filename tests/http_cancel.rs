@@ -159,7 +159,7 @@ fn a_fired_handle_stops_calls_before_they_send_and_the_client_works_after_a_rese
     let started = Instant::now();
     let e = get(&c, &faults.url("/ok")).unwrap_err();
     assert_eq!(e.status, XPDRM_ERR_HTTP_CANCELLED);
-    assert!(started.elapsed() < Duration::from_millis(50));
+    assert!(started.elapsed() < Duration::from_millis(200), "at once, before sending");
     assert_eq!(faults.hits("/ok"), 1, "nothing was sent");
     cancel.reset();
     assert_eq!(get(&c, &faults.url("/ok")).unwrap().status, 200);
