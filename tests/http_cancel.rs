@@ -163,6 +163,10 @@ fn a_fired_handle_stops_calls_before_they_send_and_the_client_works_after_a_rese
     assert_eq!(faults.hits("/ok"), 1, "nothing was sent");
     cancel.reset();
     assert_eq!(get(&c, &faults.url("/ok")).unwrap().status, 200);
+    // A host name, looked up on the helper thread while the handle is watched.
+    assert_eq!(get(&c, &faults.url("/ok").replace("127.0.0.1", "localhost")).unwrap().status, 200);
+    let e = get(&c, "http://no-such-host.invalid/").unwrap_err();
+    assert_eq!(e.status, XPDRM_ERR_HTTP_CONNECT, "{}", e.reason);
     // Detached: a fired handle no longer matters.
     cancel.cancel();
     c.set_cancel(None);
