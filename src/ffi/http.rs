@@ -430,7 +430,8 @@ pub unsafe extern "C" fn xpdrm_http_config_free(cfg: *mut xpdrm_http_config) {
 ///
 /// `out` receives the client; free it with `xpdrm_http_client_free`.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+/// Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the trust source is `XPDRM_HTTP_TRUST_ADDED_ONLY` and no
+/// CA was added); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_client_new(
@@ -470,9 +471,13 @@ pub unsafe extern "C" fn xpdrm_http_client_free(client: *mut xpdrm_http_client) 
 /// `XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_RETRIES_EXHAUSTED` (a `GET` answered 5xx on every attempt),
 /// `XPDRM_ERR_HTTP_TRUNCATED`, `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, `XPDRM_ERR_HTTP_TLS_UNKNOWN_CA`,
 /// `XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID`, `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED`,
-/// `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS`, `XPDRM_ERR_HTTP_TRANSPORT`,
-/// `XPDRM_ERR_HTTP_INVALID_URL`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
-/// written to `*out` on failure.
+/// `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`, `XPDRM_ERR_HTTP_TLS`,
+/// `XPDRM_ERR_HTTP_TRANSPORT`, `XPDRM_ERR_HTTP_INVALID_URL`, `XPDRM_ERR_HTTP_CANCELLED` (its cancel handle
+/// fired), `XPDRM_ERR_HTTP_PROXY_CONNECT`, `XPDRM_ERR_HTTP_PROXY_REFUSED`,
+/// `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
+/// written to `*out` on failure. A 429 or 503 answer with `Retry-After` to a `GET` is waited for and tried
+/// again when the attempts and the overall timeout allow, else it is the answer (read the header with
+/// `xpdrm_http_response_header`).
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_execute(
