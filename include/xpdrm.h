@@ -203,6 +203,11 @@
 #define XPDRM_HTTP_MAX_CHALLENGE_LEN 1048576
 
 /**
+ * Most pins a config holds.
+ */
+#define XPDRM_HTTP_MAX_PINS 16
+
+/**
  * Status code returned by every fallible xpdrm function. `XPDRM_OK` (0) is success; negative values are
  * ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
  */
@@ -511,6 +516,34 @@ enum xpdrm_status
      */
     XPDRM_ERR_HTTP_STATUS = 514,
     /**
+     * The call was cancelled through its cancel handle; nothing was written.
+     */
+    XPDRM_ERR_HTTP_CANCELLED = 515,
+    /**
+     * Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.
+     */
+    XPDRM_ERR_HTTP_PROXY_CONNECT = 516,
+    /**
+     * The proxy refused to open a tunnel to the server (it answered CONNECT with an error).
+     */
+    XPDRM_ERR_HTTP_PROXY_REFUSED = 517,
+    /**
+     * The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.
+     */
+    XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED = 518,
+    /**
+     * TLS: the server's certificate chain is valid but its key matches none of the pins.
+     */
+    XPDRM_ERR_HTTP_TLS_PIN_MISMATCH = 519,
+    /**
+     * The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.
+     */
+    XPDRM_ERR_HTTP_TRUST_STORE = 520,
+    /**
+     * The answer has no header of that name.
+     */
+    XPDRM_ERR_HTTP_NO_SUCH_HEADER = 521,
+    /**
      * Invalid token expiration time.
      */
     XPDRM_ERR_INVALID_EXPIRATION_TIME = -2002,
@@ -773,6 +806,18 @@ typedef struct xpdrm_entitlement_request xpdrm_entitlement_request;
 typedef struct xpdrm_entitlement_response xpdrm_entitlement_response;
 
 /**
+ * A cancel handle: any thread may fire it (`xpdrm_http_cancel_fire`) while other threads are inside calls
+ * of a client it is attached to (`xpdrm_http_client_set_cancel`); those calls return
+ * `XPDRM_ERR_HTTP_CANCELLED` within milliseconds, wherever they are blocked (name lookup, connect, TLS
+ * handshake, sending, waiting for or reading the answer, waiting between attempts), write nothing to their
+ * out-parameters, and leave the client usable. A fired handle stays fired, and calls that start meanwhile
+ * return `XPDRM_ERR_HTTP_CANCELLED` at once without sending anything, until `xpdrm_http_cancel_reset`.
+ * Thread-safe. Owned by the caller; free with `xpdrm_http_cancel_free` (clients it is attached to keep
+ * their own reference).
+ */
+typedef struct xpdrm_http_cancel xpdrm_http_cancel;
+
+/**
  * A blocking HTTP client (HTTP/1.1 with keep-alive, TLS by rustls). It may be used from several threads at
  * once (every operation takes it `const`). Owned by the caller; free with `xpdrm_http_client_free`.
  */
@@ -862,6 +907,88 @@ typedef int32_t xpdrm_http_method;
  * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
  */
 typedef int32_t xpdrm_token_placement;
+
+/**
+ * The trust source of a config; one of the `XPDRM_HTTP_TRUST_*` values.
+ */
+typedef int32_t xpdrm_http_trust;
+
+/**
+ * The operation an attempt belongs to; one of the `XPDRM_HTTP_OP_*` values.
+ */
+typedef int32_t xpdrm_http_operation;
+
+/**
+ * One attempt of an HTTP call, as the event callback receives it. It holds no secret: the host and the
+ * URL's path, never its query (which may hold a token or an authenticator), no header, no body. The
+ * pointers are valid only during the callback. Times are in microseconds from the attempt's start, -1
+ * when they do not apply.
+ */
+typedef struct xpdrm_http_event {
+    /**
+     * The operation, an `XPDRM_HTTP_OP_*` value.
+     */
+    xpdrm_http_operation operation;
+    /**
+     * The server's host, NUL-terminated.
+     */
+    const char *host;
+    /**
+     * The URL's path without the query, NUL-terminated.
+     */
+    const char *path;
+    /**
+     * 1 for the first attempt of the call.
+     */
+    uint32_t attempt;
+    /**
+     * Time to connect (TCP; to the proxy when there is one); -1 on a kept-alive connection or none made.
+     */
+    int64_t connect_us;
+    /**
+     * Time of the TLS handshake (through a proxy, the CONNECT exchange included); -1 for plain HTTP, a
+     * kept-alive connection, or none made.
+     */
+    int64_t tls_us;
+    /**
+     * Time from the attempt's start until the answer's head arrived; -1 when none arrived.
+     */
+    int64_t first_byte_us;
+    /**
+     * Time of the whole attempt, the body included.
+     */
+    int64_t total_us;
+    /**
+     * The HTTP status, 0 when no answer arrived.
+     */
+    uint16_t http_status;
+    /**
+     * The ExpressPlay error code of an error answer (-4001, ...), 0 when none.
+     */
+    int32_t expressplay_code;
+    /**
+     * `XPDRM_OK` when an answer arrived (whatever its HTTP status), else the attempt's failure
+     * (`XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_CANCELLED`, ...).
+     */
+    xpdrm_status outcome;
+    /**
+     * The wait the server asked for with `Retry-After` (on 429 or 503), in milliseconds; -1 when none.
+     */
+    int64_t retry_after_ms;
+    /**
+     * True when a kept-alive connection served the attempt.
+     */
+    bool reused_connection;
+} xpdrm_http_event;
+
+/**
+ * An event callback: receives `userdata` as given to `xpdrm_http_config_set_event_callback` and one
+ * attempt's record (valid only during the call). Called synchronously on the thread of the HTTP call, once
+ * per attempt after it ended, possibly from several threads at once. It must not throw (C++) or unwind;
+ * it should return quickly (the call waits for it) and must not free the client it reports on.
+ */
+typedef void (*xpdrm_http_event_callback)(void *userdata,
+                                          const struct xpdrm_http_event *event);
 
 /**
  * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
@@ -1023,6 +1150,59 @@ typedef int32_t xpdrm_token_placement;
  * In an `ExpressPlayToken` request header; the URL without it.
  */
 #define XPDRM_TOKEN_IN_HEADER 1
+
+/**
+ * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
+ */
+#define XPDRM_HTTP_TRUST_BUILT_IN 0
+
+/**
+ * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
+ * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
+ * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
+ * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
+ */
+#define XPDRM_HTTP_TRUST_SYSTEM 1
+
+/**
+ * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
+ */
+#define XPDRM_HTTP_TRUST_ADDED_ONLY 2
+
+/**
+ * `xpdrm_http_execute`.
+ */
+#define XPDRM_HTTP_OP_EXECUTE 0
+
+/**
+ * `xpdrm_http_fetch_token`.
+ */
+#define XPDRM_HTTP_OP_FETCH_TOKEN 1
+
+/**
+ * `xpdrm_http_redeem_license`.
+ */
+#define XPDRM_HTTP_OP_REDEEM_LICENSE 2
+
+/**
+ * `xpdrm_http_exchange_entitlement`.
+ */
+#define XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT 3
+
+/**
+ * `xpdrm_http_lookup_record`.
+ */
+#define XPDRM_HTTP_OP_LOOKUP_RECORD 4
+
+/**
+ * A step of `xpdrm_http_run_device_binding`.
+ */
+#define XPDRM_HTTP_OP_DEVICE_BINDING 5
+
+/**
+ * A step of `xpdrm_http_run_binding_service`.
+ */
+#define XPDRM_HTTP_OP_BINDING_SERVICE 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -2698,7 +2878,8 @@ void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
  *
  * `out` receives the client; free it with `xpdrm_http_client_free`.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the trust source is `XPDRM_HTTP_TRUST_ADDED_ONLY` and no
+ * CA was added); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *cfg,
@@ -2723,9 +2904,13 @@ void xpdrm_http_client_free(struct xpdrm_http_client *client);
  * `XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_RETRIES_EXHAUSTED` (a `GET` answered 5xx on every attempt),
  * `XPDRM_ERR_HTTP_TRUNCATED`, `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, `XPDRM_ERR_HTTP_TLS_UNKNOWN_CA`,
  * `XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID`, `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED`,
- * `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS`, `XPDRM_ERR_HTTP_TRANSPORT`,
- * `XPDRM_ERR_HTTP_INVALID_URL`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
- * written to `*out` on failure.
+ * `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`, `XPDRM_ERR_HTTP_TLS`,
+ * `XPDRM_ERR_HTTP_TRANSPORT`, `XPDRM_ERR_HTTP_INVALID_URL`, `XPDRM_ERR_HTTP_CANCELLED` (its cancel handle
+ * fired), `XPDRM_ERR_HTTP_PROXY_CONNECT`, `XPDRM_ERR_HTTP_PROXY_REFUSED`,
+ * `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
+ * written to `*out` on failure. A 429 or 503 answer with `Retry-After` to a `GET` is waited for and tried
+ * again when the attempts and the overall timeout allow, else it is the answer (read the header with
+ * `xpdrm_http_response_header`).
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
@@ -2947,6 +3132,178 @@ size_t xpdrm_bytes_len(const struct xpdrm_bytes *b);
  * Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.
  */
 void xpdrm_bytes_free(struct xpdrm_bytes *b);
+
+/**
+ * Creates a cancel handle that has not fired. `out` receives it; free it with `xpdrm_http_cancel_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_new(struct xpdrm_http_cancel **out);
+
+/**
+ * Fires the handle, from any thread: the calls watching it return `XPDRM_ERR_HTTP_CANCELLED` as soon as
+ * they can (their sockets are shut down now), and calls that start before `xpdrm_http_cancel_reset` do
+ * so at once. Firing a fired handle does nothing more.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_fire(const struct xpdrm_http_cancel *cancel);
+
+/**
+ * Makes a fired handle usable for new calls again (calls already cancelled stay cancelled).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_reset(const struct xpdrm_http_cancel *cancel);
+
+/**
+ * Returns true when the handle has fired (and was not reset since); false for NULL, and in a build without
+ * `http`.
+ */
+bool xpdrm_http_cancel_is_fired(const struct xpdrm_http_cancel *cancel);
+
+/**
+ * Frees a cancel handle. NULL does nothing. Clients it is attached to keep watching it (they hold their
+ * own reference); detach it by giving `xpdrm_http_client_set_cancel` a NULL handle.
+ */
+void xpdrm_http_cancel_free(struct xpdrm_http_cancel *cancel);
+
+/**
+ * Attaches a cancel handle to a client (NULL detaches it): every call of the client that starts afterwards
+ * watches it. Thread-safe: calls running on other threads keep the handle they started with. One handle
+ * may be attached to several clients.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`client`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_client_set_cancel(const struct xpdrm_http_client *client,
+                                          const struct xpdrm_http_cancel *cancel);
+
+/**
+ * Chooses where the trusted CAs come from: `XPDRM_HTTP_TRUST_BUILT_IN`, `XPDRM_HTTP_TRUST_SYSTEM` (read
+ * now) or `XPDRM_HTTP_TRUST_ADDED_ONLY`. CAs added with `xpdrm_http_config_add_ca_pem` are trusted with
+ * every source. Without this call: the built-in CAs until a CA is added, then only added CAs.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the system source, and no store was found or
+ * `SSL_CERT_FILE` cannot be read); `XPDRM_ERR_INVALID_ARGUMENT` (another value); `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`. A refusal changes nothing; `xpdrm_http_config_reason` says why.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_trust(struct xpdrm_http_config *cfg,
+                                         xpdrm_http_trust trust);
+
+/**
+ * Pins a server key: `pin` is the SHA-256 of the server certificate's SubjectPublicKeyInfo, as base64 (44
+ * characters, or 43 without padding; an optional `sha256/` prefix) or as 64 hex digits (colons allowed).
+ * `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256`
+ * gives it in hex. Several pins may be added (at most `XPDRM_HTTP_MAX_PINS`, for key rotation). With pins,
+ * a server must first pass the normal checks (chain to a trusted CA, name, dates), and then its own key
+ * (the leaf certificate's) must match one of them, else the call fails with
+ * `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`. Pins apply to every https server the client talks to.
+ *
+ * Returns `XPDRM_OK` (also for a pin already held); `XPDRM_ERR_INVALID_ARGUMENT` (not 32 bytes of base64 or
+ * hex, or too many pins; nothing changes, `xpdrm_http_config_reason` says why); `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_add_pin(struct xpdrm_http_config *cfg,
+                                       const char *pin);
+
+/**
+ * Removes every pin of the config.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_clear_pins(struct xpdrm_http_config *cfg);
+
+/**
+ * Sends every request through an HTTP proxy, tunnelled with `CONNECT` (for `https` and plain `http`
+ * servers alike), except to the hosts of the no-proxy list. The environment (`HTTP_PROXY`, `NO_PROXY`) is
+ * never read.
+ *
+ * * `url`: `http://host[:port]` (port 80 when not given; no user information, path or query); NULL removes
+ *   the proxy (the other arguments must then be NULL too). `https://` proxies are not supported.
+ * * `username`, `password`: basic credentials (printable ASCII, 1 to 255 bytes each, no `:` in the user
+ *   name), or NULL for none; a password needs a user name. The password is a secret: it is sent only to the
+ *   proxy and never logged (the HTTP stack keeps its own copy, not wiped, until the client is freed).
+ * * `no_proxy`: NULL, or a comma-separated list of hosts reached directly: `localhost`, `10.0.0.1`,
+ *   `.example.com` or `*.example.com` (the hosts under a domain), `*` (all); at most 64 entries.
+ *
+ * Failures of calls through the proxy: `XPDRM_ERR_HTTP_PROXY_CONNECT` (the proxy cannot be reached),
+ * `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED` (HTTP 407), `XPDRM_ERR_HTTP_PROXY_REFUSED` (any other refusal of the
+ * tunnel, such as a server the proxy cannot reach or may not reach).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (a malformed URL, a bad credential or list entry;
+ * nothing changes, `xpdrm_http_config_reason` says why); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`
+ * (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_proxy(struct xpdrm_http_config *cfg,
+                                         const char *url,
+                                         const char *username,
+                                         const char *password,
+                                         const char *no_proxy);
+
+/**
+ * Sets (or with `callback == NULL` removes) the per-attempt event callback of clients made from this
+ * config afterwards: one `xpdrm_http_event` per attempt of every call (see `xpdrm_http_event_callback`).
+ * `userdata` is passed back to every call, from any thread that uses such a client; it must stay valid
+ * until those clients are freed.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_event_callback(struct xpdrm_http_config *cfg,
+                                                  xpdrm_http_event_callback callback,
+                                                  void *userdata);
+
+/**
+ * Writes the value of an answer's header as NUL-terminated text: `name` in any case (`"Retry-After"`,
+ * `"date"`); several headers of that name are joined with `", "`. Bytes outside printable ASCII in a value
+ * are written as `?`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_NO_SUCH_HEADER` (the answer has none; nothing is written);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_response_header(const struct xpdrm_http_response *resp,
+                                        const char *name,
+                                        char *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
+
+/**
+ * Writes the offset of the server's clock from the device's, in milliseconds (positive: the server's is
+ * ahead), estimated from the `Date` header of the latest answer that had one (any server this client
+ * talked to), good to about a second. Add it to the device's time before comparing with absolute times a
+ * server issued (a token's `expirationTime`).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_NO_SUCH_HEADER` (no answer had a `Date` header yet; nothing is
+ * written); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_client_clock_offset(const struct xpdrm_http_client *client,
+                                            int64_t *out_offset_ms);
+
+/**
+ * Writes the SHA-256 of the SubjectPublicKeyInfo of the first certificate of a PEM text: the pin of that
+ * certificate's key, as 64 lower-case hex digits and a NUL into `out` (at least 65 bytes).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_BAD_PEM` (no certificate, or one that cannot be parsed);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` (with 64 in `*out_len`); `XPDRM_ERR_INPUT_TOO_LARGE` (over 1 MiB);
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_pin_of_cert_pem(const uint8_t *cert_pem,
+                                        size_t cert_len,
+                                        char *out,
+                                        size_t out_cap,
+                                        size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

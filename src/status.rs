@@ -185,6 +185,20 @@ pub enum xpdrm_status {
     XPDRM_ERR_HTTP_BAD_PEM = 513,
     /// The server answered with an HTTP status that this operation does not accept.
     XPDRM_ERR_HTTP_STATUS = 514,
+    /// The call was cancelled through its cancel handle; nothing was written.
+    XPDRM_ERR_HTTP_CANCELLED = 515,
+    /// Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.
+    XPDRM_ERR_HTTP_PROXY_CONNECT = 516,
+    /// The proxy refused to open a tunnel to the server (it answered CONNECT with an error).
+    XPDRM_ERR_HTTP_PROXY_REFUSED = 517,
+    /// The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.
+    XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED = 518,
+    /// TLS: the server's certificate chain is valid but its key matches none of the pins.
+    XPDRM_ERR_HTTP_TLS_PIN_MISMATCH = 519,
+    /// The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.
+    XPDRM_ERR_HTTP_TRUST_STORE = 520,
+    /// The answer has no header of that name.
+    XPDRM_ERR_HTTP_NO_SUCH_HEADER = 521,
 
     // ---- ExpressPlay server codes (SPEC.md §2), in numeric order ----
     /// Invalid token expiration time.
@@ -377,6 +391,13 @@ impl Status {
         XPDRM_ERR_HTTP_INVALID_URL,
         XPDRM_ERR_HTTP_BAD_PEM,
         XPDRM_ERR_HTTP_STATUS,
+        XPDRM_ERR_HTTP_CANCELLED,
+        XPDRM_ERR_HTTP_PROXY_CONNECT,
+        XPDRM_ERR_HTTP_PROXY_REFUSED,
+        XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED,
+        XPDRM_ERR_HTTP_TLS_PIN_MISMATCH,
+        XPDRM_ERR_HTTP_TRUST_STORE,
+        XPDRM_ERR_HTTP_NO_SUCH_HEADER,
         XPDRM_ERR_INVALID_EXPIRATION_TIME,
         XPDRM_ERR_INVALID_IP_ADDRESS,
         XPDRM_ERR_INVALID_CONTENT_KEY,
@@ -601,6 +622,13 @@ impl Status {
             XPDRM_ERR_HTTP_STATUS => {
                 c"The server answered with an HTTP status that this operation does not accept."
             }
+            XPDRM_ERR_HTTP_CANCELLED => c"The call was cancelled through its cancel handle; nothing was written.",
+            XPDRM_ERR_HTTP_PROXY_CONNECT => c"Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.",
+            XPDRM_ERR_HTTP_PROXY_REFUSED => c"The proxy refused to open a tunnel to the server (it answered CONNECT with an error).",
+            XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED => c"The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.",
+            XPDRM_ERR_HTTP_TLS_PIN_MISMATCH => c"TLS: the server's certificate chain is valid but its key matches none of the pins.",
+            XPDRM_ERR_HTTP_TRUST_STORE => c"The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.",
+            XPDRM_ERR_HTTP_NO_SUCH_HEADER => c"The answer has no header of that name.",
             XPDRM_ERR_INVALID_EXPIRATION_TIME => c"Invalid token expiration time.",
             XPDRM_ERR_INVALID_IP_ADDRESS => c"Invalid IP address.",
             XPDRM_ERR_INVALID_CONTENT_KEY => c"Invalid content encryption key.",
