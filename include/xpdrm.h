@@ -74,6 +74,42 @@
 #define XPDRM_MUST_USE
 #endif
 
+/*
+ * Swift. Every pointer says whether it may be NULL: XPDRM_NULLABLE and XPDRM_NONNULL are clang's
+ * `_Nullable` and `_Nonnull` (Swift imports them as optionals and non-optionals) and empty elsewhere. On
+ * clang the enums are C enums with a fixed `int32_t` type (a clang extension in C; the same ABI as the
+ * `int32_t` typedefs other compilers see) marked closed (XPDRM_CLOSED_ENUM), so that Swift imports them as
+ * Swift enums. Elsewhere they are `int32_t` typedefs and `#define`s, as before.
+ */
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(nullability)
+#define XPDRM_NULLABLE _Nullable
+#define XPDRM_NONNULL _Nonnull
+#endif
+#endif
+#ifndef XPDRM_NULLABLE
+#define XPDRM_NULLABLE
+#define XPDRM_NONNULL
+#endif
+#if defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(enum_extensibility)
+#define XPDRM_CLOSED_ENUM __attribute__((enum_extensibility(closed)))
+#endif
+#endif
+#ifndef XPDRM_CLOSED_ENUM
+#define XPDRM_CLOSED_ENUM
+#endif
+#if defined(__clang__) && !defined(__cplusplus)
+#define XPDRM_C_FIXED_ENUMS 1
+#else
+#define XPDRM_C_FIXED_ENUMS 0
+#endif
+#ifdef __clang__
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#pragma clang diagnostic ignored "-Wfixed-enum-extension"
+#endif
+
 
 /**
  * Largest key, in bytes, that the key-wrap functions accept (64 KiB); larger inputs give
@@ -207,7 +243,7 @@
  * ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
  */
 enum xpdrm_status
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
@@ -701,9 +737,9 @@ enum xpdrm_status
      * Widevine option disabled.
      */
     XPDRM_ERR_WIDEVINE_DISABLED = -7011,
-};
+} XPDRM_CLOSED_ENUM;
 #ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
+#if __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
 typedef enum xpdrm_status xpdrm_status;
 #else
 typedef int32_t xpdrm_status;
@@ -790,12 +826,72 @@ typedef struct xpdrm_token_response xpdrm_token_response;
 /**
  * An optional capability compiled into a build of xpdrm; one of the `XPDRM_FEATURE_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_feature : int32_t {
+    /**
+     * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+     * `XPDRM_ERR_FEATURE_DISABLED`.
+     */
+    XPDRM_FEATURE_HTTP = 1,
+} XPDRM_CLOSED_ENUM xpdrm_feature;
+#else
 typedef int32_t xpdrm_feature;
+/**
+ * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+#define XPDRM_FEATURE_HTTP 1
+#endif
 
 /**
  * Severity of a log message; one of the `XPDRM_LOG_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_log_level : int32_t {
+    /**
+     * Something failed.
+     */
+    XPDRM_LOG_ERROR = 1,
+    /**
+     * Something unusual that the caller may want to know.
+     */
+    XPDRM_LOG_WARN = 2,
+    /**
+     * A major step: a request built, a response parsed.
+     */
+    XPDRM_LOG_INFO = 3,
+    /**
+     * Detail for debugging an integration.
+     */
+    XPDRM_LOG_DEBUG = 4,
+    /**
+     * Everything.
+     */
+    XPDRM_LOG_TRACE = 5,
+} XPDRM_CLOSED_ENUM xpdrm_log_level;
+#else
 typedef int32_t xpdrm_log_level;
+/**
+ * Something failed.
+ */
+#define XPDRM_LOG_ERROR 1
+/**
+ * Something unusual that the caller may want to know.
+ */
+#define XPDRM_LOG_WARN 2
+/**
+ * A major step: a request built, a response parsed.
+ */
+#define XPDRM_LOG_INFO 3
+/**
+ * Detail for debugging an integration.
+ */
+#define XPDRM_LOG_DEBUG 4
+/**
+ * Everything.
+ */
+#define XPDRM_LOG_TRACE 5
+#endif
 
 /**
  * A log callback: receives `userdata` as given to `xpdrm_log_set_callback`, the level, and a NUL-terminated
@@ -804,200 +900,278 @@ typedef int32_t xpdrm_log_level;
  * It may call xpdrm functions, but what they log is dropped, and `xpdrm_log_set_callback` refuses to run
  * from inside it.
  */
-typedef void (*xpdrm_log_callback)(void *userdata,
+typedef void (*xpdrm_log_callback)(void *XPDRM_NULLABLE userdata,
                                    xpdrm_log_level level,
-                                   const char *message);
+                                   const char *XPDRM_NONNULL message);
 
 /**
  * A DRM, passed in as one of the `XPDRM_DRM_*` values; any other value gives `XPDRM_ERR_UNKNOWN_DRM`.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_drm : int32_t {
+    /**
+     * Apple FairPlay Streaming: the `fp-gen` token service.
+     */
+    XPDRM_DRM_FAIRPLAY = 0,
+    /**
+     * Google Widevine: the `wv-gen` token service.
+     */
+    XPDRM_DRM_WIDEVINE = 1,
+    /**
+     * Microsoft PlayReady: the `pr-gen` token service.
+     */
+    XPDRM_DRM_PLAYREADY = 2,
+} XPDRM_CLOSED_ENUM xpdrm_drm;
+#else
 typedef int32_t xpdrm_drm;
-
-/**
- * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
- */
-typedef int32_t xpdrm_environment;
-
-/**
- * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
- */
-typedef int32_t xpdrm_request_type;
-
-/**
- * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
- */
-typedef int32_t xpdrm_binding_step;
-
-/**
- * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
- */
-typedef int32_t xpdrm_http_method;
-
-/**
- * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
- */
-typedef int32_t xpdrm_token_placement;
-
-/**
- * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
- * `XPDRM_ERR_FEATURE_DISABLED`.
- */
-#define XPDRM_FEATURE_HTTP 1
-
-/**
- * Something failed.
- */
-#define XPDRM_LOG_ERROR 1
-
-/**
- * Something unusual that the caller may want to know.
- */
-#define XPDRM_LOG_WARN 2
-
-/**
- * A major step: a request built, a response parsed.
- */
-#define XPDRM_LOG_INFO 3
-
-/**
- * Detail for debugging an integration.
- */
-#define XPDRM_LOG_DEBUG 4
-
-/**
- * Everything.
- */
-#define XPDRM_LOG_TRACE 5
-
 /**
  * Apple FairPlay Streaming: the `fp-gen` token service.
  */
 #define XPDRM_DRM_FAIRPLAY 0
-
 /**
  * Google Widevine: the `wv-gen` token service.
  */
 #define XPDRM_DRM_WIDEVINE 1
-
 /**
  * Microsoft PlayReady: the `pr-gen` token service.
  */
 #define XPDRM_DRM_PLAYREADY 2
+#endif
 
+/**
+ * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_environment : int32_t {
+    /**
+     * The test service, `*.test.expressplay.com` (the default of a new request).
+     */
+    XPDRM_ENVIRONMENT_TEST = 0,
+    /**
+     * The production service, `*.service.expressplay.com`.
+     */
+    XPDRM_ENVIRONMENT_PRODUCTION = 1,
+} XPDRM_CLOSED_ENUM xpdrm_environment;
+#else
+typedef int32_t xpdrm_environment;
 /**
  * The test service, `*.test.expressplay.com` (the default of a new request).
  */
 #define XPDRM_ENVIRONMENT_TEST 0
-
 /**
  * The production service, `*.service.expressplay.com`.
  */
 #define XPDRM_ENVIRONMENT_PRODUCTION 1
+#endif
 
+/**
+ * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_request_type : int32_t {
+    /**
+     * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
+     */
+    XPDRM_REQUEST_UNSPECIFIED = 0,
+    /**
+     * 1: a time-based entitlement.
+     */
+    XPDRM_REQUEST_TIME_BASED = 1,
+    /**
+     * 2: device registration, the first step of device binding (the request carries the cookie).
+     */
+    XPDRM_REQUEST_DEVICE_REGISTRATION = 2,
+    /**
+     * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
+     */
+    XPDRM_REQUEST_DEVICE_BOUND = 3,
+} XPDRM_CLOSED_ENUM xpdrm_request_type;
+#else
+typedef int32_t xpdrm_request_type;
 /**
  * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
  */
 #define XPDRM_REQUEST_UNSPECIFIED 0
-
 /**
  * 1: a time-based entitlement.
  */
 #define XPDRM_REQUEST_TIME_BASED 1
-
 /**
  * 2: device registration, the first step of device binding (the request carries the cookie).
  */
 #define XPDRM_REQUEST_DEVICE_REGISTRATION 2
-
 /**
  * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
  */
 #define XPDRM_REQUEST_DEVICE_BOUND 3
+#endif
 
+/**
+ * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_binding_step : int32_t {
+    /**
+     * Device: call `xpdrm_binding_device_registration_request`.
+     */
+    XPDRM_BINDING_STEP_REGISTER = 1,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_REGISTRATION = 2,
+    /**
+     * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
+     */
+    XPDRM_BINDING_STEP_SEND_SPC = 3,
+    /**
+     * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_SPC = 4,
+    /**
+     * Device: call `xpdrm_binding_device_bound_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_BOUND = 5,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_BOUND = 6,
+    /**
+     * Service: configure, then call `xpdrm_binding_service_begin`.
+     */
+    XPDRM_BINDING_STEP_BEGIN = 7,
+    /**
+     * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
+     */
+    XPDRM_BINDING_STEP_LOOKUP_RECORD = 8,
+    /**
+     * Service: give the records to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_RECORD = 9,
+    /**
+     * Service: call `xpdrm_binding_service_token_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_TOKEN = 10,
+    /**
+     * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_TOKEN = 11,
+    /**
+     * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
+     */
+    XPDRM_BINDING_STEP_DONE = 12,
+    /**
+     * Failed: the reason function says why; the service still answers with a denial.
+     */
+    XPDRM_BINDING_STEP_FAILED = 13,
+} XPDRM_CLOSED_ENUM xpdrm_binding_step;
+#else
+typedef int32_t xpdrm_binding_step;
 /**
  * Device: call `xpdrm_binding_device_registration_request`.
  */
 #define XPDRM_BINDING_STEP_REGISTER 1
-
 /**
  * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_REGISTRATION 2
-
 /**
  * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
  */
 #define XPDRM_BINDING_STEP_SEND_SPC 3
-
 /**
  * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_SPC 4
-
 /**
  * Device: call `xpdrm_binding_device_bound_request`.
  */
 #define XPDRM_BINDING_STEP_REQUEST_BOUND 5
-
 /**
  * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_BOUND 6
-
 /**
  * Service: configure, then call `xpdrm_binding_service_begin`.
  */
 #define XPDRM_BINDING_STEP_BEGIN 7
-
 /**
  * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
  */
 #define XPDRM_BINDING_STEP_LOOKUP_RECORD 8
-
 /**
  * Service: give the records to `xpdrm_binding_service_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_RECORD 9
-
 /**
  * Service: call `xpdrm_binding_service_token_request`.
  */
 #define XPDRM_BINDING_STEP_REQUEST_TOKEN 10
-
 /**
  * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_TOKEN 11
-
 /**
  * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
  */
 #define XPDRM_BINDING_STEP_DONE 12
-
 /**
  * Failed: the reason function says why; the service still answers with a denial.
  */
 #define XPDRM_BINDING_STEP_FAILED 13
+#endif
 
+/**
+ * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_method : int32_t {
+    /**
+     * `GET` of the token request's URL (the parameters in the query).
+     */
+    XPDRM_HTTP_GET = 0,
+    /**
+     * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
+     */
+    XPDRM_HTTP_POST = 1,
+} XPDRM_CLOSED_ENUM xpdrm_http_method;
+#else
+typedef int32_t xpdrm_http_method;
 /**
  * `GET` of the token request's URL (the parameters in the query).
  */
 #define XPDRM_HTTP_GET 0
-
 /**
  * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
  */
 #define XPDRM_HTTP_POST 1
+#endif
 
+/**
+ * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_token_placement : int32_t {
+    /**
+     * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
+     */
+    XPDRM_TOKEN_IN_URL = 0,
+    /**
+     * In an `ExpressPlayToken` request header; the URL without it.
+     */
+    XPDRM_TOKEN_IN_HEADER = 1,
+} XPDRM_CLOSED_ENUM xpdrm_token_placement;
+#else
+typedef int32_t xpdrm_token_placement;
 /**
  * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
  */
 #define XPDRM_TOKEN_IN_URL 0
-
 /**
  * In an `ExpressPlayToken` request header; the URL without it.
  */
 #define XPDRM_TOKEN_IN_HEADER 1
+#endif
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -1011,7 +1185,7 @@ extern "C" {
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_status_str(int32_t status);
+const char *XPDRM_NONNULL xpdrm_status_str(int32_t status);
 
 /**
  * Returns the library version as `"xpdrm/<semver> (<features>)"`, for example `"xpdrm/0.1.0 (http)"`;
@@ -1019,7 +1193,7 @@ const char *xpdrm_status_str(int32_t status);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_version(void);
+const char *XPDRM_NONNULL xpdrm_version(void);
 
 /**
  * Returns true if `feature` (one of `XPDRM_FEATURE_*`) is compiled into this build, false otherwise,
@@ -1044,13 +1218,13 @@ bool xpdrm_has_feature(xpdrm_feature feature);
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap(const uint8_t *XPDRM_NULLABLE kek,
                               size_t kek_len,
-                              const uint8_t *wrapped,
+                              const uint8_t *XPDRM_NULLABLE wrapped,
                               size_t wrapped_len,
-                              uint8_t *out,
+                              uint8_t *XPDRM_NULLABLE out,
                               size_t out_cap,
-                              size_t *out_len);
+                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key with AES Key Wrap (KW, RFC 3394 / NIST SP 800-38F).
@@ -1065,13 +1239,13 @@ xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap(const uint8_t *XPDRM_NULLABLE kek,
                             size_t kek_len,
-                            const uint8_t *key,
+                            const uint8_t *XPDRM_NULLABLE key,
                             size_t key_len,
-                            uint8_t *out,
+                            uint8_t *XPDRM_NULLABLE out,
                             size_t out_cap,
-                            size_t *out_len);
+                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a key wrapped with AES Key Wrap with Padding (KWP, RFC 5649 / NIST SP 800-38F), checking its
@@ -1086,13 +1260,13 @@ xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                      size_t kek_len,
-                                     const uint8_t *wrapped,
+                                     const uint8_t *XPDRM_NULLABLE wrapped,
                                      size_t wrapped_len,
-                                     uint8_t *out,
+                                     uint8_t *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key of any length from 1 byte to `XPDRM_KEY_WRAP_MAX_KEY_LEN` with AES Key Wrap with Padding
@@ -1103,13 +1277,13 @@ xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                    size_t kek_len,
-                                   const uint8_t *key,
+                                   const uint8_t *XPDRM_NULLABLE key,
                                    size_t key_len,
-                                   uint8_t *out,
+                                   uint8_t *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a content key in the token API's own form: `kek` and `ek` as hex text (RFC 3394 KW).
@@ -1127,11 +1301,11 @@ xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
-                                  const char *ek_hex,
-                                  uint8_t *out,
+xpdrm_status xpdrm_key_unwrap_hex(const char *XPDRM_NONNULL kek_hex,
+                                  const char *XPDRM_NONNULL ek_hex,
+                                  uint8_t *XPDRM_NULLABLE out,
                                   size_t out_cap,
-                                  size_t *out_len);
+                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Installs (or, with `callback == NULL`, removes) the process-wide log callback.
@@ -1149,8 +1323,8 @@ xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
  * a callback, or when called from inside the log callback (it would wait for itself).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
-                                    void *userdata,
+xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback XPDRM_NULLABLE callback,
+                                    void *XPDRM_NULLABLE userdata,
                                     xpdrm_log_level max_level);
 
 /**
@@ -1164,7 +1338,7 @@ xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
-                                     struct xpdrm_token_request **out);
+                                     struct xpdrm_token_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets a parameter of the request's DRM, checking the value now, as the ExpressPlay server would.
@@ -1306,9 +1480,9 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * `xpdrm_token_request_redacted`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
-                                     const char *name,
-                                     const char *value);
+xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     const char *XPDRM_NONNULL name,
+                                     const char *XPDRM_NONNULL value);
 
 /**
  * Adds a parameter that xpdrm does not list but the server accepts (for example `useHttps=true`), without
@@ -1324,9 +1498,9 @@ xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
  * `XPDRM_ERR_INVALID_UTF8`. On failure nothing changes; `xpdrm_token_request_last_error` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
-                                               const char *name,
-                                               const char *value);
+xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                               const char *XPDRM_NONNULL name,
+                                               const char *XPDRM_NONNULL value);
 
 /**
  * Removes every value of a parameter (listed or unchecked) from the request.
@@ -1338,8 +1512,8 @@ xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
  * that is neither listed for the DRM nor set (a typo); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
-                                       const char *name);
+xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                       const char *XPDRM_NONNULL name);
 
 /**
  * Aims the request at any base URL: a proxy, a loopback test server, the `expressplay.cn` domain.
@@ -1353,8 +1527,8 @@ xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
  * `xpdrm_token_request_last_error` says what is wrong); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
-                                              const char *base_url);
+xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                              const char *XPDRM_NONNULL base_url);
 
 /**
  * Aims the request at its DRM's test or production token service (replacing any custom base URL):
@@ -1368,7 +1542,7 @@ xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for another value; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *XPDRM_NONNULL req,
                                                  xpdrm_environment environment);
 
 /**
@@ -1385,7 +1559,7 @@ xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req
  * clock. Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *XPDRM_NONNULL req,
                                            int64_t now_unix_seconds);
 
 /**
@@ -1410,10 +1584,10 @@ xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
  * `xpdrm_token_request_redacted` instead. Writes straight into `out`, without heap allocation.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
-                                     char *out,
+xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     char *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Checks the whole request and writes its POST body: the parameters of the GET URL's query, for a `POST`
@@ -1422,10 +1596,10 @@ xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
  * Arguments, check and statuses as for `xpdrm_token_request_url`. The body holds the request's secrets.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
-                                      char *out,
+xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's GET URL for logs: every secret value (customerAuthenticator, contentKey, kek, ek,
@@ -1439,10 +1613,10 @@ xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
-                                          char *out,
+xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
@@ -1458,16 +1632,16 @@ xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *req,
-                                            char *out,
+xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request and wipes every value it held (the customer authenticator and keys included). NULL is
  * a no-op. The pointer is invalid afterwards.
  */
-void xpdrm_token_request_free(struct xpdrm_token_request *req);
+void xpdrm_token_request_free(struct xpdrm_token_request *XPDRM_NULLABLE req);
 
 /**
  * Parses what a token server answered; a server error is a successful parse with an error code.
@@ -1503,10 +1677,10 @@ void xpdrm_token_request_free(struct xpdrm_token_request *req);
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
                                         uint16_t http_status,
-                                        const char *content_type,
-                                        const uint8_t *body,
+                                        const char *XPDRM_NULLABLE content_type,
+                                        const uint8_t *XPDRM_NULLABLE body,
                                         size_t body_len,
-                                        struct xpdrm_token_response **out);
+                                        struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns 0 when the answer holds a token. Otherwise the error code: the server's own (negative,
@@ -1517,7 +1691,7 @@ xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
  * `resp`: the response (only read). Returns `XPDRM_ERR_NULL_ARGUMENT` (1) if `resp` is NULL, and
  * `XPDRM_ERR_PANIC` (7) on an internal error.
  */
-int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp);
+int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *XPDRM_NONNULL resp);
 
 /**
  * Writes the license URL with the token, for redemption: the player sends its DRM challenge (FairPlay SPC,
@@ -1533,10 +1707,10 @@ int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp)
  * credential: do not log it.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the license URL without its `ExpressPlayToken` query parameter (other parameters kept as given):
@@ -1546,10 +1720,10 @@ xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response 
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the token (URL-safe base64, percent-decoded), for the `ExpressPlayToken` header. A bearer
@@ -1558,10 +1732,10 @@ xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_resp
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
-                                        char *out,
+xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the server's error text: the JSON `message` (or `text`), or the text run of an HTML page that
@@ -1575,16 +1749,16 @@ xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
  * The text comes from the server and may echo what the request sent: treat it with care in logs.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *resp,
-                                             char *out,
+xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                             char *XPDRM_NULLABLE out,
                                              size_t out_cap,
-                                             size_t *out_len);
+                                             size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response and wipes the token and license URL it held. NULL is a no-op. The pointer is invalid
  * afterwards.
  */
-void xpdrm_token_response_free(struct xpdrm_token_response *resp);
+void xpdrm_token_response_free(struct xpdrm_token_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns `"ExpressPlayToken"`: the name of the HTTP request header that carries the token when a license
@@ -1593,7 +1767,7 @@ void xpdrm_token_response_free(struct xpdrm_token_response *resp);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_token_header_name(void);
+const char *XPDRM_NONNULL xpdrm_token_header_name(void);
 
 /**
  * Compares two device IDs after normalising them, in constant time.
@@ -1609,9 +1783,9 @@ const char *xpdrm_token_header_name(void);
  * "match"); `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_match(const char *a,
-                                   const char *b,
-                                   bool *out_match);
+xpdrm_status xpdrm_device_id_match(const char *XPDRM_NONNULL a,
+                                   const char *XPDRM_NONNULL b,
+                                   bool *XPDRM_NONNULL out_match);
 
 /**
  * Writes the fingerprint of a device ID, the lowercase hex SHA-256 of the normalised ID (normalised as in
@@ -1623,10 +1797,10 @@ xpdrm_status xpdrm_device_id_match(const char *a,
  * with 64 in `*out_len`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_fingerprint(const char *id,
-                                         char *out,
+xpdrm_status xpdrm_device_id_fingerprint(const char *XPDRM_NONNULL id,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes a fresh correlation cookie for the device-binding flow as NUL-terminated text into `out`: 32
@@ -1637,9 +1811,9 @@ xpdrm_status xpdrm_device_id_fingerprint(const char *id,
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with 32 in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_cookie_generate(char *out,
+xpdrm_status xpdrm_cookie_generate(char *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Creates an entitlement request (the device's side) with a fresh random GUID `messageID` (UUID v4 from
@@ -1658,10 +1832,10 @@ xpdrm_status xpdrm_cookie_generate(char *out,
  * Nothing is written to `*out` on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
+xpdrm_status xpdrm_entitlement_request_new(const char *XPDRM_NONNULL content_id,
                                            xpdrm_request_type request_type,
-                                           const char *customer_cookie,
-                                           struct xpdrm_entitlement_request **out);
+                                           const char *XPDRM_NULLABLE customer_cookie,
+                                           struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Parses and checks an entitlement request received by a service. Rules: `messageID` and `contentID`
@@ -1684,16 +1858,16 @@ xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
  * nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *json,
+xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *XPDRM_NULLABLE json,
                                              size_t json_len,
-                                             struct xpdrm_entitlement_request **out);
+                                             struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the request's verdict: `XPDRM_OK` for a valid request, or the status of the rule a parsed
  * request broke. `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Writes why a parsed request was refused (naming the field; never a secret), or "valid" for a valid
@@ -1703,10 +1877,10 @@ xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *req,
-                                              char *out,
+xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `messageID` (a GUID, 36 characters) as NUL-terminated text into `out`. For a
@@ -1716,10 +1890,10 @@ xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `version` (1 to 2^31-1) to `*out_version`.
@@ -1727,8 +1901,8 @@ xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *req,
-                                               int32_t *out_version);
+xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               int32_t *XPDRM_NONNULL out_version);
 
 /**
  * Writes the request's `requestType` to `*out_type`: 1, 2 or 3, or `XPDRM_REQUEST_UNSPECIFIED` (0) when
@@ -1737,8 +1911,8 @@ xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_re
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *req,
-                                            xpdrm_request_type *out_type);
+xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                            xpdrm_request_type *XPDRM_NONNULL out_type);
 
 /**
  * Writes the request's `contentID` (a GUID) as NUL-terminated text into `out`.
@@ -1747,10 +1921,10 @@ xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_reque
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `customerCookie` (1 to 32 characters, UTF-8) as NUL-terminated text into `out`.
@@ -1759,10 +1933,10 @@ xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement
  * refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *req,
-                                                       char *out,
+xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                       char *XPDRM_NULLABLE out,
                                                        size_t out_cap,
-                                                       size_t *out_len);
+                                                       size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request as JSON text (NUL-terminated, UTF-8) into `out`: the body to `POST` to SEES, with
@@ -1772,15 +1946,15 @@ xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitl
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *req,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request. NULL does nothing. `req` must not be used afterwards.
  */
-void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
+void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the answer to a request (the service's side): version 1 and the request's `messageID`.
@@ -1801,10 +1975,10 @@ void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
  * answered so; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *req,
+xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
                                             bool is_allowed,
-                                            const char *ep_token_url,
-                                            struct xpdrm_entitlement_response **out);
+                                            const char *XPDRM_NULLABLE ep_token_url,
+                                            struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the response's `error` (passed on to the client as `code`) and, unless `error_text` is NULL,
@@ -1815,9 +1989,9 @@ xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_reque
  * was refused when parsed; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *resp,
+xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
                                                   int32_t error,
-                                                  const char *error_text);
+                                                  const char *XPDRM_NULLABLE error_text);
 
 /**
  * Checks a response received for `req` (the device's side) and gives its verdict. The license is granted
@@ -1843,10 +2017,10 @@ xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_respo
  * and the refusal status of a refused `req`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *req,
-                                              const uint8_t *json,
+xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              const uint8_t *XPDRM_NULLABLE json,
                                               size_t json_len,
-                                              struct xpdrm_entitlement_response **out);
+                                              struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the response's verdict: `XPDRM_OK` if it grants the license, `XPDRM_ERR_SEES_DENIED` if it
@@ -1854,13 +2028,13 @@ xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *resp);
+xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp);
 
 /**
  * Returns true only if the response grants the license (its verdict is `XPDRM_OK`); false for a denial,
  * for a refused response, and for NULL.
  */
-bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *resp);
+bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Writes the reason for the verdict (which rule failed, naming the field; never a secret) as
@@ -1869,10 +2043,10 @@ bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_respon
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *resp,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes `epTokenURL`, the ExpressPlay token URL, as NUL-terminated text into `out` (at most
@@ -1884,10 +2058,10 @@ xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_re
  * `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *resp,
-                                                     char *out,
+xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                     char *XPDRM_NULLABLE out,
                                                      size_t out_cap,
-                                                     size_t *out_len);
+                                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `error` number to `*out_error`.
@@ -1896,8 +2070,8 @@ xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlem
  * response that was refused when parsed; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *resp,
-                                              int32_t *out_error);
+xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                              int32_t *XPDRM_NONNULL out_error);
 
 /**
  * Writes the response's `errorText` (UTF-8, at most `XPDRM_SEES_MAX_ERROR_TEXT_CHARS` characters) as
@@ -1908,10 +2082,10 @@ xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_res
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `messageID` as NUL-terminated text into `out`.
@@ -1920,10 +2094,10 @@ xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response as JSON text (NUL-terminated, UTF-8) into `out`: the body the service answers with
@@ -1933,22 +2107,22 @@ xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *resp,
-                                                char *out,
+xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response, wiping the token URL it may hold. NULL does nothing. `resp` must not be used
  * afterwards.
  */
-void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *resp);
+void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns the request's method, `"GET"` or `"POST"`: a static string (do not free it). Returns NULL for
  * a NULL `req`.
  */
-const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *req);
+const char *XPDRM_NULLABLE xpdrm_outbound_request_method(const struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Writes the request's absolute URL (with its query) as NUL-terminated text into `out`. It may hold a
@@ -1958,10 +2132,10 @@ const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *r
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req,
-                                        char *out,
+xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the URL without its query, fragment and user information (`https://host/path?<redacted>`), safe
@@ -1970,10 +2144,10 @@ xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *req,
-                                                 char *out,
+xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the number of headers to `*out_count`; they are numbered from 0.
@@ -1981,8 +2155,8 @@ xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *req,
-                                                 size_t *out_count);
+xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 size_t *XPDRM_NONNULL out_count);
 
 /**
  * Writes the name of header `index` (e.g. `Content-Type`) as NUL-terminated text into `out`.
@@ -1991,11 +2165,11 @@ xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                 size_t index,
-                                                char *out,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the value of header `index` as NUL-terminated text into `out`. Treat it as sensitive.
@@ -2004,11 +2178,11 @@ xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_requ
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                  size_t index,
-                                                 char *out,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Copies the body (bytes, not NUL-terminated) into `out` (`out_cap` bytes, caller-owned). A `GET` has an
@@ -2019,15 +2193,15 @@ xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_req
  * `*out_len` (also for the size query `out = NULL, out_cap = 0`); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *req,
-                                         uint8_t *out,
+xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                         uint8_t *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request description, wiping the secrets it may hold. NULL does nothing.
  */
-void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
+void xpdrm_outbound_request_free(struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the device's side of a device-binding flow.
@@ -2046,11 +2220,11 @@ void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
  * `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_new(const char *sees_url,
-                                      const char *registration_content_id,
-                                      const char *content_id,
-                                      const char *cookie,
-                                      struct xpdrm_binding_device **out);
+xpdrm_status xpdrm_binding_device_new(const char *XPDRM_NONNULL sees_url,
+                                      const char *XPDRM_NONNULL registration_content_id,
+                                      const char *XPDRM_NONNULL content_id,
+                                      const char *XPDRM_NULLABLE cookie,
+                                      struct xpdrm_binding_device *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 1: hands out the cookie registration for SEES: `POST <sees_url>`, `Content-Type: application/json`,
@@ -2064,8 +2238,8 @@ xpdrm_status xpdrm_binding_device_new(const char *sees_url,
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *dev,
-                                                       struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                       struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 2: hands out the SPC request: `POST` of the SPC to the cookie-bound token URL that SEES returned in
@@ -2080,10 +2254,10 @@ xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_devi
  * (the flow stays where it is); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
-                                              const uint8_t *spc,
+xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                              const uint8_t *XPDRM_NULLABLE spc,
                                               size_t spc_len,
-                                              struct xpdrm_outbound_request **out);
+                                              struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 3: hands out the device-bound entitlement request for SEES: `POST <sees_url>`, an entitlement
@@ -2094,8 +2268,8 @@ xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev,
-                                                struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last (steps 1, 2 and 3) and moves the flow on.
@@ -2112,10 +2286,10 @@ xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev
  * (`content_type`) and `XPDRM_ERR_NULL_ARGUMENT` (also unchanged).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *dev,
+xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *XPDRM_NONNULL dev,
                                                   uint16_t http_status,
-                                                  const char *content_type,
-                                                  const uint8_t *body,
+                                                  const char *XPDRM_NULLABLE content_type,
+                                                  const uint8_t *XPDRM_NULLABLE body,
                                                   size_t body_len);
 
 /**
@@ -2128,10 +2302,10 @@ xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *d
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *dev,
-                                            char *out,
+xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2139,8 +2313,8 @@ xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *d
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
-                                       xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                       xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2150,10 +2324,10 @@ xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the flow's cookie (given or generated; 1 to 32 characters, UTF-8) as NUL-terminated text into
@@ -2162,15 +2336,15 @@ xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the device's flow, wiping the token URLs it holds. NULL does nothing.
  */
-void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
+void xpdrm_binding_device_free(struct xpdrm_binding_device *XPDRM_NULLABLE dev);
 
 /**
  * Creates the service's side of a device-binding flow, for one entitlement request.
@@ -2193,8 +2367,8 @@ void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
-                                       const char *customer_authenticator,
-                                       struct xpdrm_binding_service **out);
+                                       const char *XPDRM_NONNULL customer_authenticator,
+                                       struct xpdrm_binding_service *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the token server URL, for instance a local test server or a proxy, checked as by
@@ -2210,8 +2384,8 @@ xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
  * nothing; `xpdrm_binding_service_reason` says what is wrong.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *svc,
-                                                      const char *url);
+xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const char *XPDRM_NONNULL url);
 
 /**
  * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
@@ -2222,8 +2396,8 @@ xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_servi
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *svc,
-                                                       const char *url);
+xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                       const char *XPDRM_NONNULL url);
 
 /**
  * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), checked by the rule of
@@ -2234,7 +2408,7 @@ xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_serv
  * `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                   uint32_t seconds);
 
 /**
@@ -2263,8 +2437,8 @@ xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *
  * (naming the parameter and the rule, never a value).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *svc,
-                                                      const struct xpdrm_token_request *token_template);
+xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const struct xpdrm_token_request *XPDRM_NONNULL token_template);
 
 /**
  * Sets the device the cookie must lead to (for instance the one registered to the customer's account): a
@@ -2276,8 +2450,8 @@ xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_servi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *svc,
-                                                          const char *device_id);
+xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                          const char *XPDRM_NONNULL device_id);
 
 /**
  * Starts the flow on the entitlement request to answer (from `xpdrm_entitlement_request_parse`). By
@@ -2296,8 +2470,8 @@ xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_s
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
-                                         const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                         const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Hands out the transaction-record lookup: `GET <record base>?customerAuthenticator=...&cookie=...`. Its
@@ -2309,8 +2483,8 @@ xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *svc,
-                                                  struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                  struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Gives the flow the device ID from a source other than the record lookup (instead of
@@ -2324,8 +2498,8 @@ xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *svc,
-                                                 const char *device_id);
+xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 const char *XPDRM_NONNULL device_id);
 
 /**
  * Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
@@ -2340,8 +2514,8 @@ xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *s
  * `XPDRM_BINDING_STEP_REQUEST_TOKEN`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *svc,
-                                                 struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last and moves the flow on.
@@ -2364,10 +2538,10 @@ xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *s
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                    uint16_t http_status,
-                                                   const char *content_type,
-                                                   const uint8_t *body,
+                                                   const char *XPDRM_NULLABLE content_type,
+                                                   const uint8_t *XPDRM_NULLABLE body,
                                                    size_t body_len);
 
 /**
@@ -2383,8 +2557,8 @@ xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service 
  * answer with an HTTP error); `XPDRM_ERR_BINDING_WRONG_STATE` before the end; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *svc,
-                                                        struct xpdrm_entitlement_response **out);
+xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                        struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Writes the fingerprint of the device ID the flow found (64 lowercase hex digits, safe to log; see
@@ -2395,10 +2569,10 @@ xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_bindi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *svc,
-                                                         char *out,
+xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                         char *XPDRM_NULLABLE out,
                                                          size_t out_cap,
-                                                         size_t *out_len);
+                                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2406,8 +2580,8 @@ xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_bind
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
-                                        xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                        xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2417,16 +2591,16 @@ xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *svc,
-                                          char *out,
+xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the service's flow, wiping the customer authenticator, token template, device ID and token URL it
  * holds. NULL does nothing.
  */
-void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
+void xpdrm_binding_service_free(struct xpdrm_binding_service *XPDRM_NULLABLE svc);
 
 /**
  * Creates an HTTP client config with the defaults: timeouts `XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS`,
@@ -2440,7 +2614,7 @@ void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED` in a build without `http`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
+xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the timeouts, in milliseconds, each 1 ms to 24 hours (86400000): `connect_ms` for setting up a
@@ -2452,7 +2626,7 @@ xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
  * `xpdrm_http_config_reason` says which); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                             uint32_t connect_ms,
                                             uint32_t read_ms,
                                             uint32_t overall_ms);
@@ -2468,8 +2642,8 @@ xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`. A refused PEM adds nothing; `xpdrm_http_config_reason` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
-                                          const uint8_t *pem,
+xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                          const uint8_t *XPDRM_NULLABLE pem,
                                           size_t pem_len);
 
 /**
@@ -2486,10 +2660,10 @@ xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
  * (over 1 MiB); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. A refused pair changes nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg,
-                                                   const uint8_t *cert_pem,
+xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                                   const uint8_t *XPDRM_NULLABLE cert_pem,
                                                    size_t cert_len,
-                                                   const uint8_t *key_pem,
+                                                   const uint8_t *XPDRM_NULLABLE key_pem,
                                                    size_t key_len);
 
 /**
@@ -2500,7 +2674,7 @@ xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                                      size_t max_bytes);
 
 /**
@@ -2519,7 +2693,7 @@ xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *c
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                          uint32_t max_attempts,
                                          uint32_t initial_backoff_ms,
                                          uint32_t max_backoff_ms);
@@ -2531,8 +2705,8 @@ xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
-                                              const char *user_agent);
+xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                              const char *XPDRM_NONNULL user_agent);
 
 /**
  * Writes why the most recent setter call on `cfg` failed (empty when it succeeded), as NUL-terminated text.
@@ -2541,15 +2715,15 @@ xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *cfg,
-                                      char *out,
+xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a config, wiping the client key it holds. NULL does nothing. Clients made from it are not affected.
  */
-void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
+void xpdrm_http_config_free(struct xpdrm_http_config *XPDRM_NULLABLE cfg);
 
 /**
  * Creates a client from `cfg` (which is only read: free or change it afterwards as you like).
@@ -2559,13 +2733,13 @@ void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *cfg,
-                                   struct xpdrm_http_client **out);
+xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                   struct xpdrm_http_client *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Frees a client and closes the connections it keeps alive. NULL does nothing.
  */
-void xpdrm_http_client_free(struct xpdrm_http_client *client);
+void xpdrm_http_client_free(struct xpdrm_http_client *XPDRM_NULLABLE client);
 
 /**
  * Executes one request description (from a device-binding flow, say) and hands back the answer, whatever
@@ -2586,10 +2760,10 @@ void xpdrm_http_client_free(struct xpdrm_http_client *client);
  * written to `*out` on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
-                                const struct xpdrm_outbound_request *req,
-                                struct xpdrm_http_response **out,
-                                char *reason,
+xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                struct xpdrm_http_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                char *XPDRM_NULLABLE reason,
                                 size_t reason_cap);
 
 /**
@@ -2598,8 +2772,8 @@ xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
-                                        uint16_t *out_status);
+xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                        uint16_t *XPDRM_NONNULL out_status);
 
 /**
  * Writes the answer's `Content-Type` header (empty when there was none; characters outside printable
@@ -2609,10 +2783,10 @@ xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Gives the answer's body: `*out_data` points to `*out_len` bytes (not NUL-terminated; a valid pointer even
@@ -2621,14 +2795,14 @@ xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *resp,
-                                      const uint8_t **out_data,
-                                      size_t *out_len);
+xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                      const uint8_t *XPDRM_NULLABLE *XPDRM_NONNULL out_data,
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees an answer, wiping its body. NULL does nothing.
  */
-void xpdrm_http_response_free(struct xpdrm_http_response *resp);
+void xpdrm_http_response_free(struct xpdrm_http_response *XPDRM_NULLABLE resp);
 
 /**
  * Fetches a token from the request's token server (its base URL: the DRM's test service unless set
@@ -2649,11 +2823,11 @@ void xpdrm_http_response_free(struct xpdrm_http_response *resp);
  * (another `method`); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
-                                    const struct xpdrm_token_request *req,
+xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                    const struct xpdrm_token_request *XPDRM_NONNULL req,
                                     xpdrm_http_method method,
-                                    struct xpdrm_token_response **out,
-                                    char *reason,
+                                    struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                    char *XPDRM_NULLABLE reason,
                                     size_t reason_cap);
 
 /**
@@ -2677,13 +2851,13 @@ xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
-                                       const char *license_url,
-                                       const uint8_t *challenge,
+xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                       const char *XPDRM_NONNULL license_url,
+                                       const uint8_t *XPDRM_NULLABLE challenge,
                                        size_t challenge_len,
                                        xpdrm_token_placement placement,
-                                       struct xpdrm_bytes **out,
-                                       char *reason,
+                                       struct xpdrm_bytes *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                       char *XPDRM_NULLABLE reason,
                                        size_t reason_cap);
 
 /**
@@ -2705,11 +2879,11 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *client,
-                                             const char *sees_url,
-                                             const struct xpdrm_entitlement_request *req,
-                                             struct xpdrm_entitlement_response **out,
-                                             char *reason,
+xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                             const char *XPDRM_NONNULL sees_url,
+                                             const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                             struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                             char *XPDRM_NULLABLE reason,
                                              size_t reason_cap);
 
 /**
@@ -2734,14 +2908,14 @@ xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *cli
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
-                                      const char *record_url,
-                                      const char *customer_authenticator,
-                                      const char *cookie,
-                                      char *out,
+xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                      const char *XPDRM_NONNULL record_url,
+                                      const char *XPDRM_NONNULL customer_authenticator,
+                                      const char *XPDRM_NONNULL cookie,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len,
-                                      char *reason,
+                                      size_t *XPDRM_NONNULL out_len,
+                                      char *XPDRM_NULLABLE reason,
                                       size_t reason_cap);
 
 /**
@@ -2764,11 +2938,11 @@ xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *client,
-                                           struct xpdrm_binding_device *dev,
-                                           const uint8_t *spc,
+xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                           struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                           const uint8_t *XPDRM_NULLABLE spc,
                                            size_t spc_len,
-                                           char *reason,
+                                           char *XPDRM_NULLABLE reason,
                                            size_t reason_cap);
 
 /**
@@ -2785,29 +2959,33 @@ xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *clien
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *client,
-                                            struct xpdrm_binding_service *svc,
-                                            char *reason,
+xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                            struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                            char *XPDRM_NULLABLE reason,
                                             size_t reason_cap);
 
 /**
  * Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
  * 0), or NULL for NULL.
  */
-const uint8_t *xpdrm_bytes_data(const struct xpdrm_bytes *b);
+const uint8_t *XPDRM_NULLABLE xpdrm_bytes_data(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Returns the number of bytes in `b`, or 0 for NULL.
  */
-size_t xpdrm_bytes_len(const struct xpdrm_bytes *b);
+size_t xpdrm_bytes_len(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.
  */
-void xpdrm_bytes_free(struct xpdrm_bytes *b);
+void xpdrm_bytes_free(struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
 
 #endif  /* XPDRM_H */
+
+#ifdef __clang__
+#pragma clang diagnostic pop
+#endif
