@@ -272,8 +272,11 @@ fn the_kotlin_api_works_against_the_library() {
     flow(&run);
 }
 
+/// Runs a main class on the JVM with extra environment variables; returns its stdout.
+type RunJvm<'a> = dyn Fn(&str, &[(String, String)]) -> String + 'a;
+
 #[cfg(feature = "test-servers")]
-fn flow(run: &dyn Fn(&str, &[(String, String)]) -> String) {
+fn flow(run: &RunJvm<'_>) {
     let servers = xpdrm::testsrv::TestServers::start().expect("the local test servers start");
     let env = servers.env(&common::scratch_dir("kotlin-flow-pki")).unwrap();
     let stdout = run("FlowCheckKt", &env);
@@ -292,6 +295,6 @@ fn flow(run: &dyn Fn(&str, &[(String, String)]) -> String) {
 }
 
 #[cfg(not(feature = "test-servers"))]
-fn flow(_: &dyn Fn(&str, &[(String, String)]) -> String) {
+fn flow(_: &RunJvm<'_>) {
     eprintln!("*** NOT RUN: the Kotlin flow against the local servers needs the test-servers feature ***");
 }

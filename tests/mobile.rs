@@ -31,6 +31,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+const XC: &str = "xpdrm.xcframework";
+
+/// Breaks a copy of the output in place.
+type Breakage = dyn Fn(&Path);
+
 #[test]
 fn the_xcframework_and_the_android_archives_have_the_right_structure_and_objects() {
     let dir = std::env::var_os("XPDRM_MOBILE_DIR")
@@ -56,23 +61,22 @@ fn the_xcframework_and_the_android_archives_have_the_right_structure_and_objects
     }
 
     // Broken copies: each must be refused, with the fault named.
-    let xc = "xpdrm.xcframework";
-    let breakages: [(&str, &dyn Fn(&Path), &str); 5] = [
+    let breakages: [(&str, &Breakage, &str); 5] = [
         ("device library in the simulator slice", &|d: &Path| {
-            std::fs::copy(d.join(xc).join("ios-arm64/libxpdrm.a"), d.join(xc).join("ios-arm64_x86_64-simulator/libxpdrm.a"))
+            std::fs::copy(d.join(XC).join("ios-arm64/libxpdrm.a"), d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"))
                 .unwrap();
         }, "the slice is ios-simulator"),
         ("simulator library in the device slice", &|d: &Path| {
-            std::fs::copy(d.join(xc).join("ios-arm64_x86_64-simulator/libxpdrm.a"), d.join(xc).join("ios-arm64/libxpdrm.a"))
+            std::fs::copy(d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"), d.join(XC).join("ios-arm64/libxpdrm.a"))
                 .unwrap();
         }, "built for ios-simulator, the slice is ios\n"),
         ("no simulator entry in Info.plist", &|d: &Path| {
-            let plist = std::fs::read_to_string(d.join(xc).join("Info.plist")).unwrap();
+            let plist = std::fs::read_to_string(d.join(XC).join("Info.plist")).unwrap();
             let cut = plist.replace("<string>simulator</string>", "<string>maccatalyst</string>");
-            std::fs::write(d.join(xc).join("Info.plist"), cut).unwrap();
+            std::fs::write(d.join(XC).join("Info.plist"), cut).unwrap();
         }, "expected one device and one simulator library"),
         ("module map missing", &|d: &Path| {
-            std::fs::remove_file(d.join(xc).join("ios-arm64/Headers/module.modulemap")).unwrap();
+            std::fs::remove_file(d.join(XC).join("ios-arm64/Headers/module.modulemap")).unwrap();
         }, "module.modulemap is missing"),
         ("x86_64 archive as the arm64 Android one", &|d: &Path| {
             std::fs::copy(d.join("android/x86_64/libxpdrm.a"), d.join("android/arm64-v8a/libxpdrm.a")).unwrap();
@@ -81,7 +85,7 @@ fn the_xcframework_and_the_android_archives_have_the_right_structure_and_objects
     for (what, break_it, expect) in breakages {
         let copy = common::scratch_dir(&format!("mobile-{}", what.replace(' ', "-")));
         let _ = std::fs::remove_dir_all(&copy);
-        copy_dir(&dir.join(xc), &copy.join(xc));
+        copy_dir(&dir.join(XC), &copy.join(XC));
         copy_dir(&dir.join("android"), &copy.join("android"));
         break_it(&copy);
         let (ok, report) = check(&copy);

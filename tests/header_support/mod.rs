@@ -223,11 +223,11 @@ fn enums(header: &str, root: &Path) -> String {
     for entry in std::fs::read_dir(root.join("src/ffi")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("pub const XPDRM_") {
-                if let Some((name, rest)) = rest.split_once(": xpdrm_") {
-                    let ty: String = rest.chars().take_while(|&c| ident_char(c)).collect();
-                    owner.insert(format!("XPDRM_{name}"), format!("xpdrm_{ty}"));
-                }
+            if let Some(rest) = line.strip_prefix("pub const XPDRM_")
+                && let Some((name, rest)) = rest.split_once(": xpdrm_")
+            {
+                let ty: String = rest.chars().take_while(|&c| ident_char(c)).collect();
+                owner.insert(format!("XPDRM_{name}"), format!("xpdrm_{ty}"));
             }
         }
     }
@@ -261,8 +261,10 @@ fn enums(header: &str, root: &Path) -> String {
     }
     let mut out = String::new();
     for line in kept {
-        if let Some(ty) = line.strip_prefix("typedef int32_t ").and_then(|r| r.strip_suffix(';')) {
-            if let Some(values) = constants.get(ty) {
+        if let Some(ty) = line.strip_prefix("typedef int32_t ").and_then(|r| r.strip_suffix(';'))
+            && let Some(values) = constants.get(ty)
+        {
+            {
                 out.push_str("#if XPDRM_C_FIXED_ENUMS\n");
                 out.push_str(&format!("typedef enum {ty} : int32_t {{\n"));
                 for (value, doc) in values {

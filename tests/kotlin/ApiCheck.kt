@@ -292,13 +292,13 @@ fun binding() {
 }
 
 fun http() {
+    if (!Xpdrm.hasFeature(Feature.HTTP)) {
+        fails(Status.ERR_FEATURE_DISABLED, "a build without http") { HttpConfig() }
+        return
+    }
     HttpConfig().use { cfg ->
         cfg.setTimeouts(2000, 2000, 5000).setMaxResponseSize(65536).setRetry(1, 10, 100).setUserAgent("api-check/1.0")
         check(cfg.reason() == "", "no reason yet")
-        if (!Xpdrm.hasFeature(Feature.HTTP)) {
-            fails(Status.ERR_FEATURE_DISABLED, "no http") { HttpClient(cfg) }
-            return
-        }
         val bad = fails(Status.ERR_HTTP_BAD_PEM, "bad PEM") { cfg.addCaPem("not a certificate".toByteArray()) }
         check(bad?.reason?.isNotEmpty() == true && cfg.reason().isNotEmpty(), "PEM reason: ${cfg.reason()}")
         fails(Status.ERR_HTTP_BAD_PEM, "bad client cert") { cfg.setClientCertPem("x".toByteArray(), "y".toByteArray()) }
