@@ -2984,8 +2984,8 @@ void xpdrm_bytes_free(struct xpdrm_bytes *XPDRM_NULLABLE b);
 }  // extern "C"
 #endif  // __cplusplus
 
-#endif  /* XPDRM_H */
-
 #ifdef __clang__
 #pragma clang diagnostic pop
 #endif
+
+#endif  /* XPDRM_H */

@@ -150,10 +150,12 @@ fn header_is_swift_ready_nullability_complete_with_closed_enums() {
 
     // clang's AST of the header (textually, so that the declarations are dumped).
     let h = dir.join("ast.c");
-    std::fs::write(&h, "#include \"xpdrm.h\"\n").unwrap();
+    // Included twice: the header's diagnostic push and pop must stay balanced.
+    std::fs::write(&h, "#include \"xpdrm.h\"\n#include \"xpdrm.h\"\n").unwrap();
     let out = common::target::clang()
         .unwrap()
-        .args(["-std=c99", "-fsyntax-only", "-Xclang", "-ast-dump", "-fno-color-diagnostics", "-I"])
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-Xclang", "-ast-dump"])
+        .args(["-fno-color-diagnostics", "-I"])
         .arg(&include)
         .arg(&h)
         .output()

@@ -305,8 +305,18 @@ fn enums(header: &str, root: &Path) -> String {
     format!("{}\n}} XPDRM_CLOSED_ENUM;\n{}", &out[..close], &out[close + 4..])
 }
 
+/// cbindgen writes the trailer (`#pragma clang diagnostic pop`) after the include guard's `#endif`: it must be
+/// inside, or a second `#include` pops what it never pushed.
+fn trailer_inside_the_guard(header: &str) -> String {
+    const POP: &str = "\n#ifdef __clang__\n#pragma clang diagnostic pop\n#endif\n";
+    const GUARD_END: &str = "#endif  /* XPDRM_H */\n";
+    let body = header.strip_suffix(POP).expect("the header ends with cbindgen.toml's trailer");
+    let at = body.rfind(GUARD_END).expect("the include guard's end");
+    format!("{}{}\n{}", &body[..at], POP.trim_start_matches('\n'), &body[at..])
+}
+
 /// The whole pass over cbindgen's output.
 pub fn swift_ready(header: &str, root: &Path) -> String {
     let exports = exports(root);
-    enums(&nullability(header, &exports), root)
+    trailer_inside_the_guard(&enums(&nullability(header, &exports), root))
 }
