@@ -268,7 +268,9 @@ fn the_kotlin_api_works_against_the_library() {
         assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");
     }
     let calls: usize = stdout.lines().find_map(|l| l.strip_prefix("api: OK (")?.split(' ').next()?.parse().ok()).unwrap();
-    assert!(calls >= 120, "only {calls} checks ran:\n{stdout}");
+    // Without the http feature the HTTP part is one check (every HTTP call is XPDRM_ERR_FEATURE_DISABLED).
+    let minimum = if cfg!(feature = "http") { 125 } else { 105 };
+    assert!(calls >= minimum, "only {calls} checks ran:\n{stdout}");
     flow(&run);
 }
 
