@@ -76,10 +76,10 @@
 
 /*
  * Swift. Every pointer says whether it may be NULL: XPDRM_NULLABLE and XPDRM_NONNULL are clang's
- * `_Nullable` and `_Nonnull` (Swift imports them as optionals and non-optionals) and empty elsewhere. On
- * clang the enums are C enums with a fixed `int32_t` type (a clang extension in C; the same ABI as the
- * `int32_t` typedefs other compilers see) marked closed (XPDRM_CLOSED_ENUM), so that Swift imports them as
- * Swift enums. Elsewhere they are `int32_t` typedefs and `#define`s, as before.
+ * `_Nullable` and `_Nonnull` (Swift imports them as optionals and non-optionals) and empty elsewhere. With
+ * clang, in C and Objective-C, the enums are C enums with a fixed `int32_t` type (a clang extension in C; the
+ * same ABI as the `int32_t` typedefs other compilers see) marked closed (XPDRM_CLOSED_ENUM), so that Swift
+ * imports them as Swift enums. Elsewhere (other compilers, C++) they are `int32_t` typedefs and `#define`s.
  */
 #if defined(__clang__) && defined(__has_feature)
 #if __has_feature(nullability)
