@@ -87,6 +87,21 @@ pub enum xpdrm_status {
     /// The token server answered an unexpected HTTP status without an error code. Reported by
     /// `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions.
     XPDRM_ERR_SERVER_UNEXPECTED_STATUS = 214,
+    /// Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents
+    /// no code for it.
+    XPDRM_ERR_INVALID_USE_HTTPS = 215,
+    /// Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local
+    /// check, as the server documents no code for it.
+    XPDRM_ERR_INVALID_TRACK_TYPE = 216,
+    /// Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a
+    /// local check, as the server documents no code for it.
+    XPDRM_ERR_INVALID_PLAYBACK_DURATION = 217,
+    /// Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the
+    /// server documents no code for it.
+    XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL = 218,
+    /// Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no
+    /// code for it.
+    XPDRM_ERR_INVALID_ALG_ID = 219,
     // ---- 300..399: SEES entitlement messages ----
     /// The SEES message is not well-formed JSON.
     XPDRM_ERR_SEES_MALFORMED_JSON = 300,
@@ -318,6 +333,11 @@ impl Status {
         XPDRM_ERR_SERVER_404_INVALID_URL,
         XPDRM_ERR_SERVER_5XX_ERROR,
         XPDRM_ERR_SERVER_UNEXPECTED_STATUS,
+        XPDRM_ERR_INVALID_USE_HTTPS,
+        XPDRM_ERR_INVALID_TRACK_TYPE,
+        XPDRM_ERR_INVALID_PLAYBACK_DURATION,
+        XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL,
+        XPDRM_ERR_INVALID_ALG_ID,
         XPDRM_ERR_SEES_MALFORMED_JSON,
         XPDRM_ERR_SEES_NOT_AN_OBJECT,
         XPDRM_ERR_SEES_MESSAGE_TOO_LARGE,
@@ -498,6 +518,21 @@ impl Status {
             XPDRM_ERR_SERVER_5XX_ERROR => c"The token server answered HTTP 5xx (server error) without an error code.",
             XPDRM_ERR_SERVER_UNEXPECTED_STATUS => {
                 c"The token server answered an unexpected HTTP status without an error code."
+            }
+            XPDRM_ERR_INVALID_USE_HTTPS => {
+                c"Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_TRACK_TYPE => {
+                c"Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_PLAYBACK_DURATION => {
+                c"Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL => {
+                c"Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_ALG_ID => {
+                c"Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no code for it."
             }
             XPDRM_ERR_SEES_MALFORMED_JSON => c"The SEES message is not well-formed JSON.",
             XPDRM_ERR_SEES_NOT_AN_OBJECT => c"The SEES message is not a JSON object.",

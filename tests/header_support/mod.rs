@@ -11,9 +11,9 @@
 //!    object written through a `**out` (`T *_Nullable *_Nonnull out`).
 //! 3. Everything else is `_Nonnull`: the export fails with `XPDRM_ERR_NULL_ARGUMENT` on NULL.
 //!
-//! A check keeps rule 3 honest: an export whose body reads an argument with `opt_text(p)`, `p.is_null()`,
-//! `p.as_ref()` or `p.as_mut()` accepts NULL there, and generating the header fails until the argument is
-//! listed in rule 1 (or a rule covers it). Returned pointers are `_Nonnull` unless `return` is listed; a
+//! A check keeps rule 3 honest: an export whose body reads an argument with `opt_text(p)`, `p.is_null()`
+//! (other than right before `XPDRM_ERR_NULL_ARGUMENT`), `p.as_ref()` or `p.as_mut()` accepts NULL there,
+//! and generating the header fails until the argument is listed in rule 1 (or a rule covers it). Returned pointers are `_Nonnull` unless `return` is listed; a
 //! body that returns `core::ptr::null()` must list it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,8 +67,11 @@ fn exports(root: &Path) -> BTreeMap<String, Export> {
                 let pats = [format!("opt_text({p})"), format!("{p}.is_null()"), format!("{p}.as_ref()"), format!("{p}.as_mut()")];
                 let used = pats.iter().any(|pat| {
                     body.match_indices(pat.as_str()).any(|(at, _)| {
-                        at == 0 || !body[..at].ends_with(|c: char| ident_char(c) || c == '.')
-                            || pat.starts_with("opt_text")
+                        let standalone = at == 0 || !body[..at].ends_with(|c: char| ident_char(c) || c == '.');
+                        // `if p.is_null() { return Err(XPDRM_ERR_NULL_ARGUMENT) }` refuses NULL: not optional.
+                        let after = &body[at..body.len().min(at + 160)];
+                        let refuses = pat.ends_with("is_null()") && after.contains("XPDRM_ERR_NULL_ARGUMENT");
+                        (standalone || pat.starts_with("opt_text")) && !refuses
                     })
                 });
                 if used {

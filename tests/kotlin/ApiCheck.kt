@@ -143,6 +143,21 @@ fun tokens() {
         fails(Status.ERR_INVALID_IV, "missing iv at build") { req.url() }
         check(!req.isClosed, "open")
     }
+    // Several keys in one token (Widevine): indexed parameters.
+    TokenRequest(Drm.WIDEVINE).use { req ->
+        req.setIndexed("kid", 0, "b366360da82e9c6e0b0984002a362cf2")
+            .setIndexed("contentKey", 0, "000102030405060708090a0b0c0d0e0f".toByteArray())
+            .setIndexed("kid", 1, "c366360da82e9c6e0b0984002a362cf2")
+            .setIndexed("contentKey", 1, "100102030405060708090a0b0c0d0e0f")
+        check(req.redacted().contains("kid.1=c366360da82e9c6e0b0984002a362cf2"), "indexed: ${req.redacted()}")
+        fails(Status.ERR_INVALID_ARGUMENT, "negative index") { req.setIndexed("kid", -1, "00") }
+        val e = fails(Status.ERR_CONTENT_KEY_NOT_32_HEX, "short indexed key") { req.setIndexed("contentKey", 2, "0011") }
+        check(e?.reason?.contains("contentKey.2") == true, "indexed reason: ${e?.reason}")
+    }
+    check(hex(TokenRequest.kidFromName("^kid1")) == "80ea8bc8a58f990ad1f76bc665b30bfa", "kid from name")
+    fails(Status.ERR_INVALID_ARGUMENT, "kid name without ^") { TokenRequest.kidFromName("kid1") }
+    fails(Status.ERR_KID_TOO_LONG, "long kid name") { TokenRequest.kidFromName("^" + "k".repeat(65)) }
+
     val closed = TokenRequest(Drm.WIDEVINE)
     closed.close()
     closed.close()

@@ -60,6 +60,16 @@ object Status {
     const val ERR_SERVER_5XX_ERROR = 213
     /** The token server answered an unexpected HTTP status without an error code. Reported by `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions. */
     const val ERR_SERVER_UNEXPECTED_STATUS = 214
+    /** Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents no code for it. */
+    const val ERR_INVALID_USE_HTTPS = 215
+    /** Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local check, as the server documents no code for it. */
+    const val ERR_INVALID_TRACK_TYPE = 216
+    /** Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a local check, as the server documents no code for it. */
+    const val ERR_INVALID_PLAYBACK_DURATION = 217
+    /** Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the server documents no code for it. */
+    const val ERR_INVALID_MIN_CERT_SECURITY_LEVEL = 218
+    /** Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no code for it. */
+    const val ERR_INVALID_ALG_ID = 219
     /** The SEES message is not well-formed JSON. */
     const val ERR_SEES_MALFORMED_JSON = 300
     /** The SEES message is not a JSON object. */
@@ -277,6 +287,11 @@ object Status {
         212 -> "XPDRM_ERR_SERVER_404_INVALID_URL"
         213 -> "XPDRM_ERR_SERVER_5XX_ERROR"
         214 -> "XPDRM_ERR_SERVER_UNEXPECTED_STATUS"
+        215 -> "XPDRM_ERR_INVALID_USE_HTTPS"
+        216 -> "XPDRM_ERR_INVALID_TRACK_TYPE"
+        217 -> "XPDRM_ERR_INVALID_PLAYBACK_DURATION"
+        218 -> "XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL"
+        219 -> "XPDRM_ERR_INVALID_ALG_ID"
         300 -> "XPDRM_ERR_SEES_MALFORMED_JSON"
         301 -> "XPDRM_ERR_SEES_NOT_AN_OBJECT"
         302 -> "XPDRM_ERR_SEES_MESSAGE_TOO_LARGE"

@@ -14,6 +14,17 @@ class TokenRequest private constructor(handle: Pointer) : NativeHandle(handle, {
     /** A new request aimed at [drm]'s test service. */
     constructor(drm: Drm) : this(newHandle { lib.xpdrm_token_request_new(drm.code, it) })
 
+    companion object {
+        /**
+         * The 16-byte KID of a `^name` key ID as ExpressPlay's key storage derives it (the first 16 bytes of
+         * SHA-1 of the name after `^`), to match a `kid=^name` request with the KID in the content.
+         */
+        fun kidFromName(caretName: String): ByteArray = Scratch(16).use { s ->
+            check(lib.xpdrm_kid_from_name(caretName, s.memory))
+            s.memory.getByteArray(0, 16)
+        }
+    }
+
     private fun reason(): String? = try {
         lastError().takeIf { it.isNotEmpty() }
     } catch (e: XpdrmException) {
@@ -38,6 +49,21 @@ class TokenRequest private constructor(handle: Pointer) : NativeHandle(handle, {
     /** [setUnchecked] with the value as bytes the caller wipes. */
     fun setUnchecked(name: String, value: ByteArray): TokenRequest = apply {
         withCText(value) { v -> check(lib.xpdrm_token_request_set_unchecked(ptr, name, v), ::reason) }
+    }
+
+    /**
+     * Sets key [index] of a parameter that takes one value per key (`kid`, `contentKey`, ...: `kid.0`,
+     * `kid.1`, ...), checked with the plain name's rule and code.
+     */
+    fun setIndexed(name: String, index: Long, value: String): TokenRequest = apply {
+        if (index !in 0..0xffffffffL) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "index $index")
+        withCText(value) { v -> check(lib.xpdrm_token_request_set_indexed(ptr, name, index.toInt(), v), ::reason) }
+    }
+
+    /** [setIndexed] with the value as UTF-8 bytes, for secrets (a content key) the caller wipes. */
+    fun setIndexed(name: String, index: Long, value: ByteArray): TokenRequest = apply {
+        if (index !in 0..0xffffffffL) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "index $index")
+        withCText(value) { v -> check(lib.xpdrm_token_request_set_indexed(ptr, name, index.toInt(), v), ::reason) }
     }
 
     /** Removes a parameter (no error when it was not set). */
