@@ -289,6 +289,10 @@ fn flow(run: &RunJvm<'_>) {
         "3. device binding: cookie registered, SPC sent, device-bound token URL received",
         "4. device-bound token redeemed, key unwrapped: it is the content's key",
         "5. another device with that token: refused with XPDRM_ERR_DEVICE_NOT_AUTHENTICATED (-4001)",
+        "6. getrecord for the cookie: the device (",
+        "7. another device: its own flow in one call (runDeviceBinding), license redeemed, key unwrapped",
+        "8. SEES exchange (requestType 2): granted with a cookie-bound token URL",
+        "9. service side (runBindingService): a cookie-bound token from the token server, granted",
         "flow: OK",
     ] {
         assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");

@@ -72,7 +72,9 @@ fun main() {
         println("2. content key unwrapped with the device's KEK from the license: ${if (matches) "it is the content's key" else "WRONG KEY"}")
 
         // 3. The device-binding flow, each request made by the client and answered back to the flow.
+        var cookie = ""
         BindingDevice(env("XPDRM_TEST_SEES_URL"), env("XPDRM_TEST_REGISTRATION_CONTENT_ID"), env("XPDRM_TEST_CONTENT_ID")).use { dev ->
+            cookie = dev.cookie
             fun exchange(request: xpdrm.OutboundRequest) = request.use { r ->
                 client.execute(r).use { answer -> dev.handleResponse(answer.status, answer.contentType, answer.body()) }
             }
@@ -102,6 +104,61 @@ fun main() {
             }
         }
         kek.fill(0)
+
+        // 6. The record lookup (getrecord) names the device that used the cookie.
+        val found = client.lookupRecord(env("XPDRM_TEST_RECORD_URL"), env("XPDRM_TEST_AUTHENTICATOR").toByteArray(), cookie)
+        val same = xpdrm.DeviceIds.match(found, deviceId)
+        ok = ok && same
+        println("6. getrecord for the cookie: ${if (same) "the device" else "ANOTHER DEVICE"} (${xpdrm.DeviceIds.fingerprint(found).take(12)}...)")
+
+        // 7. The other device binds itself in one call, and its own token gives it the key.
+        val otherId = env("XPDRM_TEST_OTHER_DEVICE_ID")
+        BindingDevice(env("XPDRM_TEST_SEES_URL"), env("XPDRM_TEST_REGISTRATION_CONTENT_ID"), env("XPDRM_TEST_CONTENT_ID")).use { other ->
+            client.runDeviceBinding(other, spc(otherId))
+            val otherLicense = client.redeemLicense(other.tokenUrl(), spc(otherId), TokenPlacement.IN_URL)
+            val otherKek = env("XPDRM_TEST_OTHER_DEVICE_KEK").toByteArray()
+            val otherKey = KeyWrap.unwrapHex(otherKek, licenseEk(otherLicense))
+            val right = hex(otherKey) == env("XPDRM_TEST_CONTENT_KEY")
+            otherKey.fill(0)
+            otherKek.fill(0)
+            ok = ok && right && other.step == BindingStep.DONE
+            println("7. another device: its own flow in one call (runDeviceBinding), license redeemed, key ${if (right) "unwrapped" else "WRONG"}")
+        }
+
+        // 8. One entitlement exchange with SEES (a cookie registration), checked against its request.
+        xpdrm.EntitlementRequest(env("XPDRM_TEST_REGISTRATION_CONTENT_ID"), xpdrm.RequestType.DEVICE_REGISTRATION,
+                xpdrm.DeviceIds.generateCookie()).use { req ->
+            client.exchangeEntitlement(env("XPDRM_TEST_SEES_URL"), req).use { answer ->
+                val granted = answer.isAllowed && answer.epTokenUrl().contains("ExpressPlayToken=")
+                ok = ok && granted
+                println("8. SEES exchange (requestType 2): ${if (granted) "granted with a cookie-bound token URL" else "NOT granted: " + answer.reason()}")
+            }
+        }
+
+        // 9. The service's side, as a SEES built on xpdrm runs it, against the same token server.
+        TokenRequest(Drm.PLAYREADY).use { template ->
+            template.setBaseUrl(env("XPDRM_TEST_EXPRESSPLAY_URL") + "/hms/pr/token")
+                .set("kid", kid).set("contentKey", env("XPDRM_TEST_CONTENT_KEY")).set("rightsType", "BuyToOwn")
+                .set("analogVideoOPL", "0").set("compressedDigitalAudioOPL", "0").set("compressedDigitalVideoOPL", "0")
+                .set("uncompressedDigitalAudioOPL", "0").set("uncompressedDigitalVideoOPL", "100")
+            val authBytes = env("XPDRM_TEST_AUTHENTICATOR").toByteArray()
+            xpdrm.BindingService(Drm.PLAYREADY, authBytes).use { svc ->
+                authBytes.fill(0)
+                svc.setTokenTemplate(template).setRecordBaseUrl(env("XPDRM_TEST_RECORD_URL")).setExpiration(600)
+                xpdrm.EntitlementRequest(env("XPDRM_TEST_CONTENT_ID"), xpdrm.RequestType.DEVICE_REGISTRATION,
+                        xpdrm.DeviceIds.generateCookie()).use { req ->
+                    svc.begin(req)
+                    client.runBindingService(svc)
+                    svc.entitlementResponse().use { answer ->
+                        xpdrm.EntitlementResponse.parse(req, answer.toJson().toByteArray()).use { back ->
+                            val granted = svc.step == BindingStep.DONE && back.isAllowed && back.epTokenUrl().contains("ExpressPlayToken=")
+                            ok = ok && granted
+                            println("9. service side (runBindingService): ${if (granted) "a cookie-bound token from the token server, granted" else "FAILED: " + svc.reason()}")
+                        }
+                    }
+                }
+            }
+        }
     }
     if (!ok) {
         println("flow: FAILED")
