@@ -304,3 +304,62 @@ fn flow(run: &RunJvm<'_>) {
 fn flow(_: &RunJvm<'_>) {
     eprintln!("*** NOT RUN: the Kotlin flow against the local servers needs the test-servers feature ***");
 }
+
+/// The Kotlin enum classes have exactly the header's enum values: each C enum `xpdrm_foo_bar` (the clang form
+/// of the header, `typedef enum xpdrm_foo_bar : int32_t { ... }`) is `enum class FooBar(val code: Int)`,
+/// with one entry per C value of the same number, named by the C name's end. A value added in C (a new DRM,
+/// say) fails here until Kotlin has it.
+#[test]
+fn the_kotlin_enums_have_the_headers_values() {
+    let header = std::fs::read_to_string(common::root().join("include/xpdrm.h")).unwrap();
+    let api: String = api_sources().into_iter().map(|(_, t)| t).collect();
+    let mut checked = 0;
+    let mut rest = header.as_str();
+    while let Some(at) = rest.find("typedef enum xpdrm_") {
+        let decl = &rest[at + "typedef enum ".len()..];
+        let c_type: String = decl.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if !decl[c_type.len()..].starts_with(" : int32_t {") {
+            rest = &decl[c_type.len()..]; // `typedef enum xpdrm_status xpdrm_status;`: the status codes are Status.kt's
+            continue;
+        }
+        let body = &decl[decl.find('{').unwrap() + 1..decl.find("\n}").unwrap()];
+        rest = &decl[decl.find("\n}").unwrap()..];
+        let c_values: Vec<(String, i64)> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("XPDRM_"))
+            .map(|l| {
+                let (n, v) = l.trim_end_matches(',').split_once(" = ").unwrap();
+                (n.to_string(), v.parse().unwrap())
+            })
+            .collect();
+        let kotlin_name: String = c_type
+            .trim_start_matches("xpdrm_")
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        let start = api
+            .find(&format!("enum class {kotlin_name}(val code: Int)"))
+            .unwrap_or_else(|| panic!("{c_type} has no Kotlin enum class {kotlin_name}(val code: Int) in bindings/kotlin"));
+        let open = start + api[start..].find('{').unwrap() + 1;
+        let entries_end = open + api[open..].find([';', '}']).unwrap();
+        let entries: Vec<(String, i64)> = api[open..entries_end]
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let (n, v) = e.trim_end_matches(')').split_once('(').unwrap();
+                (n.trim().to_string(), v.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(entries.len(), c_values.len(), "{kotlin_name} {entries:?} and {c_type} {c_values:?} differ");
+        for (c_name, value) in &c_values {
+            assert!(
+                entries.iter().any(|(k, v)| v == value && c_name.ends_with(&format!("_{k}"))),
+                "{c_type}: {c_name} = {value} has no entry in Kotlin's {kotlin_name}: {entries:?}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "found only {checked} enums in the header");
+}
