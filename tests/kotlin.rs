@@ -4,6 +4,7 @@
 //!   a status is added);
 //! * every C function of the header is declared in `Native.kt` and called by the Kotlin API, or listed in
 //!   `bindings/kotlin/NOT-COVERED` with a reason (so a new export without a Kotlin form fails here);
+//! * each C enum has a Kotlin enum class with exactly its values (a new DRM value fails here);
 //! * every public function and property of the API is used by the JVM checks in `tests/kotlin/`;
 //! * `.ci/install --kotlin` builds `xpdrm-kotlin.jar` (kotlinc, JNA); `tests/kotlin/ApiCheck.kt` calls the
 //!   whole API, bad input included, against this run's shared library, and `tests/kotlin/FlowCheck.kt` (a
