@@ -74,6 +74,42 @@
 #define XPDRM_MUST_USE
 #endif
 
+/*
+ * Swift. Every pointer says whether it may be NULL: XPDRM_NULLABLE and XPDRM_NONNULL are clang's
+ * `_Nullable` and `_Nonnull` (Swift imports them as optionals and non-optionals) and empty elsewhere. With
+ * clang, in C and Objective-C, the enums are C enums with a fixed `int32_t` type (a clang extension in C; the
+ * same ABI as the `int32_t` typedefs other compilers see) marked closed (XPDRM_CLOSED_ENUM), so that Swift
+ * imports them as Swift enums. Elsewhere (other compilers, C++) they are `int32_t` typedefs and `#define`s.
+ */
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(nullability)
+#define XPDRM_NULLABLE _Nullable
+#define XPDRM_NONNULL _Nonnull
+#endif
+#endif
+#ifndef XPDRM_NULLABLE
+#define XPDRM_NULLABLE
+#define XPDRM_NONNULL
+#endif
+#if defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(enum_extensibility)
+#define XPDRM_CLOSED_ENUM __attribute__((enum_extensibility(closed)))
+#endif
+#endif
+#ifndef XPDRM_CLOSED_ENUM
+#define XPDRM_CLOSED_ENUM
+#endif
+#if defined(__clang__) && !defined(__cplusplus)
+#define XPDRM_C_FIXED_ENUMS 1
+#else
+#define XPDRM_C_FIXED_ENUMS 0
+#endif
+#ifdef __clang__
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#pragma clang diagnostic ignored "-Wfixed-enum-extension"
+#endif
+
 
 /**
  * Largest key, in bytes, that the key-wrap functions accept (64 KiB); larger inputs give
@@ -212,7 +248,7 @@
  * ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
  */
 enum xpdrm_status
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
@@ -759,9 +795,9 @@ enum xpdrm_status
      * Widevine option disabled.
      */
     XPDRM_ERR_WIDEVINE_DISABLED = -7011,
-};
+} XPDRM_CLOSED_ENUM;
 #ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
+#if __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
 typedef enum xpdrm_status xpdrm_status;
 #else
 typedef int32_t xpdrm_status;
@@ -860,12 +896,72 @@ typedef struct xpdrm_token_response xpdrm_token_response;
 /**
  * An optional capability compiled into a build of xpdrm; one of the `XPDRM_FEATURE_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_feature : int32_t {
+    /**
+     * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+     * `XPDRM_ERR_FEATURE_DISABLED`.
+     */
+    XPDRM_FEATURE_HTTP = 1,
+} XPDRM_CLOSED_ENUM xpdrm_feature;
+#else
 typedef int32_t xpdrm_feature;
+/**
+ * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+#define XPDRM_FEATURE_HTTP 1
+#endif
 
 /**
  * Severity of a log message; one of the `XPDRM_LOG_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_log_level : int32_t {
+    /**
+     * Something failed.
+     */
+    XPDRM_LOG_ERROR = 1,
+    /**
+     * Something unusual that the caller may want to know.
+     */
+    XPDRM_LOG_WARN = 2,
+    /**
+     * A major step: a request built, a response parsed.
+     */
+    XPDRM_LOG_INFO = 3,
+    /**
+     * Detail for debugging an integration.
+     */
+    XPDRM_LOG_DEBUG = 4,
+    /**
+     * Everything.
+     */
+    XPDRM_LOG_TRACE = 5,
+} XPDRM_CLOSED_ENUM xpdrm_log_level;
+#else
 typedef int32_t xpdrm_log_level;
+/**
+ * Something failed.
+ */
+#define XPDRM_LOG_ERROR 1
+/**
+ * Something unusual that the caller may want to know.
+ */
+#define XPDRM_LOG_WARN 2
+/**
+ * A major step: a request built, a response parsed.
+ */
+#define XPDRM_LOG_INFO 3
+/**
+ * Detail for debugging an integration.
+ */
+#define XPDRM_LOG_DEBUG 4
+/**
+ * Everything.
+ */
+#define XPDRM_LOG_TRACE 5
+#endif
 
 /**
  * A log callback: receives `userdata` as given to `xpdrm_log_set_callback`, the level, and a NUL-terminated
@@ -874,49 +970,383 @@ typedef int32_t xpdrm_log_level;
  * It may call xpdrm functions, but what they log is dropped, and `xpdrm_log_set_callback` refuses to run
  * from inside it.
  */
-typedef void (*xpdrm_log_callback)(void *userdata,
+typedef void (*xpdrm_log_callback)(void *XPDRM_NULLABLE userdata,
                                    xpdrm_log_level level,
-                                   const char *message);
+                                   const char *XPDRM_NONNULL message);
 
 /**
  * A DRM, passed in as one of the `XPDRM_DRM_*` values; any other value gives `XPDRM_ERR_UNKNOWN_DRM`.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_drm : int32_t {
+    /**
+     * Apple FairPlay Streaming: the `fp-gen` token service.
+     */
+    XPDRM_DRM_FAIRPLAY = 0,
+    /**
+     * Google Widevine: the `wv-gen` token service.
+     */
+    XPDRM_DRM_WIDEVINE = 1,
+    /**
+     * Microsoft PlayReady: the `pr-gen` token service.
+     */
+    XPDRM_DRM_PLAYREADY = 2,
+} XPDRM_CLOSED_ENUM xpdrm_drm;
+#else
 typedef int32_t xpdrm_drm;
+/**
+ * Apple FairPlay Streaming: the `fp-gen` token service.
+ */
+#define XPDRM_DRM_FAIRPLAY 0
+/**
+ * Google Widevine: the `wv-gen` token service.
+ */
+#define XPDRM_DRM_WIDEVINE 1
+/**
+ * Microsoft PlayReady: the `pr-gen` token service.
+ */
+#define XPDRM_DRM_PLAYREADY 2
+#endif
 
 /**
  * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_environment : int32_t {
+    /**
+     * The test service, `*.test.expressplay.com` (the default of a new request).
+     */
+    XPDRM_ENVIRONMENT_TEST = 0,
+    /**
+     * The production service, `*.service.expressplay.com`.
+     */
+    XPDRM_ENVIRONMENT_PRODUCTION = 1,
+} XPDRM_CLOSED_ENUM xpdrm_environment;
+#else
 typedef int32_t xpdrm_environment;
+/**
+ * The test service, `*.test.expressplay.com` (the default of a new request).
+ */
+#define XPDRM_ENVIRONMENT_TEST 0
+/**
+ * The production service, `*.service.expressplay.com`.
+ */
+#define XPDRM_ENVIRONMENT_PRODUCTION 1
+#endif
 
 /**
  * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_request_type : int32_t {
+    /**
+     * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
+     */
+    XPDRM_REQUEST_UNSPECIFIED = 0,
+    /**
+     * 1: a time-based entitlement.
+     */
+    XPDRM_REQUEST_TIME_BASED = 1,
+    /**
+     * 2: device registration, the first step of device binding (the request carries the cookie).
+     */
+    XPDRM_REQUEST_DEVICE_REGISTRATION = 2,
+    /**
+     * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
+     */
+    XPDRM_REQUEST_DEVICE_BOUND = 3,
+} XPDRM_CLOSED_ENUM xpdrm_request_type;
+#else
 typedef int32_t xpdrm_request_type;
+/**
+ * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
+ */
+#define XPDRM_REQUEST_UNSPECIFIED 0
+/**
+ * 1: a time-based entitlement.
+ */
+#define XPDRM_REQUEST_TIME_BASED 1
+/**
+ * 2: device registration, the first step of device binding (the request carries the cookie).
+ */
+#define XPDRM_REQUEST_DEVICE_REGISTRATION 2
+/**
+ * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
+ */
+#define XPDRM_REQUEST_DEVICE_BOUND 3
+#endif
 
 /**
  * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_binding_step : int32_t {
+    /**
+     * Device: call `xpdrm_binding_device_registration_request`.
+     */
+    XPDRM_BINDING_STEP_REGISTER = 1,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_REGISTRATION = 2,
+    /**
+     * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
+     */
+    XPDRM_BINDING_STEP_SEND_SPC = 3,
+    /**
+     * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_SPC = 4,
+    /**
+     * Device: call `xpdrm_binding_device_bound_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_BOUND = 5,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_BOUND = 6,
+    /**
+     * Service: configure, then call `xpdrm_binding_service_begin`.
+     */
+    XPDRM_BINDING_STEP_BEGIN = 7,
+    /**
+     * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
+     */
+    XPDRM_BINDING_STEP_LOOKUP_RECORD = 8,
+    /**
+     * Service: give the records to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_RECORD = 9,
+    /**
+     * Service: call `xpdrm_binding_service_token_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_TOKEN = 10,
+    /**
+     * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_TOKEN = 11,
+    /**
+     * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
+     */
+    XPDRM_BINDING_STEP_DONE = 12,
+    /**
+     * Failed: the reason function says why; the service still answers with a denial.
+     */
+    XPDRM_BINDING_STEP_FAILED = 13,
+} XPDRM_CLOSED_ENUM xpdrm_binding_step;
+#else
 typedef int32_t xpdrm_binding_step;
+/**
+ * Device: call `xpdrm_binding_device_registration_request`.
+ */
+#define XPDRM_BINDING_STEP_REGISTER 1
+/**
+ * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_REGISTRATION 2
+/**
+ * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
+ */
+#define XPDRM_BINDING_STEP_SEND_SPC 3
+/**
+ * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_SPC 4
+/**
+ * Device: call `xpdrm_binding_device_bound_request`.
+ */
+#define XPDRM_BINDING_STEP_REQUEST_BOUND 5
+/**
+ * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_BOUND 6
+/**
+ * Service: configure, then call `xpdrm_binding_service_begin`.
+ */
+#define XPDRM_BINDING_STEP_BEGIN 7
+/**
+ * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
+ */
+#define XPDRM_BINDING_STEP_LOOKUP_RECORD 8
+/**
+ * Service: give the records to `xpdrm_binding_service_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_RECORD 9
+/**
+ * Service: call `xpdrm_binding_service_token_request`.
+ */
+#define XPDRM_BINDING_STEP_REQUEST_TOKEN 10
+/**
+ * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
+ */
+#define XPDRM_BINDING_STEP_AWAIT_TOKEN 11
+/**
+ * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
+ */
+#define XPDRM_BINDING_STEP_DONE 12
+/**
+ * Failed: the reason function says why; the service still answers with a denial.
+ */
+#define XPDRM_BINDING_STEP_FAILED 13
+#endif
 
 /**
  * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_method : int32_t {
+    /**
+     * `GET` of the token request's URL (the parameters in the query).
+     */
+    XPDRM_HTTP_GET = 0,
+    /**
+     * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
+     */
+    XPDRM_HTTP_POST = 1,
+} XPDRM_CLOSED_ENUM xpdrm_http_method;
+#else
 typedef int32_t xpdrm_http_method;
+/**
+ * `GET` of the token request's URL (the parameters in the query).
+ */
+#define XPDRM_HTTP_GET 0
+/**
+ * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
+ */
+#define XPDRM_HTTP_POST 1
+#endif
 
 /**
  * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_token_placement : int32_t {
+    /**
+     * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
+     */
+    XPDRM_TOKEN_IN_URL = 0,
+    /**
+     * In an `ExpressPlayToken` request header; the URL without it.
+     */
+    XPDRM_TOKEN_IN_HEADER = 1,
+} XPDRM_CLOSED_ENUM xpdrm_token_placement;
+#else
 typedef int32_t xpdrm_token_placement;
+/**
+ * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
+ */
+#define XPDRM_TOKEN_IN_URL 0
+/**
+ * In an `ExpressPlayToken` request header; the URL without it.
+ */
+#define XPDRM_TOKEN_IN_HEADER 1
+#endif
 
 /**
  * The trust source of a config; one of the `XPDRM_HTTP_TRUST_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_trust : int32_t {
+    /**
+     * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
+     */
+    XPDRM_HTTP_TRUST_BUILT_IN = 0,
+    /**
+     * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
+     * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
+     * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
+     * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
+     */
+    XPDRM_HTTP_TRUST_SYSTEM = 1,
+    /**
+     * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
+     */
+    XPDRM_HTTP_TRUST_ADDED_ONLY = 2,
+} XPDRM_CLOSED_ENUM xpdrm_http_trust;
+#else
 typedef int32_t xpdrm_http_trust;
+/**
+ * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
+ */
+#define XPDRM_HTTP_TRUST_BUILT_IN 0
+/**
+ * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
+ * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
+ * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
+ * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
+ */
+#define XPDRM_HTTP_TRUST_SYSTEM 1
+/**
+ * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
+ */
+#define XPDRM_HTTP_TRUST_ADDED_ONLY 2
+#endif
 
 /**
  * The operation an attempt belongs to; one of the `XPDRM_HTTP_OP_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_operation : int32_t {
+    /**
+     * `xpdrm_http_execute`.
+     */
+    XPDRM_HTTP_OP_EXECUTE = 0,
+    /**
+     * `xpdrm_http_fetch_token`.
+     */
+    XPDRM_HTTP_OP_FETCH_TOKEN = 1,
+    /**
+     * `xpdrm_http_redeem_license`.
+     */
+    XPDRM_HTTP_OP_REDEEM_LICENSE = 2,
+    /**
+     * `xpdrm_http_exchange_entitlement`.
+     */
+    XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT = 3,
+    /**
+     * `xpdrm_http_lookup_record`.
+     */
+    XPDRM_HTTP_OP_LOOKUP_RECORD = 4,
+    /**
+     * A step of `xpdrm_http_run_device_binding`.
+     */
+    XPDRM_HTTP_OP_DEVICE_BINDING = 5,
+    /**
+     * A step of `xpdrm_http_run_binding_service`.
+     */
+    XPDRM_HTTP_OP_BINDING_SERVICE = 6,
+} XPDRM_CLOSED_ENUM xpdrm_http_operation;
+#else
 typedef int32_t xpdrm_http_operation;
+/**
+ * `xpdrm_http_execute`.
+ */
+#define XPDRM_HTTP_OP_EXECUTE 0
+/**
+ * `xpdrm_http_fetch_token`.
+ */
+#define XPDRM_HTTP_OP_FETCH_TOKEN 1
+/**
+ * `xpdrm_http_redeem_license`.
+ */
+#define XPDRM_HTTP_OP_REDEEM_LICENSE 2
+/**
+ * `xpdrm_http_exchange_entitlement`.
+ */
+#define XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT 3
+/**
+ * `xpdrm_http_lookup_record`.
+ */
+#define XPDRM_HTTP_OP_LOOKUP_RECORD 4
+/**
+ * A step of `xpdrm_http_run_device_binding`.
+ */
+#define XPDRM_HTTP_OP_DEVICE_BINDING 5
+/**
+ * A step of `xpdrm_http_run_binding_service`.
+ */
+#define XPDRM_HTTP_OP_BINDING_SERVICE 6
+#endif
 
 /**
  * One attempt of an HTTP call, as the event callback receives it. It holds no secret: the host and the
@@ -932,11 +1362,11 @@ typedef struct xpdrm_http_event {
     /**
      * The server's host, NUL-terminated.
      */
-    const char *host;
+    const char *XPDRM_NONNULL host;
     /**
      * The URL's path without the query, NUL-terminated.
      */
-    const char *path;
+    const char *XPDRM_NONNULL path;
     /**
      * 1 for the first attempt of the call.
      */
@@ -987,222 +1417,9 @@ typedef struct xpdrm_http_event {
  * per attempt after it ended, possibly from several threads at once. It must not throw (C++) or unwind;
  * it should return quickly (the call waits for it) and must not free the client it reports on.
  */
-typedef void (*xpdrm_http_event_callback)(void *userdata,
-                                          const struct xpdrm_http_event *event);
+typedef void (*xpdrm_http_event_callback)(void *XPDRM_NULLABLE userdata,
+                                          const struct xpdrm_http_event *XPDRM_NONNULL event);
 
-/**
- * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
- * `XPDRM_ERR_FEATURE_DISABLED`.
- */
-#define XPDRM_FEATURE_HTTP 1
-
-/**
- * Something failed.
- */
-#define XPDRM_LOG_ERROR 1
-
-/**
- * Something unusual that the caller may want to know.
- */
-#define XPDRM_LOG_WARN 2
-
-/**
- * A major step: a request built, a response parsed.
- */
-#define XPDRM_LOG_INFO 3
-
-/**
- * Detail for debugging an integration.
- */
-#define XPDRM_LOG_DEBUG 4
-
-/**
- * Everything.
- */
-#define XPDRM_LOG_TRACE 5
-
-/**
- * Apple FairPlay Streaming: the `fp-gen` token service.
- */
-#define XPDRM_DRM_FAIRPLAY 0
-
-/**
- * Google Widevine: the `wv-gen` token service.
- */
-#define XPDRM_DRM_WIDEVINE 1
-
-/**
- * Microsoft PlayReady: the `pr-gen` token service.
- */
-#define XPDRM_DRM_PLAYREADY 2
-
-/**
- * The test service, `*.test.expressplay.com` (the default of a new request).
- */
-#define XPDRM_ENVIRONMENT_TEST 0
-
-/**
- * The production service, `*.service.expressplay.com`.
- */
-#define XPDRM_ENVIRONMENT_PRODUCTION 1
-
-/**
- * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
- */
-#define XPDRM_REQUEST_UNSPECIFIED 0
-
-/**
- * 1: a time-based entitlement.
- */
-#define XPDRM_REQUEST_TIME_BASED 1
-
-/**
- * 2: device registration, the first step of device binding (the request carries the cookie).
- */
-#define XPDRM_REQUEST_DEVICE_REGISTRATION 2
-
-/**
- * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
- */
-#define XPDRM_REQUEST_DEVICE_BOUND 3
-
-/**
- * Device: call `xpdrm_binding_device_registration_request`.
- */
-#define XPDRM_BINDING_STEP_REGISTER 1
-
-/**
- * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
- */
-#define XPDRM_BINDING_STEP_AWAIT_REGISTRATION 2
-
-/**
- * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
- */
-#define XPDRM_BINDING_STEP_SEND_SPC 3
-
-/**
- * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
- */
-#define XPDRM_BINDING_STEP_AWAIT_SPC 4
-
-/**
- * Device: call `xpdrm_binding_device_bound_request`.
- */
-#define XPDRM_BINDING_STEP_REQUEST_BOUND 5
-
-/**
- * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
- */
-#define XPDRM_BINDING_STEP_AWAIT_BOUND 6
-
-/**
- * Service: configure, then call `xpdrm_binding_service_begin`.
- */
-#define XPDRM_BINDING_STEP_BEGIN 7
-
-/**
- * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
- */
-#define XPDRM_BINDING_STEP_LOOKUP_RECORD 8
-
-/**
- * Service: give the records to `xpdrm_binding_service_handle_response`.
- */
-#define XPDRM_BINDING_STEP_AWAIT_RECORD 9
-
-/**
- * Service: call `xpdrm_binding_service_token_request`.
- */
-#define XPDRM_BINDING_STEP_REQUEST_TOKEN 10
-
-/**
- * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
- */
-#define XPDRM_BINDING_STEP_AWAIT_TOKEN 11
-
-/**
- * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
- */
-#define XPDRM_BINDING_STEP_DONE 12
-
-/**
- * Failed: the reason function says why; the service still answers with a denial.
- */
-#define XPDRM_BINDING_STEP_FAILED 13
-
-/**
- * `GET` of the token request's URL (the parameters in the query).
- */
-#define XPDRM_HTTP_GET 0
-
-/**
- * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
- */
-#define XPDRM_HTTP_POST 1
-
-/**
- * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
- */
-#define XPDRM_TOKEN_IN_URL 0
-
-/**
- * In an `ExpressPlayToken` request header; the URL without it.
- */
-#define XPDRM_TOKEN_IN_HEADER 1
-
-/**
- * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
- */
-#define XPDRM_HTTP_TRUST_BUILT_IN 0
-
-/**
- * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
- * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
- * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
- * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
- */
-#define XPDRM_HTTP_TRUST_SYSTEM 1
-
-/**
- * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
- */
-#define XPDRM_HTTP_TRUST_ADDED_ONLY 2
-
-/**
- * `xpdrm_http_execute`.
- */
-#define XPDRM_HTTP_OP_EXECUTE 0
-
-/**
- * `xpdrm_http_fetch_token`.
- */
-#define XPDRM_HTTP_OP_FETCH_TOKEN 1
-
-/**
- * `xpdrm_http_redeem_license`.
- */
-#define XPDRM_HTTP_OP_REDEEM_LICENSE 2
-
-/**
- * `xpdrm_http_exchange_entitlement`.
- */
-#define XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT 3
-
-/**
- * `xpdrm_http_lookup_record`.
- */
-#define XPDRM_HTTP_OP_LOOKUP_RECORD 4
-
-/**
- * A step of `xpdrm_http_run_device_binding`.
- */
-#define XPDRM_HTTP_OP_DEVICE_BINDING 5
-
-/**
- * A step of `xpdrm_http_run_binding_service`.
- */
-#define XPDRM_HTTP_OP_BINDING_SERVICE 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -1216,7 +1433,7 @@ extern "C" {
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_status_str(int32_t status);
+const char *XPDRM_NONNULL xpdrm_status_str(int32_t status);
 
 /**
  * Returns the library version as `"xpdrm/<semver> (<features>)"`, for example `"xpdrm/0.1.0 (http)"`;
@@ -1224,7 +1441,7 @@ const char *xpdrm_status_str(int32_t status);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_version(void);
+const char *XPDRM_NONNULL xpdrm_version(void);
 
 /**
  * Returns true if `feature` (one of `XPDRM_FEATURE_*`) is compiled into this build, false otherwise,
@@ -1249,13 +1466,13 @@ bool xpdrm_has_feature(xpdrm_feature feature);
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap(const uint8_t *XPDRM_NULLABLE kek,
                               size_t kek_len,
-                              const uint8_t *wrapped,
+                              const uint8_t *XPDRM_NULLABLE wrapped,
                               size_t wrapped_len,
-                              uint8_t *out,
+                              uint8_t *XPDRM_NULLABLE out,
                               size_t out_cap,
-                              size_t *out_len);
+                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key with AES Key Wrap (KW, RFC 3394 / NIST SP 800-38F).
@@ -1270,13 +1487,13 @@ xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap(const uint8_t *XPDRM_NULLABLE kek,
                             size_t kek_len,
-                            const uint8_t *key,
+                            const uint8_t *XPDRM_NULLABLE key,
                             size_t key_len,
-                            uint8_t *out,
+                            uint8_t *XPDRM_NULLABLE out,
                             size_t out_cap,
-                            size_t *out_len);
+                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a key wrapped with AES Key Wrap with Padding (KWP, RFC 5649 / NIST SP 800-38F), checking its
@@ -1291,13 +1508,13 @@ xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                      size_t kek_len,
-                                     const uint8_t *wrapped,
+                                     const uint8_t *XPDRM_NULLABLE wrapped,
                                      size_t wrapped_len,
-                                     uint8_t *out,
+                                     uint8_t *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key of any length from 1 byte to `XPDRM_KEY_WRAP_MAX_KEY_LEN` with AES Key Wrap with Padding
@@ -1308,13 +1525,13 @@ xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                    size_t kek_len,
-                                   const uint8_t *key,
+                                   const uint8_t *XPDRM_NULLABLE key,
                                    size_t key_len,
-                                   uint8_t *out,
+                                   uint8_t *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a content key in the token API's own form: `kek` and `ek` as hex text (RFC 3394 KW).
@@ -1332,11 +1549,11 @@ xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
-                                  const char *ek_hex,
-                                  uint8_t *out,
+xpdrm_status xpdrm_key_unwrap_hex(const char *XPDRM_NONNULL kek_hex,
+                                  const char *XPDRM_NONNULL ek_hex,
+                                  uint8_t *XPDRM_NULLABLE out,
                                   size_t out_cap,
-                                  size_t *out_len);
+                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Installs (or, with `callback == NULL`, removes) the process-wide log callback.
@@ -1354,8 +1571,8 @@ xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
  * a callback, or when called from inside the log callback (it would wait for itself).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
-                                    void *userdata,
+xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback XPDRM_NULLABLE callback,
+                                    void *XPDRM_NULLABLE userdata,
                                     xpdrm_log_level max_level);
 
 /**
@@ -1369,7 +1586,7 @@ xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
-                                     struct xpdrm_token_request **out);
+                                     struct xpdrm_token_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets a parameter of the request's DRM, checking the value now, as the ExpressPlay server would.
@@ -1580,9 +1797,9 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * `xpdrm_token_request_redacted`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
-                                     const char *name,
-                                     const char *value);
+xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     const char *XPDRM_NONNULL name,
+                                     const char *XPDRM_NONNULL value);
 
 /**
  * Adds a parameter that xpdrm does not list but the server accepts (for example `prFlag=true`, seen in the
@@ -1598,9 +1815,9 @@ xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
  * `XPDRM_ERR_INVALID_UTF8`. On failure nothing changes; `xpdrm_token_request_last_error` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
-                                               const char *name,
-                                               const char *value);
+xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                               const char *XPDRM_NONNULL name,
+                                               const char *XPDRM_NONNULL value);
 
 /**
  * Removes every value of a parameter (listed or unchecked) from the request.
@@ -1612,8 +1829,8 @@ xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
  * that is neither listed for the DRM nor set (a typo); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
-                                       const char *name);
+xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                       const char *XPDRM_NONNULL name);
 
 /**
  * Aims the request at any base URL: a proxy, a loopback test server, the `expressplay.cn` domain.
@@ -1627,8 +1844,8 @@ xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
  * `xpdrm_token_request_last_error` says what is wrong); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
-                                              const char *base_url);
+xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                              const char *XPDRM_NONNULL base_url);
 
 /**
  * Aims the request at its DRM's test or production token service (replacing any custom base URL):
@@ -1642,7 +1859,7 @@ xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for another value; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *XPDRM_NONNULL req,
                                                  xpdrm_environment environment);
 
 /**
@@ -1659,7 +1876,7 @@ xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req
  * clock. Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *XPDRM_NONNULL req,
                                            int64_t now_unix_seconds);
 
 /**
@@ -1684,10 +1901,10 @@ xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
  * `xpdrm_token_request_redacted` instead. Writes straight into `out`, without heap allocation.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
-                                     char *out,
+xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     char *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Checks the whole request and writes its POST body: the parameters of the GET URL's query, for a `POST`
@@ -1696,10 +1913,10 @@ xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
  * Arguments, check and statuses as for `xpdrm_token_request_url`. The body holds the request's secrets.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
-                                      char *out,
+xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's GET URL for logs: every secret value (customerAuthenticator, contentKey, kek, ek,
@@ -1713,10 +1930,10 @@ xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
-                                          char *out,
+xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
@@ -1732,16 +1949,16 @@ xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *req,
-                                            char *out,
+xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request and wipes every value it held (the customer authenticator and keys included). NULL is
  * a no-op. The pointer is invalid afterwards.
  */
-void xpdrm_token_request_free(struct xpdrm_token_request *req);
+void xpdrm_token_request_free(struct xpdrm_token_request *XPDRM_NULLABLE req);
 
 /**
  * Parses what a token server answered; a server error is a successful parse with an error code.
@@ -1782,10 +1999,10 @@ void xpdrm_token_request_free(struct xpdrm_token_request *req);
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
                                         uint16_t http_status,
-                                        const char *content_type,
-                                        const uint8_t *body,
+                                        const char *XPDRM_NULLABLE content_type,
+                                        const uint8_t *XPDRM_NULLABLE body,
                                         size_t body_len,
-                                        struct xpdrm_token_response **out);
+                                        struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns 0 when the answer holds a token. Otherwise the error code: the server's own (negative,
@@ -1796,7 +2013,7 @@ xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
  * `resp`: the response (only read). Returns `XPDRM_ERR_NULL_ARGUMENT` (1) if `resp` is NULL, and
  * `XPDRM_ERR_PANIC` (7) on an internal error.
  */
-int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp);
+int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *XPDRM_NONNULL resp);
 
 /**
  * Writes the license URL with the token, for redemption: the player sends its DRM challenge (FairPlay SPC,
@@ -1812,10 +2029,10 @@ int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp)
  * credential: do not log it.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the license URL without its `ExpressPlayToken` query parameter (other parameters kept as given):
@@ -1825,10 +2042,10 @@ xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response 
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the token (URL-safe base64, percent-decoded), for the `ExpressPlayToken` header. A bearer
@@ -1837,10 +2054,10 @@ xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_resp
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
-                                        char *out,
+xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the server's error text: the JSON `message` (or `text`), or the text run of an HTML page that
@@ -1854,16 +2071,16 @@ xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
  * The text comes from the server and may echo what the request sent: treat it with care in logs.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *resp,
-                                             char *out,
+xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                             char *XPDRM_NULLABLE out,
                                              size_t out_cap,
-                                             size_t *out_len);
+                                             size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response and wipes the token and license URL it held. NULL is a no-op. The pointer is invalid
  * afterwards.
  */
-void xpdrm_token_response_free(struct xpdrm_token_response *resp);
+void xpdrm_token_response_free(struct xpdrm_token_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns `"ExpressPlayToken"`: the name of the HTTP request header that carries the token when a license
@@ -1872,7 +2089,7 @@ void xpdrm_token_response_free(struct xpdrm_token_response *resp);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_token_header_name(void);
+const char *XPDRM_NONNULL xpdrm_token_header_name(void);
 
 /**
  * Sets an indexed parameter, `name.index` (several keys in one token: one key per SD, HD, UHD or audio
@@ -1896,10 +2113,10 @@ const char *xpdrm_token_header_name(void);
  * `xpdrm_token_request_last_error` names the parameter (`kid.2`) and the rule.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_indexed(struct xpdrm_token_request *req,
-                                             const char *name,
+xpdrm_status xpdrm_token_request_set_indexed(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                             const char *XPDRM_NONNULL name,
                                              uint32_t index,
-                                             const char *value);
+                                             const char *XPDRM_NONNULL value);
 
 /**
  * Derives the 16-byte KID of a `^name` key ID as ExpressPlay's key storage does: the first 16 bytes of
@@ -1914,8 +2131,8 @@ xpdrm_status xpdrm_token_request_set_indexed(struct xpdrm_token_request *req,
  * a key ID that does not start with `^`; `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_kid_from_name(const char *caret_name,
-                                 uint8_t *out);
+xpdrm_status xpdrm_kid_from_name(const char *XPDRM_NONNULL caret_name,
+                                 uint8_t *XPDRM_NONNULL out);
 
 /**
  * Compares two device IDs after normalising them, in constant time.
@@ -1931,9 +2148,9 @@ xpdrm_status xpdrm_kid_from_name(const char *caret_name,
  * "match"); `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_match(const char *a,
-                                   const char *b,
-                                   bool *out_match);
+xpdrm_status xpdrm_device_id_match(const char *XPDRM_NONNULL a,
+                                   const char *XPDRM_NONNULL b,
+                                   bool *XPDRM_NONNULL out_match);
 
 /**
  * Writes the fingerprint of a device ID, the lowercase hex SHA-256 of the normalised ID (normalised as in
@@ -1945,10 +2162,10 @@ xpdrm_status xpdrm_device_id_match(const char *a,
  * with 64 in `*out_len`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_fingerprint(const char *id,
-                                         char *out,
+xpdrm_status xpdrm_device_id_fingerprint(const char *XPDRM_NONNULL id,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes a fresh correlation cookie for the device-binding flow as NUL-terminated text into `out`: 32
@@ -1959,9 +2176,9 @@ xpdrm_status xpdrm_device_id_fingerprint(const char *id,
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with 32 in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_cookie_generate(char *out,
+xpdrm_status xpdrm_cookie_generate(char *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Creates an entitlement request (the device's side) with a fresh random GUID `messageID` (UUID v4 from
@@ -1980,10 +2197,10 @@ xpdrm_status xpdrm_cookie_generate(char *out,
  * Nothing is written to `*out` on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
+xpdrm_status xpdrm_entitlement_request_new(const char *XPDRM_NONNULL content_id,
                                            xpdrm_request_type request_type,
-                                           const char *customer_cookie,
-                                           struct xpdrm_entitlement_request **out);
+                                           const char *XPDRM_NULLABLE customer_cookie,
+                                           struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Parses and checks an entitlement request received by a service. Rules: `messageID` and `contentID`
@@ -2006,16 +2223,16 @@ xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
  * nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *json,
+xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *XPDRM_NULLABLE json,
                                              size_t json_len,
-                                             struct xpdrm_entitlement_request **out);
+                                             struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the request's verdict: `XPDRM_OK` for a valid request, or the status of the rule a parsed
  * request broke. `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Writes why a parsed request was refused (naming the field; never a secret), or "valid" for a valid
@@ -2025,10 +2242,10 @@ xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *req,
-                                              char *out,
+xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `messageID` (a GUID, 36 characters) as NUL-terminated text into `out`. For a
@@ -2038,10 +2255,10 @@ xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `version` (1 to 2^31-1) to `*out_version`.
@@ -2049,8 +2266,8 @@ xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *req,
-                                               int32_t *out_version);
+xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               int32_t *XPDRM_NONNULL out_version);
 
 /**
  * Writes the request's `requestType` to `*out_type`: 1, 2 or 3, or `XPDRM_REQUEST_UNSPECIFIED` (0) when
@@ -2059,8 +2276,8 @@ xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_re
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *req,
-                                            xpdrm_request_type *out_type);
+xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                            xpdrm_request_type *XPDRM_NONNULL out_type);
 
 /**
  * Writes the request's `contentID` (a GUID) as NUL-terminated text into `out`.
@@ -2069,10 +2286,10 @@ xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_reque
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `customerCookie` (1 to 32 characters, UTF-8) as NUL-terminated text into `out`.
@@ -2081,10 +2298,10 @@ xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement
  * refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *req,
-                                                       char *out,
+xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                       char *XPDRM_NULLABLE out,
                                                        size_t out_cap,
-                                                       size_t *out_len);
+                                                       size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request as JSON text (NUL-terminated, UTF-8) into `out`: the body to `POST` to SEES, with
@@ -2094,15 +2311,15 @@ xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitl
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *req,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request. NULL does nothing. `req` must not be used afterwards.
  */
-void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
+void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the answer to a request (the service's side): version 1 and the request's `messageID`.
@@ -2123,10 +2340,10 @@ void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
  * answered so; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *req,
+xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
                                             bool is_allowed,
-                                            const char *ep_token_url,
-                                            struct xpdrm_entitlement_response **out);
+                                            const char *XPDRM_NULLABLE ep_token_url,
+                                            struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the response's `error` (passed on to the client as `code`) and, unless `error_text` is NULL,
@@ -2137,9 +2354,9 @@ xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_reque
  * was refused when parsed; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *resp,
+xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
                                                   int32_t error,
-                                                  const char *error_text);
+                                                  const char *XPDRM_NULLABLE error_text);
 
 /**
  * Checks a response received for `req` (the device's side) and gives its verdict. The license is granted
@@ -2165,10 +2382,10 @@ xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_respo
  * and the refusal status of a refused `req`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *req,
-                                              const uint8_t *json,
+xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              const uint8_t *XPDRM_NULLABLE json,
                                               size_t json_len,
-                                              struct xpdrm_entitlement_response **out);
+                                              struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the response's verdict: `XPDRM_OK` if it grants the license, `XPDRM_ERR_SEES_DENIED` if it
@@ -2176,13 +2393,13 @@ xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *resp);
+xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp);
 
 /**
  * Returns true only if the response grants the license (its verdict is `XPDRM_OK`); false for a denial,
  * for a refused response, and for NULL.
  */
-bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *resp);
+bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Writes the reason for the verdict (which rule failed, naming the field; never a secret) as
@@ -2191,10 +2408,10 @@ bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_respon
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *resp,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes `epTokenURL`, the ExpressPlay token URL, as NUL-terminated text into `out` (at most
@@ -2206,10 +2423,10 @@ xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_re
  * `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *resp,
-                                                     char *out,
+xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                     char *XPDRM_NULLABLE out,
                                                      size_t out_cap,
-                                                     size_t *out_len);
+                                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `error` number to `*out_error`.
@@ -2218,8 +2435,8 @@ xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlem
  * response that was refused when parsed; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *resp,
-                                              int32_t *out_error);
+xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                              int32_t *XPDRM_NONNULL out_error);
 
 /**
  * Writes the response's `errorText` (UTF-8, at most `XPDRM_SEES_MAX_ERROR_TEXT_CHARS` characters) as
@@ -2230,10 +2447,10 @@ xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_res
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `messageID` as NUL-terminated text into `out`.
@@ -2242,10 +2459,10 @@ xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response as JSON text (NUL-terminated, UTF-8) into `out`: the body the service answers with
@@ -2255,22 +2472,22 @@ xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *resp,
-                                                char *out,
+xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response, wiping the token URL it may hold. NULL does nothing. `resp` must not be used
  * afterwards.
  */
-void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *resp);
+void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns the request's method, `"GET"` or `"POST"`: a static string (do not free it). Returns NULL for
  * a NULL `req`.
  */
-const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *req);
+const char *XPDRM_NULLABLE xpdrm_outbound_request_method(const struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Writes the request's absolute URL (with its query) as NUL-terminated text into `out`. It may hold a
@@ -2280,10 +2497,10 @@ const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *r
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req,
-                                        char *out,
+xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the URL without its query, fragment and user information (`https://host/path?<redacted>`), safe
@@ -2292,10 +2509,10 @@ xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *req,
-                                                 char *out,
+xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the number of headers to `*out_count`; they are numbered from 0.
@@ -2303,8 +2520,8 @@ xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *req,
-                                                 size_t *out_count);
+xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 size_t *XPDRM_NONNULL out_count);
 
 /**
  * Writes the name of header `index` (e.g. `Content-Type`) as NUL-terminated text into `out`.
@@ -2313,11 +2530,11 @@ xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                 size_t index,
-                                                char *out,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the value of header `index` as NUL-terminated text into `out`. Treat it as sensitive.
@@ -2326,11 +2543,11 @@ xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_requ
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                  size_t index,
-                                                 char *out,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Copies the body (bytes, not NUL-terminated) into `out` (`out_cap` bytes, caller-owned). A `GET` has an
@@ -2341,15 +2558,15 @@ xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_req
  * `*out_len` (also for the size query `out = NULL, out_cap = 0`); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *req,
-                                         uint8_t *out,
+xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                         uint8_t *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request description, wiping the secrets it may hold. NULL does nothing.
  */
-void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
+void xpdrm_outbound_request_free(struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the device's side of a device-binding flow.
@@ -2368,11 +2585,11 @@ void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
  * `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_new(const char *sees_url,
-                                      const char *registration_content_id,
-                                      const char *content_id,
-                                      const char *cookie,
-                                      struct xpdrm_binding_device **out);
+xpdrm_status xpdrm_binding_device_new(const char *XPDRM_NONNULL sees_url,
+                                      const char *XPDRM_NONNULL registration_content_id,
+                                      const char *XPDRM_NONNULL content_id,
+                                      const char *XPDRM_NULLABLE cookie,
+                                      struct xpdrm_binding_device *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 1: hands out the cookie registration for SEES: `POST <sees_url>`, `Content-Type: application/json`,
@@ -2386,8 +2603,8 @@ xpdrm_status xpdrm_binding_device_new(const char *sees_url,
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *dev,
-                                                       struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                       struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 2: hands out the SPC request: `POST` of the SPC to the cookie-bound token URL that SEES returned in
@@ -2402,10 +2619,10 @@ xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_devi
  * (the flow stays where it is); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
-                                              const uint8_t *spc,
+xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                              const uint8_t *XPDRM_NULLABLE spc,
                                               size_t spc_len,
-                                              struct xpdrm_outbound_request **out);
+                                              struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 3: hands out the device-bound entitlement request for SEES: `POST <sees_url>`, an entitlement
@@ -2416,8 +2633,8 @@ xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev,
-                                                struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last (steps 1, 2 and 3) and moves the flow on.
@@ -2434,10 +2651,10 @@ xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev
  * (`content_type`) and `XPDRM_ERR_NULL_ARGUMENT` (also unchanged).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *dev,
+xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *XPDRM_NONNULL dev,
                                                   uint16_t http_status,
-                                                  const char *content_type,
-                                                  const uint8_t *body,
+                                                  const char *XPDRM_NULLABLE content_type,
+                                                  const uint8_t *XPDRM_NULLABLE body,
                                                   size_t body_len);
 
 /**
@@ -2450,10 +2667,10 @@ xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *d
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *dev,
-                                            char *out,
+xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2461,8 +2678,8 @@ xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *d
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
-                                       xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                       xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2472,10 +2689,10 @@ xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the flow's cookie (given or generated; 1 to 32 characters, UTF-8) as NUL-terminated text into
@@ -2484,15 +2701,15 @@ xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the device's flow, wiping the token URLs it holds. NULL does nothing.
  */
-void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
+void xpdrm_binding_device_free(struct xpdrm_binding_device *XPDRM_NULLABLE dev);
 
 /**
  * Creates the service's side of a device-binding flow, for one entitlement request.
@@ -2515,8 +2732,8 @@ void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
-                                       const char *customer_authenticator,
-                                       struct xpdrm_binding_service **out);
+                                       const char *XPDRM_NONNULL customer_authenticator,
+                                       struct xpdrm_binding_service *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the token server URL, for instance a local test server or a proxy, checked as by
@@ -2532,8 +2749,8 @@ xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
  * nothing; `xpdrm_binding_service_reason` says what is wrong.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *svc,
-                                                      const char *url);
+xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const char *XPDRM_NONNULL url);
 
 /**
  * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
@@ -2544,8 +2761,8 @@ xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_servi
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *svc,
-                                                       const char *url);
+xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                       const char *XPDRM_NONNULL url);
 
 /**
  * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), checked by the rule of
@@ -2556,7 +2773,7 @@ xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_serv
  * `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                   uint32_t seconds);
 
 /**
@@ -2585,8 +2802,8 @@ xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *
  * (naming the parameter and the rule, never a value).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *svc,
-                                                      const struct xpdrm_token_request *token_template);
+xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const struct xpdrm_token_request *XPDRM_NONNULL token_template);
 
 /**
  * Sets the device the cookie must lead to (for instance the one registered to the customer's account): a
@@ -2598,8 +2815,8 @@ xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_servi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *svc,
-                                                          const char *device_id);
+xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                          const char *XPDRM_NONNULL device_id);
 
 /**
  * Starts the flow on the entitlement request to answer (from `xpdrm_entitlement_request_parse`). By
@@ -2618,8 +2835,8 @@ xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_s
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
-                                         const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                         const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Hands out the transaction-record lookup: `GET <record base>?customerAuthenticator=...&cookie=...`. Its
@@ -2631,8 +2848,8 @@ xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *svc,
-                                                  struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                  struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Gives the flow the device ID from a source other than the record lookup (instead of
@@ -2646,8 +2863,8 @@ xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *svc,
-                                                 const char *device_id);
+xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 const char *XPDRM_NONNULL device_id);
 
 /**
  * Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
@@ -2662,8 +2879,8 @@ xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *s
  * `XPDRM_BINDING_STEP_REQUEST_TOKEN`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *svc,
-                                                 struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last and moves the flow on.
@@ -2686,10 +2903,10 @@ xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *s
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                    uint16_t http_status,
-                                                   const char *content_type,
-                                                   const uint8_t *body,
+                                                   const char *XPDRM_NULLABLE content_type,
+                                                   const uint8_t *XPDRM_NULLABLE body,
                                                    size_t body_len);
 
 /**
@@ -2705,8 +2922,8 @@ xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service 
  * answer with an HTTP error); `XPDRM_ERR_BINDING_WRONG_STATE` before the end; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *svc,
-                                                        struct xpdrm_entitlement_response **out);
+xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                        struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Writes the fingerprint of the device ID the flow found (64 lowercase hex digits, safe to log; see
@@ -2717,10 +2934,10 @@ xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_bindi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *svc,
-                                                         char *out,
+xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                         char *XPDRM_NULLABLE out,
                                                          size_t out_cap,
-                                                         size_t *out_len);
+                                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2728,8 +2945,8 @@ xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_bind
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
-                                        xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                        xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2739,16 +2956,16 @@ xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *svc,
-                                          char *out,
+xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the service's flow, wiping the customer authenticator, token template, device ID and token URL it
  * holds. NULL does nothing.
  */
-void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
+void xpdrm_binding_service_free(struct xpdrm_binding_service *XPDRM_NULLABLE svc);
 
 /**
  * Creates an HTTP client config with the defaults: timeouts `XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS`,
@@ -2762,7 +2979,7 @@ void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED` in a build without `http`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
+xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the timeouts, in milliseconds, each 1 ms to 24 hours (86400000): `connect_ms` for setting up a
@@ -2774,7 +2991,7 @@ xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
  * `xpdrm_http_config_reason` says which); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                             uint32_t connect_ms,
                                             uint32_t read_ms,
                                             uint32_t overall_ms);
@@ -2790,8 +3007,8 @@ xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`. A refused PEM adds nothing; `xpdrm_http_config_reason` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
-                                          const uint8_t *pem,
+xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                          const uint8_t *XPDRM_NULLABLE pem,
                                           size_t pem_len);
 
 /**
@@ -2808,10 +3025,10 @@ xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
  * (over 1 MiB); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. A refused pair changes nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg,
-                                                   const uint8_t *cert_pem,
+xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                                   const uint8_t *XPDRM_NULLABLE cert_pem,
                                                    size_t cert_len,
-                                                   const uint8_t *key_pem,
+                                                   const uint8_t *XPDRM_NULLABLE key_pem,
                                                    size_t key_len);
 
 /**
@@ -2822,7 +3039,7 @@ xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                                      size_t max_bytes);
 
 /**
@@ -2841,7 +3058,7 @@ xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *c
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                          uint32_t max_attempts,
                                          uint32_t initial_backoff_ms,
                                          uint32_t max_backoff_ms);
@@ -2853,8 +3070,8 @@ xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
-                                              const char *user_agent);
+xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                              const char *XPDRM_NONNULL user_agent);
 
 /**
  * Writes why the most recent setter call on `cfg` failed (empty when it succeeded), as NUL-terminated text.
@@ -2863,15 +3080,15 @@ xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *cfg,
-                                      char *out,
+xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a config, wiping the client key it holds. NULL does nothing. Clients made from it are not affected.
  */
-void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
+void xpdrm_http_config_free(struct xpdrm_http_config *XPDRM_NULLABLE cfg);
 
 /**
  * Creates a client from `cfg` (which is only read: free or change it afterwards as you like).
@@ -2882,13 +3099,13 @@ void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
  * CA was added); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *cfg,
-                                   struct xpdrm_http_client **out);
+xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                   struct xpdrm_http_client *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Frees a client and closes the connections it keeps alive. NULL does nothing.
  */
-void xpdrm_http_client_free(struct xpdrm_http_client *client);
+void xpdrm_http_client_free(struct xpdrm_http_client *XPDRM_NULLABLE client);
 
 /**
  * Executes one request description (from a device-binding flow, say) and hands back the answer, whatever
@@ -2913,10 +3130,10 @@ void xpdrm_http_client_free(struct xpdrm_http_client *client);
  * `xpdrm_http_response_header`).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
-                                const struct xpdrm_outbound_request *req,
-                                struct xpdrm_http_response **out,
-                                char *reason,
+xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                struct xpdrm_http_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                char *XPDRM_NULLABLE reason,
                                 size_t reason_cap);
 
 /**
@@ -2925,8 +3142,8 @@ xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
-                                        uint16_t *out_status);
+xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                        uint16_t *XPDRM_NONNULL out_status);
 
 /**
  * Writes the answer's `Content-Type` header (empty when there was none; characters outside printable
@@ -2936,10 +3153,10 @@ xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Gives the answer's body: `*out_data` points to `*out_len` bytes (not NUL-terminated; a valid pointer even
@@ -2948,14 +3165,14 @@ xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *resp,
-                                      const uint8_t **out_data,
-                                      size_t *out_len);
+xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                      const uint8_t *XPDRM_NULLABLE *XPDRM_NONNULL out_data,
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees an answer, wiping its body. NULL does nothing.
  */
-void xpdrm_http_response_free(struct xpdrm_http_response *resp);
+void xpdrm_http_response_free(struct xpdrm_http_response *XPDRM_NULLABLE resp);
 
 /**
  * Fetches a token from the request's token server (its base URL: the DRM's test service unless set
@@ -2976,11 +3193,11 @@ void xpdrm_http_response_free(struct xpdrm_http_response *resp);
  * (another `method`); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
-                                    const struct xpdrm_token_request *req,
+xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                    const struct xpdrm_token_request *XPDRM_NONNULL req,
                                     xpdrm_http_method method,
-                                    struct xpdrm_token_response **out,
-                                    char *reason,
+                                    struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                    char *XPDRM_NULLABLE reason,
                                     size_t reason_cap);
 
 /**
@@ -3004,13 +3221,13 @@ xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
-                                       const char *license_url,
-                                       const uint8_t *challenge,
+xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                       const char *XPDRM_NONNULL license_url,
+                                       const uint8_t *XPDRM_NULLABLE challenge,
                                        size_t challenge_len,
                                        xpdrm_token_placement placement,
-                                       struct xpdrm_bytes **out,
-                                       char *reason,
+                                       struct xpdrm_bytes *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                       char *XPDRM_NULLABLE reason,
                                        size_t reason_cap);
 
 /**
@@ -3032,11 +3249,11 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *client,
-                                             const char *sees_url,
-                                             const struct xpdrm_entitlement_request *req,
-                                             struct xpdrm_entitlement_response **out,
-                                             char *reason,
+xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                             const char *XPDRM_NONNULL sees_url,
+                                             const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                             struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                             char *XPDRM_NULLABLE reason,
                                              size_t reason_cap);
 
 /**
@@ -3061,14 +3278,14 @@ xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *cli
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
-                                      const char *record_url,
-                                      const char *customer_authenticator,
-                                      const char *cookie,
-                                      char *out,
+xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                      const char *XPDRM_NONNULL record_url,
+                                      const char *XPDRM_NONNULL customer_authenticator,
+                                      const char *XPDRM_NONNULL cookie,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len,
-                                      char *reason,
+                                      size_t *XPDRM_NONNULL out_len,
+                                      char *XPDRM_NULLABLE reason,
                                       size_t reason_cap);
 
 /**
@@ -3091,11 +3308,11 @@ xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *client,
-                                           struct xpdrm_binding_device *dev,
-                                           const uint8_t *spc,
+xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                           struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                           const uint8_t *XPDRM_NULLABLE spc,
                                            size_t spc_len,
-                                           char *reason,
+                                           char *XPDRM_NULLABLE reason,
                                            size_t reason_cap);
 
 /**
@@ -3112,26 +3329,26 @@ xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *clien
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *client,
-                                            struct xpdrm_binding_service *svc,
-                                            char *reason,
+xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                            struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                            char *XPDRM_NULLABLE reason,
                                             size_t reason_cap);
 
 /**
  * Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
  * 0), or NULL for NULL.
  */
-const uint8_t *xpdrm_bytes_data(const struct xpdrm_bytes *b);
+const uint8_t *XPDRM_NULLABLE xpdrm_bytes_data(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Returns the number of bytes in `b`, or 0 for NULL.
  */
-size_t xpdrm_bytes_len(const struct xpdrm_bytes *b);
+size_t xpdrm_bytes_len(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.
  */
-void xpdrm_bytes_free(struct xpdrm_bytes *b);
+void xpdrm_bytes_free(struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Creates a cancel handle that has not fired. `out` receives it; free it with `xpdrm_http_cancel_free`.
@@ -3139,7 +3356,7 @@ void xpdrm_bytes_free(struct xpdrm_bytes *b);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_cancel_new(struct xpdrm_http_cancel **out);
+xpdrm_status xpdrm_http_cancel_new(struct xpdrm_http_cancel *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Fires the handle, from any thread: the calls watching it return `XPDRM_ERR_HTTP_CANCELLED` as soon as
@@ -3149,7 +3366,7 @@ xpdrm_status xpdrm_http_cancel_new(struct xpdrm_http_cancel **out);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_cancel_fire(const struct xpdrm_http_cancel *cancel);
+xpdrm_status xpdrm_http_cancel_fire(const struct xpdrm_http_cancel *XPDRM_NONNULL cancel);
 
 /**
  * Makes a fired handle usable for new calls again (calls already cancelled stay cancelled).
@@ -3157,19 +3374,19 @@ xpdrm_status xpdrm_http_cancel_fire(const struct xpdrm_http_cancel *cancel);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_cancel_reset(const struct xpdrm_http_cancel *cancel);
+xpdrm_status xpdrm_http_cancel_reset(const struct xpdrm_http_cancel *XPDRM_NONNULL cancel);
 
 /**
  * Returns true when the handle has fired (and was not reset since); false for NULL, and in a build without
  * `http`.
  */
-bool xpdrm_http_cancel_is_fired(const struct xpdrm_http_cancel *cancel);
+bool xpdrm_http_cancel_is_fired(const struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
 
 /**
  * Frees a cancel handle. NULL does nothing. Clients it is attached to keep watching it (they hold their
  * own reference); detach it by giving `xpdrm_http_client_set_cancel` a NULL handle.
  */
-void xpdrm_http_cancel_free(struct xpdrm_http_cancel *cancel);
+void xpdrm_http_cancel_free(struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
 
 /**
  * Attaches a cancel handle to a client (NULL detaches it): every call of the client that starts afterwards
@@ -3179,8 +3396,8 @@ void xpdrm_http_cancel_free(struct xpdrm_http_cancel *cancel);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`client`); `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_client_set_cancel(const struct xpdrm_http_client *client,
-                                          const struct xpdrm_http_cancel *cancel);
+xpdrm_status xpdrm_http_client_set_cancel(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                          const struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
 
 /**
  * Chooses where the trusted CAs come from: `XPDRM_HTTP_TRUST_BUILT_IN`, `XPDRM_HTTP_TRUST_SYSTEM` (read
@@ -3192,7 +3409,7 @@ xpdrm_status xpdrm_http_client_set_cancel(const struct xpdrm_http_client *client
  * `XPDRM_ERR_FEATURE_DISABLED`. A refusal changes nothing; `xpdrm_http_config_reason` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_trust(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_trust(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                          xpdrm_http_trust trust);
 
 /**
@@ -3209,8 +3426,8 @@ xpdrm_status xpdrm_http_config_set_trust(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_add_pin(struct xpdrm_http_config *cfg,
-                                       const char *pin);
+xpdrm_status xpdrm_http_config_add_pin(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                       const char *XPDRM_NONNULL pin);
 
 /**
  * Removes every pin of the config.
@@ -3218,7 +3435,7 @@ xpdrm_status xpdrm_http_config_add_pin(struct xpdrm_http_config *cfg,
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_clear_pins(struct xpdrm_http_config *cfg);
+xpdrm_status xpdrm_http_config_clear_pins(struct xpdrm_http_config *XPDRM_NONNULL cfg);
 
 /**
  * Sends every request through an HTTP proxy, tunnelled with `CONNECT` (for `https` and plain `http`
@@ -3242,11 +3459,11 @@ xpdrm_status xpdrm_http_config_clear_pins(struct xpdrm_http_config *cfg);
  * (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_proxy(struct xpdrm_http_config *cfg,
-                                         const char *url,
-                                         const char *username,
-                                         const char *password,
-                                         const char *no_proxy);
+xpdrm_status xpdrm_http_config_set_proxy(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                         const char *XPDRM_NULLABLE url,
+                                         const char *XPDRM_NULLABLE username,
+                                         const char *XPDRM_NULLABLE password,
+                                         const char *XPDRM_NULLABLE no_proxy);
 
 /**
  * Sets (or with `callback == NULL` removes) the per-attempt event callback of clients made from this
@@ -3257,9 +3474,9 @@ xpdrm_status xpdrm_http_config_set_proxy(struct xpdrm_http_config *cfg,
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_event_callback(struct xpdrm_http_config *cfg,
-                                                  xpdrm_http_event_callback callback,
-                                                  void *userdata);
+xpdrm_status xpdrm_http_config_set_event_callback(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                                  xpdrm_http_event_callback XPDRM_NULLABLE callback,
+                                                  void *XPDRM_NULLABLE userdata);
 
 /**
  * Writes the value of an answer's header as NUL-terminated text: `name` in any case (`"Retry-After"`,
@@ -3271,11 +3488,11 @@ xpdrm_status xpdrm_http_config_set_event_callback(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_header(const struct xpdrm_http_response *resp,
-                                        const char *name,
-                                        char *out,
+xpdrm_status xpdrm_http_response_header(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                        const char *XPDRM_NONNULL name,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the offset of the server's clock from the device's, in milliseconds (positive: the server's is
@@ -3287,8 +3504,8 @@ xpdrm_status xpdrm_http_response_header(const struct xpdrm_http_response *resp,
  * written); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_client_clock_offset(const struct xpdrm_http_client *client,
-                                            int64_t *out_offset_ms);
+xpdrm_status xpdrm_http_client_clock_offset(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                            int64_t *XPDRM_NONNULL out_offset_ms);
 
 /**
  * Writes the SHA-256 of the SubjectPublicKeyInfo of the first certificate of a PEM text: the pin of that
@@ -3299,14 +3516,18 @@ xpdrm_status xpdrm_http_client_clock_offset(const struct xpdrm_http_client *clie
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_pin_of_cert_pem(const uint8_t *cert_pem,
+xpdrm_status xpdrm_http_pin_of_cert_pem(const uint8_t *XPDRM_NULLABLE cert_pem,
                                         size_t cert_len,
-                                        char *out,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+#ifdef __clang__
+#pragma clang diagnostic pop
+#endif
 
 #endif  /* XPDRM_H */

@@ -604,6 +604,7 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 /// (an HTML login page from a captive portal, say). Also `XPDRM_ERR_INPUT_TOO_LARGE` (body over the
 /// maximum), `XPDRM_ERR_UNKNOWN_DRM`, `XPDRM_ERR_INVALID_ARGUMENT` (status outside 100-599),
 /// `XPDRM_ERR_NULL_ARGUMENT`. On failure `*out` is not written.
+/// cbindgen:nullable=[content_type]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_token_response_parse(
