@@ -148,6 +148,20 @@ object Status {
     const val ERR_HTTP_BAD_PEM = 513
     /** The server answered with an HTTP status that this operation does not accept. */
     const val ERR_HTTP_STATUS = 514
+    /** The call was cancelled through its cancel handle; nothing was written. */
+    const val ERR_HTTP_CANCELLED = 515
+    /** Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time. */
+    const val ERR_HTTP_PROXY_CONNECT = 516
+    /** The proxy refused to open a tunnel to the server (it answered CONNECT with an error). */
+    const val ERR_HTTP_PROXY_REFUSED = 517
+    /** The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given. */
+    const val ERR_HTTP_PROXY_AUTH_REQUIRED = 518
+    /** TLS: the server's certificate chain is valid but its key matches none of the pins. */
+    const val ERR_HTTP_TLS_PIN_MISMATCH = 519
+    /** The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted. */
+    const val ERR_HTTP_TRUST_STORE = 520
+    /** The answer has no header of that name. */
+    const val ERR_HTTP_NO_SUCH_HEADER = 521
     /** Invalid token expiration time. */
     const val ERR_INVALID_EXPIRATION_TIME = -2002
     /** Invalid IP address. */
@@ -331,6 +345,13 @@ object Status {
         512 -> "XPDRM_ERR_HTTP_INVALID_URL"
         513 -> "XPDRM_ERR_HTTP_BAD_PEM"
         514 -> "XPDRM_ERR_HTTP_STATUS"
+        515 -> "XPDRM_ERR_HTTP_CANCELLED"
+        516 -> "XPDRM_ERR_HTTP_PROXY_CONNECT"
+        517 -> "XPDRM_ERR_HTTP_PROXY_REFUSED"
+        518 -> "XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED"
+        519 -> "XPDRM_ERR_HTTP_TLS_PIN_MISMATCH"
+        520 -> "XPDRM_ERR_HTTP_TRUST_STORE"
+        521 -> "XPDRM_ERR_HTTP_NO_SUCH_HEADER"
         -2002 -> "XPDRM_ERR_INVALID_EXPIRATION_TIME"
         -2003 -> "XPDRM_ERR_INVALID_IP_ADDRESS"
         -2005 -> "XPDRM_ERR_INVALID_CONTENT_KEY"
