@@ -245,6 +245,10 @@ fn through_tinyproxy_with_connect_credentials_refusals_and_no_proxy() {
     cfg.set_proxy(Some(&format!("http://127.0.0.1:{}", free_port())), None, None, None).unwrap();
     let (status, reason) = get(&Client::new(&cfg).unwrap(), &target).unwrap_err();
     assert_eq!(status, XPDRM_ERR_HTTP_PROXY_CONNECT, "{reason}");
+    // ... also with credentials (the proxy's URI then holds them).
+    cfg.set_proxy(Some(&format!("http://127.0.0.1:{}", free_port())), Some("player"), Some("s3cret"), None).unwrap();
+    let (status, reason) = get(&Client::new(&cfg).unwrap(), &target).unwrap_err();
+    assert_eq!(status, XPDRM_ERR_HTTP_PROXY_CONNECT, "{reason}");
 
     // ... unless the host is on the no-proxy list.
     cfg.set_proxy(Some(&format!("http://127.0.0.1:{}", free_port())), None, None, Some("localhost, 127.0.0.1")).unwrap();

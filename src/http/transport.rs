@@ -96,7 +96,11 @@ fn since_attempt_start_inner(t: &super::cancel::AttemptTimes) -> Option<Duration
 
 /// Notes in the call's context that connecting failed, and whether the target was the proxy.
 fn mark_connect_failure(details: &ConnectionDetails) {
-    let host = details.uri.authority().map(|a| a.as_str().to_ascii_lowercase());
+    // The proxy's URI carries its credentials (`user:password@host:port`) when it has some: compare host:port.
+    let host = details.uri.authority().map(|a| {
+        let a = a.as_str();
+        a.rsplit_once('@').map_or(a, |(_, host)| host).to_ascii_lowercase()
+    });
     with_context(|c| {
         if let (Some(p), Some(h)) = (&c.proxy_authority, &host)
             && p == h
