@@ -10,9 +10,13 @@ import xpdrm.EntitlementRequest
 import xpdrm.EntitlementResponse
 import xpdrm.Environment
 import xpdrm.Feature
+import xpdrm.HttpCancel
 import xpdrm.HttpClient
 import xpdrm.HttpConfig
+import xpdrm.HttpEvent
 import xpdrm.HttpMethod
+import xpdrm.HttpOperation
+import xpdrm.HttpTrust
 import xpdrm.KeyWrap
 import xpdrm.LogLevel
 import xpdrm.RequestType
@@ -22,6 +26,16 @@ import xpdrm.TokenRequest
 import xpdrm.TokenResponse
 import xpdrm.Xpdrm
 import xpdrm.XpdrmException
+import java.io.File
+import java.net.InetAddress
+import java.net.ServerSocket
+import java.net.Socket
+import java.time.ZoneOffset
+import java.time.ZonedDateTime
+import java.time.format.DateTimeFormatter
+import java.util.Base64
+import java.util.Collections
+import java.util.Locale
 import kotlin.system.exitProcess
 
 private var checks = 0
@@ -350,8 +364,267 @@ fun http() {
     }
 }
 
+/**
+ * A plain HTTP server on 127.0.0.1 for at most [connections] connections (one request each): it reads the
+ * request (head and Content-Length body), records its head, and sends [answer] and closes; with a null
+ * [answer] it never answers and holds the connection until [close]. A daemon thread; accept waits 10 s.
+ */
+private class LocalServer(private val answer: String?, connections: Int) : java.io.Closeable {
+    private val socket = ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))
+    val url = "http://127.0.0.1:${socket.localPort}/"
+    val heads: MutableList<String> = Collections.synchronizedList(mutableListOf<String>())
+    private val held: MutableList<Socket> = Collections.synchronizedList(mutableListOf<Socket>())
+
+    init {
+        socket.soTimeout = 10000
+        val thread = Thread {
+            try {
+                repeat(connections) {
+                    val s = socket.accept()
+                    held.add(s)
+                    s.soTimeout = 10000
+                    val input = s.getInputStream()
+                    val head = StringBuilder()
+                    while (!head.endsWith("\r\n\r\n")) {
+                        val b = input.read()
+                        if (b < 0) break
+                        head.append(b.toChar())
+                    }
+                    val length = Regex("(?im)^content-length: *([0-9]+)").find(head)?.groupValues?.get(1)?.toInt() ?: 0
+                    repeat(length) { input.read() }
+                    heads.add(head.toString())
+                    if (answer != null) {
+                        s.getOutputStream().write(answer.toByteArray())
+                        s.getOutputStream().flush()
+                        s.close()
+                    }
+                }
+            } catch (e: java.io.IOException) {
+                // closed or timed out: the check that needed the connection fails on its own
+            }
+        }
+        thread.isDaemon = true
+        thread.start()
+    }
+
+    override fun close() {
+        socket.close()
+        synchronized(held) { held.forEach { it.close() } }
+    }
+}
+
+/** An HTTP date [hours] from now. */
+private fun httpDate(hours: Long): String =
+    DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).format(ZonedDateTime.now(ZoneOffset.UTC).plusHours(hours))
+
+private fun answer(status: String, vararg headers: String) =
+    "HTTP/1.1 $status\r\n" + headers.joinToString("") { "$it\r\n" } + "Content-Length: 2\r\nConnection: close\r\n\r\nok"
+
+// A self-signed P-256 certificate and its pin, computed by OpenSSL:
+// openssl x509 -in c.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256
+private const val CERT_PEM = """-----BEGIN CERTIFICATE-----
+MIIBgjCCASmgAwIBAgIUfJCI1JR3W6v/C99YVl9oSnhaAU4wCgYIKoZIzj0EAwIw
+FjEUMBIGA1UEAwwLcGluLmV4YW1wbGUwIBcNMjYxMjAyMDIwMDUzWhgPMjEyNjEx
+MDgwMjAwNTNaMBYxFDASBgNVBAMMC3Bpbi5leGFtcGxlMFkwEwYHKoZIzj0CAQYI
+KoZIzj0DAQcDQgAECSuF0Smkkm6aEBZJP6cOhNpO4rfx2EEWNjg0saehHgoE8Gux
+o3RjXYNUNrcWjmzY0nP0eZ93oe/x7S9o279lh6NTMFEwHQYDVR0OBBYEFC3Ar38I
+gGjgB7Bqs7UhDmCsE8RmMB8GA1UdIwQYMBaAFC3Ar38IgGjgB7Bqs7UhDmCsE8Rm
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgb0XiEtcCdQo2u9TN
+RyzvToMimGBHXc+n7FBHAUtNRo0CIDkkM1pupWE9OjqGwcVF9CEccNF0zNvfZeNy
+HCzJjnd2
+-----END CERTIFICATE-----
+"""
+private const val CERT_PIN = "2afcd50b9bc559850ad49e4a97cb1bcaf34deeed0888a06ccb25ffee91f19673"
+
+/** A registration request of a device whose SEES is [url] + "sees" (a POST: never retried). */
+private fun <T> post(client: HttpClient, url: String, block: (xpdrm.HttpResponse) -> T): T =
+    BindingDevice("${url}sees", DUMMY, CONTENT).use { dev -> dev.registrationRequest().use { req -> client.execute(req).use(block) } }
+
+/** A client whose config (closed now) sends its events to [events]. */
+private fun clientWithEvents(events: MutableList<HttpEvent>): HttpClient =
+    HttpConfig().setTimeouts(2000, 3000, 5000).setRetry(1, 10, 100).setEventCallback { events.add(it) }.use { HttpClient(it) }
+
+/** Issue 12's additions: trust, pins, proxy, the event callback, response headers, the clock offset, cancel. */
+fun httpNet() {
+    if (!Xpdrm.hasFeature(Feature.HTTP)) {
+        fails(Status.ERR_FEATURE_DISABLED, "a cancel handle without http") { HttpCancel() }
+        fails(Status.ERR_FEATURE_DISABLED, "a pin without http") { HttpConfig.pinOfCertPem(CERT_PEM.toByteArray()) }
+        return
+    }
+    // Pins.
+    check(HttpConfig.pinOfCertPem(CERT_PEM.toByteArray()) == CERT_PIN, "pin of the certificate: OpenSSL's")
+    fails(Status.ERR_HTTP_BAD_PEM, "pin of no certificate") { HttpConfig.pinOfCertPem("not a certificate".toByteArray()) }
+    fails(Status.ERR_HTTP_BAD_PEM, "pin of nothing") { HttpConfig.pinOfCertPem(ByteArray(0)) }
+    HttpConfig().use { cfg ->
+        val raw = ByteArray(32) { (it * 7).toByte() }
+        cfg.addPin(CERT_PIN).addPin(CERT_PIN).addPin(CERT_PIN.chunked(2).joinToString(":"))
+            .addPin("sha256/" + Base64.getEncoder().encodeToString(raw)).addPin(Base64.getEncoder().withoutPadding().encodeToString(raw))
+        check(cfg.reason() == "", "no reason after good pins: ${cfg.reason()}")
+        val bad = fails(Status.ERR_INVALID_ARGUMENT, "a pin of 31 bytes") { cfg.addPin(CERT_PIN.substring(2)) }
+        check(bad?.reason?.isNotEmpty() == true, "pin reason: ${bad?.reason}")
+        fails(Status.ERR_INVALID_ARGUMENT, "a pin of 33 bytes (base64)") { cfg.addPin(Base64.getEncoder().encodeToString(ByteArray(33))) }
+        fails(Status.ERR_INVALID_ARGUMENT, "a pin that is neither hex nor base64") { cfg.addPin("not a pin") }
+        fails(Status.ERR_INVALID_ARGUMENT, "an empty pin") { cfg.addPin("") }
+        fails(Status.ERR_INVALID_ARGUMENT, "a pin with a NUL") { cfg.addPin(CERT_PIN + "\u0000") }
+        cfg.clearPins()
+        for (i in 0 until 16) cfg.addPin("%064x".format(i + 1))
+        fails(Status.ERR_INVALID_ARGUMENT, "a 17th pin") { cfg.addPin("%064x".format(17)) }
+        cfg.clearPins().addPin("%064x".format(17))
+    }
+    // Trust.
+    HttpConfig().use { cfg ->
+        cfg.setTrust(HttpTrust.BUILT_IN).setTrust(HttpTrust.ADDED_ONLY)
+        val bundle = File("/etc/ssl/certs/ca-certificates.crt")
+        if (System.getenv("SSL_CERT_FILE") == null && System.getenv("SSL_CERT_DIR") == null && bundle.isFile) {
+            cfg.setTrust(HttpTrust.SYSTEM)
+        } else {
+            try {
+                cfg.setTrust(HttpTrust.SYSTEM)
+            } catch (e: XpdrmException) {
+                check(e.status == Status.ERR_HTTP_TRUST_STORE, "system trust: ${e.message}")
+            }
+        }
+        cfg.setTrust(HttpTrust.BUILT_IN)
+    }
+    // Proxy: bad input changes nothing.
+    HttpConfig().use { cfg ->
+        for (url in listOf("ftp://127.0.0.1:3128", "https://127.0.0.1:3128", "http://user@127.0.0.1:3128", "http://127.0.0.1:3128/path",
+                           "http://127.0.0.1:3128?q", "127.0.0.1:3128", "", "http://127.0.0.1:3128\u0000x", "http://127.0.0.1 :3128")) {
+            val e = fails(Status.ERR_INVALID_ARGUMENT, "proxy URL ${url.replace("\u0000", "\\0")}") { cfg.setProxy(url) }
+            check(e?.reason?.contains("prox") == true, "proxy reason: ${e?.reason}")
+        }
+        fails(Status.ERR_INVALID_ARGUMENT, "credentials without a proxy") { cfg.setProxy(null, "user") }
+        fails(Status.ERR_INVALID_ARGUMENT, "a no-proxy list without a proxy") { cfg.setProxy(null, noProxy = "localhost") }
+        fails(Status.ERR_INVALID_ARGUMENT, "a password without a user name") { cfg.setProxy("http://127.0.0.1:3128", null, "pw".toByteArray()) }
+        fails(Status.ERR_INVALID_ARGUMENT, "a user name with a colon") { cfg.setProxy("http://127.0.0.1:3128", "a:b", "pw") }
+        fails(Status.ERR_INVALID_ARGUMENT, "a password with a NUL") { cfg.setProxy("http://127.0.0.1:3128", "user", "p\u0000w") }
+        fails(Status.ERR_INVALID_ARGUMENT, "a no-proxy list with a NUL") { cfg.setProxy("http://127.0.0.1:3128", noProxy = "a\u0000b") }
+        val deadProxy = ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")).use { "http://127.0.0.1:${it.localPort}" }
+        cfg.setProxy("http://127.0.0.1:3128").setProxy(null).setProxy(deadProxy, "user", "secret", ".example.com")
+        cfg.setTimeouts(2000, 2000, 5000).setRetry(1, 10, 100)
+        HttpClient(cfg).use { client ->
+            // NOWHERE is 127.0.0.1, which the list does not name: through the proxy, which is not there.
+            // (With credentials, as here: the proxy's URI then holds them, and the library has to see that it
+            // is the proxy that cannot be reached.)
+            fails(Status.ERR_HTTP_PROXY_CONNECT, "a proxy that is not there") { post(client, NOWHERE) { it.status } }
+            fails(Status.ERR_HTTP_PROXY_CONNECT, "a proxy that is not there (https)") { TokenRequest(Drm.FAIRPLAY).use { req ->
+                req.set("contentKey", "b366360da82e9c6e0b0984002a362cf2").set("iv", "d5fbd6b82ed93e4ef98ae40931ee8d9d").setBaseUrl("https://127.0.0.1:9/fp")
+                client.fetchToken(req) } }
+        }
+        // A proxy that wants credentials: it sees a CONNECT to the server with the user's, and answers 407.
+        LocalServer(answer("407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"x\""), 1).use { proxy ->
+            cfg.setProxy(proxy.url.trimEnd('/'), "user", "secret".toByteArray())
+            HttpClient(cfg).use { client ->
+                fails(Status.ERR_HTTP_PROXY_AUTH_REQUIRED, "proxy 407") { post(client, "http://127.0.0.1:9/") { it.status } }
+            }
+            val head = proxy.heads.firstOrNull() ?: ""
+            check(head.startsWith("CONNECT 127.0.0.1:9 HTTP/1.1\r\n"), "proxy request: $head")
+            val credentials = Base64.getEncoder().encodeToString("user:secret".toByteArray())
+            check(head.contains(Regex("(?i)proxy-authorization: basic $credentials\r\n")), "proxy credentials: $head")
+        }
+        cfg.setProxy(null)
+        HttpClient(cfg).use { client -> fails(Status.ERR_HTTP_CONNECT, "proxy removed") { post(client, NOWHERE) { it.status } } }
+    }
+    // Events, headers and the clock offset against a local server.
+    val events: MutableList<HttpEvent> = Collections.synchronizedList(mutableListOf<HttpEvent>())
+    val client = clientWithEvents(events)
+    repeat(3) { System.gc() } // the client's callback must outlive its config, closed and unreachable
+    client.use {
+        check(client.clockOffsetMs == null, "no clock offset before an answer")
+        LocalServer(answer("200 OK", "Date: ${httpDate(1)}", "X-Twice: a", "x-twice: b", "Content-Type: text/plain"), 1).use { server ->
+            post(client, server.url) { resp ->
+                check(resp.status == 200, "status ${resp.status}")
+                check(resp.header("date")?.endsWith(" GMT") == true, "Date: ${resp.header("date")}")
+                check(resp.header("X-TWICE") == "a, b", "X-Twice: ${resp.header("X-TWICE")}")
+                check(resp.header("Retry-After") == null, "no Retry-After")
+                fails(Status.ERR_INVALID_ARGUMENT, "a header name with a NUL") { resp.header("Date\u0000x") }
+            }
+        }
+        val offset = client.clockOffsetMs
+        check(offset != null && offset in 3595000..3605000, "clock offset $offset ms")
+        check(events.size == 1, "one event: $events")
+        events.firstOrNull()?.let { e ->
+            check(e.operation == HttpOperation.EXECUTE && e.host == "127.0.0.1" && e.path == "/sees" && e.attempt == 1L, "event: $e")
+            check(e.connectUs >= 0 && e.tlsUs == -1L && e.firstByteUs >= 0 && e.totalUs >= e.firstByteUs, "event times: $e")
+            check(e.httpStatus == 200 && e.expressPlayCode == 0 && e.outcome == Status.OK && e.retryAfterMs == -1L && !e.reusedConnection, "event: $e")
+        }
+        events.clear()
+        LocalServer(answer("503 Service Unavailable", "Retry-After: 7"), 1).use { server ->
+            post(client, server.url) { resp -> check(resp.status == 503 && resp.header("retry-after") == "7", "503 ${resp.header("retry-after")}") }
+        }
+        check(events.singleOrNull()?.retryAfterMs == 7000L && events.single().httpStatus == 503, "Retry-After event: $events")
+        events.clear()
+        fails(Status.ERR_HTTP_CONNECT, "nowhere") { post(client, NOWHERE) { it.status } }
+        events.singleOrNull().let { e ->
+            check(e != null && e.outcome == Status.ERR_HTTP_CONNECT && e.httpStatus == 0 && e.firstByteUs == -1L, "failed attempt: $e")
+        }
+
+        // Cancel: fired before the call, nothing is sent.
+        HttpCancel().use { cancel ->
+            check(!cancel.isFired, "a new handle has not fired")
+            client.setCancel(cancel)
+            cancel.fire()
+            cancel.fire()
+            check(cancel.isFired, "fired")
+            LocalServer(answer("200 OK"), 1).use { server ->
+                fails(Status.ERR_HTTP_CANCELLED, "a call on a fired handle") { post(client, server.url) { it.status } }
+                Thread.sleep(100)
+                check(server.heads.isEmpty(), "nothing was sent: ${server.heads}")
+                cancel.reset()
+                check(!cancel.isFired, "reset")
+                post(client, server.url) { check(it.status == 200, "after reset: ${it.status}") }
+            }
+            // Fired from other threads (several at once) while the call waits for an answer that never comes.
+            LocalServer(null, 1).use { silent ->
+                val firers = (1..4).map { Thread { Thread.sleep(300); cancel.fire() } }
+                firers.forEach { it.start() }
+                val start = System.nanoTime()
+                fails(Status.ERR_HTTP_CANCELLED, "a blocked call, cancelled") { post(client, silent.url) { it.status } }
+                val ms = (System.nanoTime() - start) / 1_000_000
+                check(ms in 250..2500, "cancelled after $ms ms (the read timeout is 3000)")
+                firers.forEach { it.join() }
+                check(silent.heads.size == 1, "the request had been sent")
+            }
+            check(events.lastOrNull()?.outcome == Status.ERR_HTTP_CANCELLED, "cancelled attempt's event: ${events.lastOrNull()}")
+            // Detached, the fired handle no longer applies.
+            client.setCancel(null)
+            LocalServer(answer("200 OK"), 1).use { server -> post(client, server.url) { check(it.status == 200, "detached: ${it.status}") } }
+            client.setCancel(cancel)
+        }
+        // The client keeps watching a handle closed on the Kotlin side (it holds its own reference).
+        val closed = HttpCancel()
+        client.setCancel(closed)
+        closed.fire()
+        closed.close()
+        fails(Status.ERR_HTTP_CANCELLED, "a fired handle, closed in Kotlin") { post(client, NOWHERE) { it.status } }
+        client.setCancel(null)
+        fails(Status.ERR_HTTP_CONNECT, "detached again") { post(client, NOWHERE) { it.status } }
+        closed.close()
+        check(closed.isClosed, "closed")
+        try {
+            closed.fire()
+            check(false, "fire after close")
+        } catch (e: IllegalStateException) {
+        }
+        try {
+            client.setCancel(closed)
+            check(false, "attach a closed handle")
+        } catch (e: IllegalStateException) {
+        }
+        // A callback that throws: dropped, the call works (and nothing reaches stderr).
+        HttpConfig().setEventCallback { throw IllegalStateException("from the callback") }.use { cfg ->
+            HttpClient(cfg).use { other ->
+                LocalServer(answer("200 OK"), 1).use { server -> post(other, server.url) { check(it.status == 200, "throwing callback: ${it.status}") } }
+            }
+            cfg.setEventCallback(null)
+        }
+    }
+    check(HttpOperation.of(6) == HttpOperation.BINDING_SERVICE, "operation of 6")
+    fails(Status.ERR_INVALID_ARGUMENT, "operation of 7") { HttpOperation.of(7) }
+}
+
 fun main() {
-    val parts = listOf(::library, ::keyWrap, ::tokens, ::deviceIds, ::sees, ::binding, ::http)
+    val parts = listOf(::library, ::keyWrap, ::tokens, ::deviceIds, ::sees, ::binding, ::http, ::httpNet)
     for (part in parts) {
         try {
             part()

@@ -3,6 +3,7 @@
 package xpdrm
 
 import com.sun.jna.Pointer
+import com.sun.jna.ptr.LongByReference
 import com.sun.jna.ptr.PointerByReference
 import com.sun.jna.ptr.ShortByReference
 
@@ -49,6 +50,89 @@ class HttpConfig private constructor(handle: Pointer) : NativeHandle(handle, { l
 
     fun setUserAgent(userAgent: String): HttpConfig = apply { check(lib.xpdrm_http_config_set_user_agent(ptr, userAgent), ::why) }
 
+    /**
+     * Where the trusted CAs come from ([HttpTrust.SYSTEM] is read now: [Status.ERR_HTTP_TRUST_STORE] when no
+     * store is found). Without this call: the built-in CAs until a CA is added, then only added CAs.
+     */
+    fun setTrust(trust: HttpTrust): HttpConfig = apply { check(lib.xpdrm_http_config_set_trust(ptr, trust.code), ::why) }
+
+    /**
+     * Pins a server key: the SHA-256 of its certificate's SubjectPublicKeyInfo, as base64 (an optional
+     * `sha256/` prefix) or 64 hex digits (see [pinOfCertPem]). A server must then pass the normal checks and
+     * have one of the pinned keys, else calls throw [Status.ERR_HTTP_TLS_PIN_MISMATCH]. Not 32 bytes, or too
+     * many pins: [Status.ERR_INVALID_ARGUMENT] (nothing changes).
+     */
+    fun addPin(pin: String): HttpConfig = apply {
+        noNul(pin, "the pin")
+        check(lib.xpdrm_http_config_add_pin(ptr, pin), ::why)
+    }
+
+    /** Removes every pin. */
+    fun clearPins(): HttpConfig = apply { check(lib.xpdrm_http_config_clear_pins(ptr), ::why) }
+
+    /**
+     * Sends every request through an HTTP proxy (`http://host[:port]`, tunnelled with CONNECT), except to the
+     * hosts of [noProxy] (comma-separated: `localhost`, `10.0.0.1`, `.example.com`, `*`); [username] and
+     * [password] are basic credentials (wipe [password] afterwards). A null [url] removes the proxy (the
+     * others must then be null too). The environment (`HTTP_PROXY`) is never read. A malformed URL,
+     * credential or list entry: [Status.ERR_INVALID_ARGUMENT] (nothing changes, [reason] says why).
+     */
+    fun setProxy(url: String?, username: String? = null, password: ByteArray? = null, noProxy: String? = null): HttpConfig = apply {
+        noNul(url, "the proxy URL")
+        noNul(username, "the proxy user name")
+        noNul(noProxy, "the no-proxy list")
+        if (password != null && password.contains(0)) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "the proxy password holds a NUL byte")
+        withCText(password) { p -> check(lib.xpdrm_http_config_set_proxy(ptr, url, username, p, noProxy), ::why) }
+    }
+
+    /** [setProxy] with the password as a String. */
+    fun setProxy(url: String, username: String, password: String, noProxy: String? = null): HttpConfig {
+        val bytes = password.toByteArray(Charsets.UTF_8)
+        try {
+            return setProxy(url, username, bytes, noProxy)
+        } finally {
+            bytes.fill(0)
+        }
+    }
+
+    // The native side calls the installed callback until the clients made with it are freed: this config
+    // keeps it, and each HttpClient made from the config keeps the one it was made with (JNA frees a
+    // callback's native stub when the Kotlin object is collected).
+    @Volatile
+    internal var eventCallback: HttpEventCallback? = null
+        private set
+
+    /**
+     * Calls [callback] once per attempt of every call of the clients made from this config afterwards (null
+     * removes it; clients made before keep theirs). It runs on the calling thread, possibly on several at
+     * once, and the call waits for it; what it throws is dropped (it cannot cross into C).
+     */
+    fun setEventCallback(callback: ((HttpEvent) -> Unit)?): HttpConfig = apply {
+        val native = callback?.let { f ->
+            object : HttpEventCallback {
+                override fun invoke(userdata: Pointer?, event: Pointer?) {
+                    if (event == null) return
+                    try {
+                        f(HttpEvent.read(event))
+                    } catch (e: Throwable) {
+                        // Dropped: JNA would print it to stderr, and C cannot take it.
+                    }
+                }
+            }
+        }
+        check(lib.xpdrm_http_config_set_event_callback(ptr, native, null), ::why)
+        eventCallback = native
+    }
+
+    companion object {
+        /**
+         * The pin (64 lower-case hex digits, for [addPin]) of the key of the first certificate in [certPem].
+         * No certificate or a broken one: [Status.ERR_HTTP_BAD_PEM].
+         */
+        fun pinOfCertPem(certPem: ByteArray): String =
+            withBytes(certPem) { p, pl -> readText { o, c, l -> lib.xpdrm_http_pin_of_cert_pem(p, pl, o, c, l) } }
+    }
+
     internal val handle: Pointer get() = ptr
 }
 
@@ -62,6 +146,19 @@ class HttpResponse internal constructor(handle: Pointer) : NativeHandle(handle, 
         }
 
     val contentType: String get() = readText { o, c, l -> lib.xpdrm_http_response_content_type(ptr, o, c, l) }
+
+    /**
+     * The value of the answer's header [name] (any case; several of that name joined with ", "; bytes
+     * outside printable ASCII as `?`), or null when it has none.
+     */
+    fun header(name: String): String? {
+        noNul(name, "the header name")
+        return try {
+            readText { o, c, l -> lib.xpdrm_http_response_header(ptr, name, o, c, l) }
+        } catch (e: XpdrmException) {
+            if (e.status == Status.ERR_HTTP_NO_SUCH_HEADER) null else throw e
+        }
+    }
 
     /** A copy of the body (the caller's; wipe it if it holds a secret). */
     fun body(): ByteArray {
@@ -77,9 +174,35 @@ class HttpResponse internal constructor(handle: Pointer) : NativeHandle(handle, 
  * A blocking client (`xpdrm_http_client`), usable from several threads at once. Failures throw
  * [XpdrmException] with the call's reason.
  */
-class HttpClient private constructor(handle: Pointer) : NativeHandle(handle, { lib.xpdrm_http_client_free(it) }) {
+class HttpClient private constructor(handle: Pointer, private val eventCallback: HttpEventCallback?) : NativeHandle(handle, { lib.xpdrm_http_client_free(it) }) {
+    // eventCallback: the config's event callback when the client was made, which the native client calls
+    // until it is freed: kept here so that JNA does not free it.
+
     /** A client with [config]'s settings (the config may be closed afterwards). */
-    constructor(config: HttpConfig) : this(newHandle { lib.xpdrm_http_client_new(config.handle, it) })
+    constructor(config: HttpConfig) : this(newHandle { lib.xpdrm_http_client_new(config.handle, it) }, config.eventCallback)
+
+    /**
+     * Attaches [cancel] (null detaches it): every call that starts afterwards watches it; calls running on
+     * other threads keep the handle they started with. One handle may serve several clients.
+     */
+    fun setCancel(cancel: HttpCancel?) {
+        if (cancel == null) check(lib.xpdrm_http_client_set_cancel(ptr, null))
+        else cancel.withHandle { c -> check(lib.xpdrm_http_client_set_cancel(ptr, c)) }
+    }
+
+    /**
+     * The offset of the servers' clock from the device's in milliseconds (positive: the server's is ahead),
+     * from the `Date` header of the latest answer that had one, good to about a second; null when no answer
+     * had one yet. Add it to the device's time before comparing with times a server issued.
+     */
+    val clockOffsetMs: Long?
+        get() {
+            val out = LongByReference()
+            val status = lib.xpdrm_http_client_clock_offset(ptr, out)
+            if (status == Status.ERR_HTTP_NO_SUCH_HEADER) return null
+            check(status)
+            return out.value
+        }
 
     private inline fun <T> withReason(block: (ReasonBuffer) -> T): T = ReasonBuffer().use(block)
 

@@ -20,9 +20,11 @@ import com.sun.jna.IntegerType
 import com.sun.jna.Library
 import com.sun.jna.Native
 import com.sun.jna.Pointer
+import com.sun.jna.Structure
 import com.sun.jna.ptr.ByReference
 import com.sun.jna.ptr.ByteByReference
 import com.sun.jna.ptr.IntByReference
+import com.sun.jna.ptr.LongByReference
 import com.sun.jna.ptr.PointerByReference
 import com.sun.jna.ptr.ShortByReference
 
@@ -44,6 +46,36 @@ class SizeTByReference : ByReference(Native.SIZE_T_SIZE) {
 /** xpdrm_log_callback. */
 interface LogCallback : Callback {
     fun invoke(userdata: Pointer?, level: Int, message: String?)
+}
+
+/** xpdrm_http_event_callback; `event` points to an xpdrm_http_event, valid only during the call. */
+interface HttpEventCallback : Callback {
+    fun invoke(userdata: Pointer?, event: Pointer?)
+}
+
+/** xpdrm_http_event as JNA lays it out (the C field names and types; C bool is Byte). Read by HttpEvent. */
+@Structure.FieldOrder(
+    "operation", "host", "path", "attempt", "connect_us", "tls_us", "first_byte_us", "total_us", "http_status",
+    "expressplay_code", "outcome", "retry_after_ms", "reused_connection"
+)
+internal class HttpEventStruct(p: Pointer) : Structure(p) {
+    @JvmField var operation: Int = 0
+    @JvmField var host: Pointer? = null
+    @JvmField var path: Pointer? = null
+    @JvmField var attempt: Int = 0
+    @JvmField var connect_us: Long = 0
+    @JvmField var tls_us: Long = 0
+    @JvmField var first_byte_us: Long = 0
+    @JvmField var total_us: Long = 0
+    @JvmField var http_status: Short = 0
+    @JvmField var expressplay_code: Int = 0
+    @JvmField var outcome: Int = 0
+    @JvmField var retry_after_ms: Long = 0
+    @JvmField var reused_connection: Byte = 0
+
+    init {
+        read()
+    }
 }
 
 internal interface XpdrmNative : Library {
@@ -163,6 +195,20 @@ internal interface XpdrmNative : Library {
     fun xpdrm_bytes_data(b: Pointer?): Pointer?
     fun xpdrm_bytes_len(b: Pointer?): SizeT
     fun xpdrm_bytes_free(b: Pointer?)
+    fun xpdrm_http_cancel_new(out: PointerByReference): Int
+    fun xpdrm_http_cancel_fire(cancel: Pointer?): Int
+    fun xpdrm_http_cancel_reset(cancel: Pointer?): Int
+    fun xpdrm_http_cancel_is_fired(cancel: Pointer?): Byte
+    fun xpdrm_http_cancel_free(cancel: Pointer?)
+    fun xpdrm_http_client_set_cancel(client: Pointer?, cancel: Pointer?): Int
+    fun xpdrm_http_config_set_trust(cfg: Pointer?, trust: Int): Int
+    fun xpdrm_http_config_add_pin(cfg: Pointer?, pin: String?): Int
+    fun xpdrm_http_config_clear_pins(cfg: Pointer?): Int
+    fun xpdrm_http_config_set_proxy(cfg: Pointer?, url: String?, username: String?, password: Pointer?, noProxy: String?): Int
+    fun xpdrm_http_config_set_event_callback(cfg: Pointer?, callback: HttpEventCallback?, userdata: Pointer?): Int
+    fun xpdrm_http_response_header(resp: Pointer?, name: String?, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
+    fun xpdrm_http_client_clock_offset(client: Pointer?, outOffsetMs: LongByReference): Int
+    fun xpdrm_http_pin_of_cert_pem(certPem: Pointer?, certLen: SizeT, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
 
     companion object {
         /** The library: libxpdrm.so (jna.library.path, the system's library path, or an Android app's jniLibs). */
