@@ -294,6 +294,7 @@ fn flow(run: &RunJvm<'_>) {
         "7. another device: its own flow in one call (runDeviceBinding), license redeemed, key unwrapped",
         "8. SEES exchange (requestType 2): granted with a cookie-bound token URL",
         "9. service side (runBindingService): a cookie-bound token from the token server, granted",
+        "10. pins: the servers' own key passes, the CA's key is refused with XPDRM_ERR_HTTP_TLS_PIN_MISMATCH; events with TLS handshakes",
         "flow: OK",
     ] {
         assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");

@@ -7,6 +7,8 @@ import xpdrm.BindingStep
 import xpdrm.Drm
 import xpdrm.HttpClient
 import xpdrm.HttpConfig
+import xpdrm.HttpEvent
+import xpdrm.HttpOperation
 import xpdrm.HttpMethod
 import xpdrm.KeyWrap
 import xpdrm.Status
@@ -27,6 +29,9 @@ private fun licenseEk(license: ByteArray): String =
 
 /** The stand-in SPC of a device (xpdrm's test format; a real DRM makes its own). */
 private fun spc(deviceId: String) = "XPDRM-TEST-SPC 1\ndevice_id=$deviceId\n".toByteArray()
+
+/** The cookie the device registered in step 3. */
+private var cookieOfFlow = ""
 
 fun main() {
     val key = File(env("XPDRM_TEST_CLIENT_KEY_PEM")).readBytes()
@@ -73,8 +78,10 @@ fun main() {
 
         // 3. The device-binding flow, each request made by the client and answered back to the flow.
         var cookie = ""
+        cookieOfFlow = cookie
         BindingDevice(env("XPDRM_TEST_SEES_URL"), env("XPDRM_TEST_REGISTRATION_CONTENT_ID"), env("XPDRM_TEST_CONTENT_ID")).use { dev ->
             cookie = dev.cookie
+            cookieOfFlow = cookie
             fun exchange(request: xpdrm.OutboundRequest) = request.use { r ->
                 client.execute(r).use { answer -> dev.handleResponse(answer.status, answer.contentType, answer.body()) }
             }
@@ -160,6 +167,36 @@ fun main() {
             }
         }
     }
+
+    // 10. Key pinning over the servers' real TLS: their certificate's key passes, the CA's key does not; the
+    // event callback sees each attempt with its TLS handshake.
+    val ca = File(env("XPDRM_TEST_CA_PEM")).readBytes()
+    val serverPin = HttpConfig.pinOfCertPem(File(env("XPDRM_TEST_SERVER_CERT_PEM")).readBytes())
+    val caPin = HttpConfig.pinOfCertPem(ca)
+    val events = java.util.Collections.synchronizedList(mutableListOf<HttpEvent>())
+    fun pinned(pin: String) = HttpConfig().use { cfg ->
+        cfg.addCaPem(ca).addPin(pin).setTimeouts(5000, 10000, 30000).setEventCallback { events.add(it) }
+        HttpClient(cfg)
+    }
+    val record = env("XPDRM_TEST_RECORD_URL")
+    val passes = pinned(serverPin).use { c ->
+        xpdrm.DeviceIds.match(c.lookupRecord(record, env("XPDRM_TEST_AUTHENTICATOR"), cookieOfFlow), env("XPDRM_TEST_DEVICE_ID"))
+    }
+    val refused = pinned(caPin).use { c ->
+        try {
+            c.lookupRecord(record, env("XPDRM_TEST_AUTHENTICATOR"), cookieOfFlow)
+            null
+        } catch (e: XpdrmException) {
+            e.statusName
+        }
+    }
+    // (The refused handshake did not complete: its time is -1. No event holds the query, which names the cookie.)
+    val handshakes = events.size == 2 && events.all { it.operation == HttpOperation.LOOKUP_RECORD && it.attempt == 1L && !it.path.contains('?') } &&
+        events[0].httpStatus == 200 && events[0].tlsUs > 0 && events[1].outcome == Status.ERR_HTTP_TLS_PIN_MISMATCH && events[1].httpStatus == 0
+    ok = ok && passes && refused == "XPDRM_ERR_HTTP_TLS_PIN_MISMATCH" && handshakes
+    println("10. pins: the servers' own key ${if (passes) "passes" else "FAILS"}, the CA's key is refused with $refused; " +
+        "events ${if (handshakes) "with TLS handshakes" else "WRONG: $events"}")
+
     if (!ok) {
         println("flow: FAILED")
         exitProcess(1)
