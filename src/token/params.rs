@@ -69,6 +69,8 @@ pub enum Check {
     Free,
     /// The DRM does not support this parameter: any value is refused with `code`.
     Unsupported { code: Status },
+    /// A form only Marlin parameters have (a content URL, an output control override, an MS3 extension).
+    Form { form: marlin::Form, invalid: Status },
 }
 
 /// One parameter of a DRM's token request.
@@ -744,6 +746,7 @@ impl Check {
             }
             Check::Free => Ok(()),
             Check::Unsupported { code } => fail(code, "is not supported by this DRM's token server"),
+            Check::Form { form, invalid } => form.check(v).or_else(|what| fail(invalid, what)),
         }
     }
 
@@ -758,7 +761,8 @@ impl Check {
             | Check::MaxChars { invalid, .. }
             | Check::ExactChars { invalid, .. }
             | Check::Base64 { invalid }
-            | Check::Integer { invalid, .. } => vec![(invalid, "invalid")],
+            | Check::Integer { invalid, .. }
+            | Check::Form { invalid, .. } => vec![(invalid, "invalid")],
             Check::Hex32 { not_32_hex, empty } => vec![(not_32_hex, "not 32 hex digits"), (empty, "empty")],
             Check::Kid { not_32_hex, too_long, invalid } => vec![
                 (not_32_hex, "not 32 hex digits"),
@@ -779,7 +783,7 @@ impl Check {
 
 /// The row of `name` in `drm`'s table (exact, case-sensitive match).
 pub fn find(drm: Drm, name: &str) -> Option<(usize, &'static Param)> {
-    drm.params().iter().enumerate().find(|(_, p)| p.name == name)
+    drm.params().iter().enumerate().find(|(_, p)| p.name == name).or_else(|| marlin::find_indexed(drm, name))
 }
 
 /// The parameter reference for `drm`, generated from its tables: one line per parameter, then the rules
@@ -805,11 +809,18 @@ pub fn reference(drm: Drm) -> Vec<String> {
         };
         lines.push(format!("- {} ({presence}{repeat}{codes}): {}.", p.name, p.rule));
     }
+    lines.extend(marlin::indexed_reference(drm));
     for r in drm.request_rules() {
         lines.push(format!("- Rule ({}): {}.", r.code.code(), r.rule));
     }
     lines
 }
+
+// ---- Marlin MS3 and BB (SPEC.md section 7): their own file, form checks only ----
+
+#[path = "marlin_params.rs"]
+mod marlin;
+pub use marlin::{Form, MARLIN_BB, MARLIN_BB_RULES, MARLIN_MS3, MARLIN_MS3_RULES, MS3_INDEXED, MS3_MAX_KEYS};
 
 #[cfg(test)]
 mod tests {
