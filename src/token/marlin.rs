@@ -43,15 +43,18 @@ pub(super) fn success(drm: Drm, content_type: Option<&str>, body: &[u8]) -> Resu
         if drm == Drm::MarlinBb && kind == Kind::Html && looks_like_action_token(body) {
             return action_token(body);
         }
-        return super::success(kind, body).map(|o| (o, None)).and_then(|(o, m)| match o {
-            Outcome::Error { .. } => Ok((o, m)),
-            // A 2xx JSON or HTML answer without a code is no Marlin token.
-            Outcome::Token(_) => Err(if drm == Drm::MarlinBb {
-                Status::XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN
-            } else {
-                Status::XPDRM_ERR_RESPONSE_MS3_NO_TOKEN
-            }),
-        });
+        let not_marlin = if drm == Drm::MarlinBb {
+            Status::XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN
+        } else {
+            Status::XPDRM_ERR_RESPONSE_MS3_NO_TOKEN
+        };
+        return match super::success(kind, body) {
+            Ok(o @ Outcome::Error { .. }) => Ok((o, None)),
+            // A 2xx JSON answer without a code is no Marlin token, whatever it holds.
+            Ok(Outcome::Token(_))
+            | Err(Status::XPDRM_ERR_RESPONSE_NO_LICENSE_URL | Status::XPDRM_ERR_RESPONSE_NO_TOKEN) => Err(not_marlin),
+            Err(other) => Err(other),
+        };
     }
     match drm {
         Drm::MarlinMs3 => ms3(kind, body),
