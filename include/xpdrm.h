@@ -1365,10 +1365,13 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
  *   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
  *   trusted proxy may add it.
- * - errorFormat (optional; 230): html or json: the form of the server's error answers.
- * - useHttps (optional; 230): true or false (PHP clients send 1 and 0): an https license URL in the answer.
- * - expirationTime (optional; 230): an RFC 3339 UTC time with Z (2006-04-14T12:01:10Z) or + and seconds
- *   (+2592000); no limit is checked here, as no Marlin limit is published.
+ * - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+ *   answers.
+ * - useHttps (optional; 231 missing or empty, 230 invalid): true or false (PHP clients send 1 and 0): an
+ *   https license URL in the answer.
+ * - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+ *   published.
  * - cookie (optional; 230): any text of at most 32 characters.
  * - contentId (optional; 231): the content ID, any non-empty text: urn:marlin:kid:<32 hex> for MS3 in the
  *   tutorials, cid:marlin#...@... or urn:marlin:organization:... in real clients.
@@ -1376,19 +1379,20 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   digits; a secret.
  * - kid (optional; 231 missing or empty, 230 not 32 hex digits): 32 hexadecimal digits, or ^ followed by 1
  *   to 64 characters (a real client sends kid with contentKey instead of contentId).
- * - contentURL (optional; 230): the stream's URL: http:// or https:// (DASH, MP4), hls:// for HLS; it comes
- *   back as the compound URL's fragment.
- * - outputControlOverride (optional, repeatable; 230): <organization urn>,<name>,<value>, such as
- *   urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
- * - outputControlFlags (optional; 230): 4 bytes in hexadecimal: 8 digits.
- * - outputControlValue (optional; 230): 4 bytes in hexadecimal: 8 digits.
- * - extensionType (optional; 230): exactly 4 characters, such as wudo; needs extensionPayload.
- * - extensionCriticalFlag (optional; 230): true or false; needs extensionType.
- * - extensionPayload (optional; 230): non-empty standard base64 (with or without = padding), such as
- *   AAAAAA==; needs extensionType.
- * - ms3Extension (optional, repeatable; 230): <type>,<critical>,<payload>: 4 characters, true or false,
- *   base64, such as wudo,false,AAAAAA==; repeatable.
- * - ms3Scheme (optional; 230): true or false.
+ * - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
+ *   MP4), hls:// for HLS; it comes back as the compound URL's fragment.
+ * - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): <organization
+ *   urn>,<name>,<value>, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
+ * - outputControlFlags (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+ * - outputControlValue (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+ * - extensionType (optional; 231 missing or empty, 230 invalid): exactly 4 characters, such as wudo; needs
+ *   extensionPayload.
+ * - extensionCriticalFlag (optional; 231 missing or empty, 230 invalid): true or false; needs extensionType.
+ * - extensionPayload (optional; 231 missing or empty, 230 invalid): non-empty standard base64 (with or
+ *   without = padding), such as AAAAAA==; needs extensionType.
+ * - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
+ *   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
+ * - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
  * - contentId.N, contentKey.N (optional, N from 0 to 15; 231 missing or empty, 230 invalid): several keys in
  *   one token, each with the rule of its plain name.
  * - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
@@ -1400,7 +1404,8 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
  *   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
  *   trusted proxy may add it.
- * - errorFormat (optional; 230): html or json: the form of the server's error answers.
+ * - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+ *   answers.
  * - actionTokenType (required; 231 missing or empty, 230 invalid): 0 registration (needs userId), 1 license
  *   (needs contentId, contentKey, rightsType), 2 deregistration (needs userId).
  * - userId (required for a registration or deregistration (actionTokenType 0 or 2); 231): the user's ID in
@@ -1414,15 +1419,16 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   the content key: 32 hexadecimal digits; a secret.
  * - rightsType (required for a license (actionTokenType 1); 231 missing or empty, 230 invalid): BuyToOwn or
  *   Rental.
- * - rental.periodEndTime (optional; 230): end of the rental period: an RFC 3339 UTC time with Z, or + and
- *   seconds (+9999).
- * - rental.playDuration (optional; 230): rental play duration in seconds, a decimal integer from 0 to
- *   2147483647.
- * - outputControlOverrideId (optional): the output control's organization or ID, any text.
- * - outputControlOverrideParameter (optional): the output control parameter's name, any text.
- * - outputControlOverrideValue (optional): the output control parameter's value, any text.
- * - expirationTime (optional; 230): an RFC 3339 UTC time with Z (2006-04-14T12:01:10Z) or + and seconds
- *   (+2592000); no limit is checked here, as no Marlin limit is published.
+ * - rental.periodEndTime (optional; 231 missing or empty, 230 invalid): end of the rental period: an RFC
+ *   3339 UTC time with Z, or + and seconds (+9999).
+ * - rental.playDuration (optional; 231 missing or empty, 230 invalid): rental play duration in seconds, a
+ *   decimal integer from 0 to 2147483647.
+ * - outputControlOverrideId (optional; 231): the output control's organization or ID, any text.
+ * - outputControlOverrideParameter (optional; 231): the output control parameter's name, any text.
+ * - outputControlOverrideValue (optional; 231): the output control parameter's value, any text.
+ * - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+ *   published.
  * - cookie (optional; 230): any text of at most 32 characters.
  * - Rule (231): a registration or deregistration (actionTokenType 0 or 2) needs userId.
  * - Rule (231): a license (actionTokenType 1) needs contentId.
@@ -2820,7 +2826,10 @@ void xpdrm_http_response_free(struct xpdrm_http_response *resp);
  *   success here too**, as for `xpdrm_token_response_parse`: read `xpdrm_token_response_error_code`.
  * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
  *
- * Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result.
+ * Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result. Marlin works
+ * the same way: an MS3 request gives a compound URL (`xpdrm_token_response_content_url`), a BB request an
+ * XML action token (`application/vnd.marlin.drm.actiontoken+xml`, asked for in `Accept`; read it with
+ * `xpdrm_token_response_action_token`).
  *
  * Returns `XPDRM_OK`; the whole-request check's code; the statuses of `xpdrm_token_response_parse` for a
  * 2xx answer without a token (`XPDRM_ERR_RESPONSE_CONTENT_TYPE` for a content type that carries neither a

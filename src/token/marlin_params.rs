@@ -86,8 +86,10 @@ const INVALID: Status = XPDRM_ERR_MARLIN_INVALID_VALUE;
 const MISSING: Status = XPDRM_ERR_MARLIN_MISSING_PARAMETER;
 const MISMATCH: Status = XPDRM_ERR_MARLIN_PARAMETER_MISMATCH;
 
+/// An optional row. An empty value is refused as a missing one (231), as the test server reads it; only
+/// `cookie` takes an empty value.
 const fn optional(name: &'static str, check: Check, rule: &'static str) -> Param {
-    Param { name, presence: Presence::Optional, missing: None, check, repeatable: false, secret: false, rule }
+    Param { name, presence: Presence::Optional, missing: Some(MISSING), check, repeatable: false, secret: false, rule }
 }
 
 const AUTHENTICATOR: Param = Param {
@@ -120,8 +122,10 @@ const EXPIRATION_TIME: Param = optional(
      here, as no Marlin limit is published",
 );
 
-const COOKIE: Param =
-    optional("cookie", Check::MaxChars { max: 32, invalid: INVALID }, "any text of at most 32 characters");
+const COOKIE: Param = Param {
+    missing: None,
+    ..optional("cookie", Check::MaxChars { max: 32, invalid: INVALID }, "any text of at most 32 characters")
+};
 
 const CONTENT_ID: Param = Param {
     name: "contentId",
