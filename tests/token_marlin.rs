@@ -192,6 +192,11 @@ fn form_errors_get_local_statuses_that_name_the_parameter() {
     for unknown in ["contentkey", "contentKey.16", "contentKey.x", "iv", "actionTokenType"] {
         assert_eq!(req.set(unknown, "x"), XPDRM_ERR_UNKNOWN_PARAMETER, "{unknown}");
     }
+    // Indexed names have rules too: the unchecked setter cannot bypass them, in any letter case.
+    for known in ["contentKey.0", "CONTENTKEY.15", "contentURL"] {
+        assert_eq!(req.set_unchecked(known, "x"), XPDRM_ERR_KNOWN_PARAMETER, "{known}");
+    }
+    assert_eq!(req.set_unchecked("tokenType", "BuyToOwn"), XPDRM_OK);
     let mut req = Req::new(XPDRM_DRM_FAIRPLAY);
     assert_eq!(req.set("contentURL", "https://h/x.mpd"), XPDRM_ERR_UNKNOWN_PARAMETER);
 }

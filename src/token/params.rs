@@ -786,6 +786,12 @@ pub fn find(drm: Drm, name: &str) -> Option<(usize, &'static Param)> {
     drm.params().iter().enumerate().find(|(_, p)| p.name == name).or_else(|| marlin::find_indexed(drm, name))
 }
 
+/// The row of `name` in `drm`'s table (indexed rows included), ignoring ASCII letter case.
+pub fn find_ignore_case(drm: Drm, name: &str) -> Option<&'static Param> {
+    let indexed: &'static [Param] = if drm == Drm::MarlinMs3 { MS3_INDEXED } else { &[] };
+    drm.params().iter().chain(indexed).find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
 /// The parameter reference for `drm`, generated from its tables: one line per parameter, then the rules
 /// across parameters. The C header carries this text (`tests/token_docs.rs` keeps it in step).
 pub fn reference(drm: Drm) -> Vec<String> {

@@ -261,7 +261,7 @@ impl TokenRequest {
         if name.is_empty() {
             return Err(Error::new(Status::XPDRM_ERR_INVALID_ARGUMENT, "the parameter name is empty".into()));
         }
-        if let Some(p) = self.drm.params().iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        if let Some(p) = params::find_ignore_case(self.drm, name) {
             let how = if p.name == name { "is" } else { "differs only in letter case from" };
             return Err(Error::new(
                 Status::XPDRM_ERR_KNOWN_PARAMETER,
