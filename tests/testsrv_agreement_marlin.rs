@@ -272,3 +272,25 @@ fn refusals_over_https_in_both_formats() {
     assert_eq!((resp.http_status(), resp.error_code()), (401, -2018));
     assert_eq!(servers.expressplay.tokens_minted(), 0);
 }
+
+#[test]
+fn oversized_marlin_answers_get_statuses_not_tokens() {
+    let servers = TestServers::start().unwrap();
+    for drm in [Drm::MarlinMs3, Drm::MarlinBb] {
+        let mut r = TokenRequest::new(drm);
+        r.set_base_url(&servers.faults.url("/oversized")).unwrap();
+        if drm == Drm::MarlinBb {
+            r.set("actionTokenType", "0").unwrap();
+            r.set("userId", "u").unwrap();
+        }
+        // The client's own limit (1 MiB by default) stops a 2 MiB answer; past it, the parser's 64 KiB.
+        let client = Client::new(&servers.client_config(false)).unwrap();
+        let e = client.fetch_token(&r, Method::Get).unwrap_err();
+        assert_eq!(e.status, xpdrm::Status::XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE, "{drm:?}");
+        let mut config = servers.client_config(false);
+        config.set_max_response_size(16 << 20).unwrap();
+        let client = Client::new(&config).unwrap();
+        let e = client.fetch_token(&r, Method::Post).unwrap_err();
+        assert_eq!(e.status, xpdrm::Status::XPDRM_ERR_INPUT_TOO_LARGE, "{drm:?}");
+    }
+}

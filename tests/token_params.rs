@@ -267,6 +267,12 @@ fn baseline(drm: Drm) -> Req {
                 r.ok(opl, "0");
             }
         }
+        Drm::MarlinMs3 => {
+            r.ok("contentId", "urn:marlin:kid:00112233445566778899aabbccddeeff").ok("contentKey", KEY);
+        }
+        Drm::MarlinBb => {
+            r.ok("actionTokenType", "0").ok("userId", "555556");
+        }
     }
     assert!(r.url().is_ok(), "{} baseline: {}", drm.name(), r.last_error());
     r

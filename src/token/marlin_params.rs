@@ -404,7 +404,7 @@ mod tests {
         assert_eq!(find_indexed(Drm::MarlinMs3, "contentKey.15").unwrap().1.check, CONTENT_KEY.check);
         assert!(find_indexed(Drm::MarlinMs3, "contentKey.16").is_none());
         assert!(find_indexed(Drm::MarlinBb, "contentKey.0").is_none());
-        assert!(find_indexed(Drm::MarlinMs3, "contentId.0").unwrap().1.secret == false);
+        assert!(!find_indexed(Drm::MarlinMs3, "contentId.0").unwrap().1.secret);
         assert!(find_indexed(Drm::MarlinMs3, "contentKey.0").unwrap().1.secret);
     }
 }
