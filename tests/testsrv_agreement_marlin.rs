@@ -68,7 +68,10 @@ fn server(drm: Drm, params: &[(String, String)]) -> i32 {
     ExpressPlay::check(drm, params, NOW).map_or_else(|r| r.code, |()| 0)
 }
 
-fn cases() -> Vec<(Drm, Vec<(&'static str, Option<&'static str>)>, i32)> {
+/// What to change in the base request: `(name, Some(value) or None)`.
+type Changes = Vec<(&'static str, Option<&'static str>)>;
+
+fn cases() -> Vec<(Drm, Changes, i32)> {
     use Drm::*;
     let mut v = Vec::new();
     let mut add = |drm: Drm, changes: &[(&'static str, Option<&'static str>)], want: i32| v.push((drm, changes.to_vec(), want));
