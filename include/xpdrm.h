@@ -1241,8 +1241,11 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
  * `xpdrm_token_request_url` and `xpdrm_token_request_form`.
  *
- * Marlin (MS3, BB): no error table is published for the Marlin token servers, so their rules come from real
- * clients and the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
+ * Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N`, N 0 to
+ * 15) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
+ * (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's Marlin client's
+ * job. No error table is published for the Marlin token servers, so their rules come from real clients and
+ * the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
  * PHP integrations): they check form only, never refuse a value a real client sends, and refuse with local
  * statuses that name the parameter (`XPDRM_ERR_MARLIN_INVALID_VALUE` 230, `XPDRM_ERR_MARLIN_MISSING_PARAMETER`
  * 231, `XPDRM_ERR_MARLIN_PARAMETER_MISMATCH` 232), not with server codes. The server's own refusals still
