@@ -213,6 +213,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn marlin_tokens_are_never_logged() {
+        let token = "c2VjcmV0LW1zMy10b2tlbi12YWx1ZQ";
+        let secret_xml = "UserRegistrationSecretPayload";
+        let logged = crate::log::capture::logged(|| {
+            let url = format!("https://h.example/hms/ms3/rights/?b={token}#https%3A%2F%2Fcdn%2Fx.mpd");
+            let r = TokenResponse::parse(Drm::MarlinMs3, 200, Some("text/uri-list"), url.as_bytes()).unwrap();
+            let _ = format!("{r:?}");
+            let xml = format!("<ActionToken><X>{secret_xml}</X></ActionToken>");
+            let r = TokenResponse::parse(Drm::MarlinBb, 200, Some(ACTION_TOKEN_CONTENT_TYPE), xml.as_bytes()).unwrap();
+            let _ = format!("{r:?}");
+            let bad = format!("<ActionToken>{secret_xml}");
+            assert!(TokenResponse::parse(Drm::MarlinBb, 200, None, bad.as_bytes()).is_err());
+        });
+        assert!(logged.len() >= 3, "{logged:?}");
+        for (_, m) in &logged {
+            assert!(!m.contains(token) && !m.contains(secret_xml), "a token in log message {m:?}");
+        }
+    }
+
+    #[test]
     fn fragments() {
         assert_eq!(decode_fragment("https%3A%2F%2Fh%2Fa%20b.mpd").unwrap(), "https://h/a b.mpd");
         assert_eq!(decode_fragment("hls://h/x+y.m3u8").unwrap(), "hls://h/x+y.m3u8");
