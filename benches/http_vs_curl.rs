@@ -12,6 +12,10 @@
 //! (`--cacert`, all URLs in one invocation, so that it reuses its connection) and reports each transfer's
 //! `time_total`. The first requests of each (connection set-up, warm-up) are left out; the medians are
 //! compared. Target: xpdrm's median within 1.2x of curl's. `--check` exits 1 when it is not.
+//!
+//! Then the same again through a proxy: Debian's tinyproxy on 127.0.0.1, started by the benchmark (skipped
+//! with a NOT RUN note when it is not installed). Both clients open one CONNECT tunnel through it and keep
+//! it alive (curl: `--proxy`).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -50,12 +54,37 @@ fn main() {
     }
     let url = request.url().unwrap().to_string();
 
+    let direct = compare("direct", &servers, &request, &url, n, None);
+    let proxy = Tinyproxy::start();
+    let proxied = match &proxy {
+        Some(p) => compare("through tinyproxy (CONNECT)", &servers, &request, &url, n, Some(&p.url())),
+        None => {
+            eprintln!("*** NOT RUN: tinyproxy is not installed: the comparison through a proxy is skipped ***");
+            Some(0.0)
+        }
+    };
+    drop(proxy);
+    println!("  tokens minted by the server: {}", servers.expressplay.tokens_minted());
+    let worst = direct.into_iter().chain(proxied).fold(0.0f64, f64::max);
+    if check && worst > 1.2 {
+        eprintln!("http_vs_curl: xpdrm's median is {worst:.2}x curl's, over the 1.2x target");
+        std::process::exit(1);
+    }
+}
+
+/// N fetches by xpdrm and N by curl, directly or through `proxy`; prints the medians and returns the
+/// ratio (None when curl is not installed).
+fn compare(label: &str, servers: &TestServers, request: &TokenRequest, url: &str, n: usize, proxy: Option<&str>) -> Option<f64> {
     // xpdrm: one client, N sequential fetches.
-    let client = Client::new(&servers.client_config(false)).unwrap();
+    let mut config = servers.client_config(false);
+    if let Some(p) = proxy {
+        config.set_proxy(Some(p), None, None, None).unwrap();
+    }
+    let client = Client::new(&config).unwrap();
     let mut ours = Vec::with_capacity(n);
     for i in 0..n + WARM_UP {
         let started = Instant::now();
-        let token = client.fetch_token(&request, Method::Get).expect("a token");
+        let token = client.fetch_token(request, Method::Get).expect("a token");
         let took = started.elapsed().as_secs_f64() * 1e6;
         assert!(token.is_token());
         if i >= WARM_UP {
@@ -75,13 +104,12 @@ fn main() {
     }
     drop(f);
     let started = Instant::now();
-    let out = Command::new("curl")
-        .args(["--silent", "--show-error", "--fail", "--cacert"])
-        .arg(&ca)
-        .args(["--write-out", "%{time_total}\\n", "--config"])
-        .arg(&config)
-        .stderr(Stdio::inherit())
-        .output();
+    let mut curl = Command::new("curl");
+    curl.args(["--silent", "--show-error", "--fail", "--cacert"]).arg(&ca);
+    if let Some(p) = proxy {
+        curl.args(["--proxy", p]);
+    }
+    let out = curl.args(["--write-out", "%{time_total}\\n", "--config"]).arg(&config).stderr(Stdio::inherit()).output();
     let curl_wall = started.elapsed();
     let _ = std::fs::remove_dir_all(&dir);
     let out = match out {
@@ -89,7 +117,7 @@ fn main() {
         Ok(o) => panic!("curl failed: {:?}", o.status),
         Err(e) => {
             eprintln!("*** NOT RUN: curl is not installed ({e}) ***");
-            return;
+            return None;
         }
     };
     let theirs: Vec<f64> = String::from_utf8_lossy(&out.stdout)
@@ -103,13 +131,52 @@ fn main() {
     let (m_ours, p10_ours, p90_ours) = summary(ours);
     let (m_curl, p10_curl, p90_curl) = summary(theirs);
     let ratio = m_ours / m_curl;
-    println!("http_vs_curl: {n} sequential FairPlay token fetches over loopback TLS 1.3 with keep-alive");
+    println!("http_vs_curl, {label}: {n} sequential FairPlay token fetches over loopback TLS 1.3 with keep-alive");
     println!("  xpdrm fetch_token  median {m_ours:8.1} us   (p10 {p10_ours:.1}, p90 {p90_ours:.1})");
     println!("  curl               median {m_curl:8.1} us   (p10 {p10_curl:.1}, p90 {p90_curl:.1}; whole run {:.2} s)", curl_wall.as_secs_f64());
     println!("  ratio xpdrm/curl   {ratio:.2} (target 1.2 or less)");
-    println!("  tokens minted by the server: {}", servers.expressplay.tokens_minted());
-    if check && ratio > 1.2 {
-        eprintln!("http_vs_curl: xpdrm's median is {ratio:.2}x curl's, over the 1.2x target");
-        std::process::exit(1);
+    Some(ratio)
+}
+
+/// tinyproxy on 127.0.0.1 (foreground, killed on drop); None when it is not installed.
+struct Tinyproxy {
+    port: u16,
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl Tinyproxy {
+    fn start() -> Option<Tinyproxy> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let dir = std::env::temp_dir().join(format!("xpdrm-bench-proxy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok()?;
+        let conf = dir.join("tinyproxy.conf");
+        let d = dir.display();
+        std::fs::write(
+            &conf,
+            format!("Port {port}\nListen 127.0.0.1\nTimeout 60\nMaxClients 8\nLogFile \"{d}/log\"\nLogLevel Error\nPidFile \"{d}/pid\"\nAllow 127.0.0.1\nDisableViaHeader Yes\n"),
+        )
+        .ok()?;
+        let child = Command::new("tinyproxy").arg("-d").arg("-c").arg(&conf).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed().as_secs() > 10 {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Some(Tinyproxy { port, child, dir })
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

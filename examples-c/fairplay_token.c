@@ -16,7 +16,7 @@
  *
  * The test harness checks that the output contains each EXPECT line below.
  * EXPECT: refused: iv -> -6003 (Invalid iv parameter specified.)
- * EXPECT: reason: iv has 31 characters, not 32 hexadecimal digits. Rule for iv: the content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.
+ * EXPECT: reason: iv has 31 characters, not 32 hexadecimal digits. Rule for iv: the content's packaging IV: 32 hexadecimal digits [vendor's table]. Status -6003: Invalid iv parameter specified.
  * EXPECT: log: https://fp-gen.test.expressplay.com/hms/fp/token?customerAuthenticator=<redacted>&contentKey=<redacted>&iv=d5fbd6b82ed93e4ef98ae40931ee8d9d&expirationTime=%2B3600&cookie=living+room+%232
  * EXPECT: GET URL: 239 bytes, starts with the test service
  * EXPECT: license URL: https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=AAAAEgAAAAFbw5nX-8t4_UNzZ2tZbz0yAQABAGTzUNq7bxHtP3K0qw

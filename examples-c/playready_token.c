@@ -2,7 +2,8 @@
  * playready_token.c: a device-bound, time-bound PlayReady rental token, and the answers a token server gives.
  *
  * PlayReady is the one DRM whose tokens can be bound to a device (`deviceId`); FairPlay and Widevine refuse
- * it (-6008, -7002), and so does xpdrm, locally. A rental needs its period end and play duration; an
+ * it (-6008, -7002), and so does xpdrm, locally. A rental needs its period end and is persistent
+ * (generalFlags=00000001); its play duration is optional (a real client sends none) but not empty; an
  * absolute `expirationTime` must lie in the next 30 days by the device's clock, which a player with a
  * doubtful clock can replace with a trusted time (here a fixed one, so that the output never changes).
  * Then the canned answers: PlayReady's JSON with a license URL and a token, an empty 404, and a captive
@@ -14,9 +15,9 @@
  *
  * The test harness checks that the output contains each EXPECT line below.
  * EXPECT: FairPlay deviceId: -6008 (Device ID binding is not supported for FairPlay.)
- * EXPECT: rental without a play duration: -2023 (Missing rental play duration.)
+ * EXPECT: rental with an empty play duration: -2023 (Missing rental play duration.)
  * EXPECT: expiry 31 days ahead: -2002 (Invalid token expiration time.)
- * EXPECT: log: https://pr-gen.test.expressplay.com/hms/pr/token?kid=b366360da82e9c6e0b0984002a362cf2&contentKey=<redacted>&rightsType=Rental&rental.periodEndTime=%2B172800&analogVideoOPL=100&compressedDigitalAudioOPL=100&compressedDigitalVideoOPL=300&uncompressedDigitalAudioOPL=100&uncompressedDigitalVideoOPL=300&deviceId=<redacted>&cookie=sees-7f3a&rental.playDuration=7200&expirationTime=2023-11-20T00%3A00%3A00Z
+ * EXPECT: log: https://pr-gen.test.expressplay.com/hms/pr/token?kid=b366360da82e9c6e0b0984002a362cf2&contentKey=<redacted>&rightsType=Rental&rental.periodEndTime=%2B172800&analogVideoOPL=100&compressedDigitalAudioOPL=100&compressedDigitalVideoOPL=300&uncompressedDigitalAudioOPL=100&uncompressedDigitalVideoOPL=300&deviceId=<redacted>&cookie=sees-7f3a&generalFlags=00000001&rental.playDuration=7200&expirationTime=2023-11-20T00%3A00%3A00Z
  * EXPECT: license URL: https://pr.test.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=AAAAAwAAAAEAAQ
  * EXPECT: header form: https://pr.test.expressplay.com/playready/RightsManager.asmx + ExpressPlayToken: AAAAAwAAAAEAAQ
  * EXPECT: empty 404: 212 (The token server answered HTTP 404 (invalid URL) without an error code.)
@@ -90,10 +91,14 @@ int main(void) {
     CHECK(set(req, "deviceId", device_id) == XPDRM_OK, "deviceId");
     CHECK(set(req, "cookie", "sees-7f3a") == XPDRM_OK, "cookie");
 
-    /* A rental needs its play duration too: the build says so with the server's code. */
-    st = xpdrm_token_request_url(req, text, sizeof text, &len);
+    /* "Rental licenses MUST be persistent", says the PlayReady page: generalFlags 00000001. */
+    CHECK(set(req, "generalFlags", "00000001") == XPDRM_OK, "generalFlags");
+    /* The build works without a play duration (a real client sends none); an empty one is the server's -2023. */
+    st = xpdrm_token_request_url(req, NULL, 0, &len);
+    CHECK(st == XPDRM_ERR_BUFFER_TOO_SMALL, "a rental without a play duration builds");
+    st = xpdrm_token_request_set(req, "rental.playDuration", "");
     CHECK(st == XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION, "-2023");
-    printf("rental without a play duration: %d (%s)\n", (int)st, xpdrm_status_str(st));
+    printf("rental with an empty play duration: %d (%s)\n", (int)st, xpdrm_status_str(st));
     CHECK(set(req, "rental.playDuration", "7200") == XPDRM_OK, "rental.playDuration");
 
     /* Tokens live at most 30 days. 2023-12-15 is 31 days after our "now". */

@@ -3,7 +3,7 @@
  *
  * The content key arrives wrapped (`ek`) under a key-encryption key (`kek`); xpdrm checks, when the request
  * is built, that ek really unwraps under kek, as the server would (-4024 otherwise). The whole-request check
- * also catches a missing required parameter with the server's own code. Then two canned answers: the
+ * also catches a content key without its key ID with the server's own code. Then two canned answers: the
  * license URL with a token, and a JSON error.
  * It checks every result and exits non-zero on any mismatch. (Nothing goes over the network here.)
  *
@@ -11,14 +11,14 @@
  *                     -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -Wl,--gc-sections
  *
  * The test harness checks that the output contains each EXPECT line below.
- * EXPECT: build refused: -7006 (Missing HDCP output control value.)
- * EXPECT: reason: hdcpOutputControl is missing; a Widevine request requires it. Rule for hdcpOutputControl: 0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2. Status -7006: Missing HDCP output control value.
+ * EXPECT: build refused: -4018 (Missing kid.)
+ * EXPECT: reason: the Widevine request breaks a rule: every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N (several keys in one token); kid.N without contentKey.N asks the key storage for that key [real clients]. Status -4018: Missing kid.
  * EXPECT: wrong kek: -4024 (Invalid encrypted key or kek.)
  * EXPECT: unchecked name that xpdrm knows: 202
- * EXPECT: log: https://wv-gen.service.expressplay.com/hms/wv/token?kid=%5Emovie-42&kek=<redacted>&ek=<redacted>&securityLevel=1&wvExtension=wudo%2CAAAAAA%3D%3D&wvExtension=abcd%2CAQID&hdcpOutputControl=1&useHttps=<redacted>
- * EXPECT: POST https://wv-gen.service.expressplay.com/hms/wv/token (Content-Type: application/x-www-form-urlencoded), 210-byte body
+ * EXPECT: log: https://wv-gen.service.expressplay.com/hms/wv/token?kid=%5Emovie-42&kek=<redacted>&ek=<redacted>&securityLevel=1&wvExtension=wudo%2CAAAAAA%3D%3D&wvExtension=abcd%2CAQID&hdcpOutputControl=4&useHttps=true&prFlag=<redacted>
+ * EXPECT: POST https://wv-gen.service.expressplay.com/hms/wv/token (Content-Type: application/x-www-form-urlencoded), 222-byte body
  * EXPECT: license URL: https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AAAAAgAAAAEAAQ
- * EXPECT: server error: -7008 (Failed to generate Widevine license.): [-7008] Failed to generate Widevine license
+ * EXPECT: server error: -7008 (Failed to generate Widevine license.): Failed to generate Widevine license
  * EXPECT: widevine_token: OK
  */
 #include <stdio.h>
@@ -71,13 +71,17 @@ int main(void) {
     CHECK(set(req, "wvExtension", "wudo,AAAAAA==") == XPDRM_OK, "wvExtension 1");
     CHECK(set(req, "wvExtension", "abcd,AQID") == XPDRM_OK, "wvExtension 2");
 
-    /* 1. Building checks the whole request: hdcpOutputControl is required for Widevine. */
+    /* 1. Building checks the whole request: a second key (contentKey.1) needs its own key ID (kid.1). */
+    CHECK(xpdrm_token_request_set_indexed(req, "contentKey", 1, "00112233445566778899aabbccddeeff") == XPDRM_OK,
+          "contentKey.1");
     st = xpdrm_token_request_form(req, NULL, 0, &len);
-    CHECK(st == XPDRM_ERR_MISSING_HDCP_OUTPUT_CONTROL, "-7006 before hdcpOutputControl is set");
+    CHECK(st == XPDRM_ERR_MISSING_KID, "-4018 for contentKey.1 without kid.1");
     printf("build refused: %d (%s)\n", (int)st, xpdrm_status_str(st));
     CHECK(xpdrm_token_request_last_error(req, reason, sizeof reason, &len) == XPDRM_OK, "last_error");
     printf("reason: %s\n", reason);
-    CHECK(set(req, "hdcpOutputControl", "1") == XPDRM_OK, "hdcpOutputControl");
+    CHECK(xpdrm_token_request_unset(req, "contentKey.1") == XPDRM_OK, "unset contentKey.1");
+    /* HDCP 2.2 (4): real clients send 3 to 5 although the vendor's table lists 0 to 2. */
+    CHECK(set(req, "hdcpOutputControl", "4") == XPDRM_OK, "hdcpOutputControl");
 
     /* 2. The server unwraps ek under kek; so does xpdrm, when building: a wrong kek gives -4024. */
     CHECK(set(req, "kek", "11111111111111111111111111111111") == XPDRM_OK, "another kek is well-formed");
@@ -88,7 +92,8 @@ int main(void) {
 
     /* 3. A parameter the server accepts but xpdrm does not list: the unchecked setter. It refuses names
      *    that xpdrm does know (their rules cannot be bypassed), and redacts its values in logs. */
-    CHECK(xpdrm_token_request_set_unchecked(req, "useHttps", "true") == XPDRM_OK, "unchecked useHttps");
+    CHECK(set(req, "useHttps", "true") == XPDRM_OK, "useHttps: a listed parameter now");
+    CHECK(xpdrm_token_request_set_unchecked(req, "prFlag", "true") == XPDRM_OK, "unchecked prFlag");
     st = xpdrm_token_request_set_unchecked(req, "securitylevel", "5");
     CHECK(st == XPDRM_ERR_KNOWN_PARAMETER, "a listed name, wrongly cased, through the unchecked setter");
     printf("unchecked name that xpdrm knows: %d\n", (int)st);

@@ -74,6 +74,42 @@
 #define XPDRM_MUST_USE
 #endif
 
+/*
+ * Swift. Every pointer says whether it may be NULL: XPDRM_NULLABLE and XPDRM_NONNULL are clang's
+ * `_Nullable` and `_Nonnull` (Swift imports them as optionals and non-optionals) and empty elsewhere. With
+ * clang, in C and Objective-C, the enums are C enums with a fixed `int32_t` type (a clang extension in C; the
+ * same ABI as the `int32_t` typedefs other compilers see) marked closed (XPDRM_CLOSED_ENUM), so that Swift
+ * imports them as Swift enums. Elsewhere (other compilers, C++) they are `int32_t` typedefs and `#define`s.
+ */
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(nullability)
+#define XPDRM_NULLABLE _Nullable
+#define XPDRM_NONNULL _Nonnull
+#endif
+#endif
+#ifndef XPDRM_NULLABLE
+#define XPDRM_NULLABLE
+#define XPDRM_NONNULL
+#endif
+#if defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(enum_extensibility)
+#define XPDRM_CLOSED_ENUM __attribute__((enum_extensibility(closed)))
+#endif
+#endif
+#ifndef XPDRM_CLOSED_ENUM
+#define XPDRM_CLOSED_ENUM
+#endif
+#if defined(__clang__) && !defined(__cplusplus)
+#define XPDRM_C_FIXED_ENUMS 1
+#else
+#define XPDRM_C_FIXED_ENUMS 0
+#endif
+#ifdef __clang__
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#pragma clang diagnostic ignored "-Wfixed-enum-extension"
+#endif
+
 
 /**
  * Largest key, in bytes, that the key-wrap functions accept (64 KiB); larger inputs give
@@ -203,11 +239,16 @@
 #define XPDRM_HTTP_MAX_CHALLENGE_LEN 1048576
 
 /**
+ * Most pins a config holds.
+ */
+#define XPDRM_HTTP_MAX_PINS 16
+
+/**
  * Status code returned by every fallible xpdrm function. `XPDRM_OK` (0) is success; negative values are
  * ExpressPlay server codes; positive values are local conditions. See `xpdrm_status_str`.
  */
 enum xpdrm_status
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
@@ -330,6 +371,31 @@ enum xpdrm_status
      * `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions.
      */
     XPDRM_ERR_SERVER_UNEXPECTED_STATUS = 214,
+    /**
+     * Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents
+     * no code for it.
+     */
+    XPDRM_ERR_INVALID_USE_HTTPS = 215,
+    /**
+     * Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local
+     * check, as the server documents no code for it.
+     */
+    XPDRM_ERR_INVALID_TRACK_TYPE = 216,
+    /**
+     * Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a
+     * local check, as the server documents no code for it.
+     */
+    XPDRM_ERR_INVALID_PLAYBACK_DURATION = 217,
+    /**
+     * Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the
+     * server documents no code for it.
+     */
+    XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL = 218,
+    /**
+     * Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no
+     * code for it.
+     */
+    XPDRM_ERR_INVALID_ALG_ID = 219,
     /**
      * A Marlin token parameter does not have the form real clients send; the request's reason names the
      * parameter and the form.
@@ -527,6 +593,34 @@ enum xpdrm_status
      * The server answered with an HTTP status that this operation does not accept.
      */
     XPDRM_ERR_HTTP_STATUS = 514,
+    /**
+     * The call was cancelled through its cancel handle; nothing was written.
+     */
+    XPDRM_ERR_HTTP_CANCELLED = 515,
+    /**
+     * Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.
+     */
+    XPDRM_ERR_HTTP_PROXY_CONNECT = 516,
+    /**
+     * The proxy refused to open a tunnel to the server (it answered CONNECT with an error).
+     */
+    XPDRM_ERR_HTTP_PROXY_REFUSED = 517,
+    /**
+     * The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.
+     */
+    XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED = 518,
+    /**
+     * TLS: the server's certificate chain is valid but its key matches none of the pins.
+     */
+    XPDRM_ERR_HTTP_TLS_PIN_MISMATCH = 519,
+    /**
+     * The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.
+     */
+    XPDRM_ERR_HTTP_TRUST_STORE = 520,
+    /**
+     * The answer has no header of that name.
+     */
+    XPDRM_ERR_HTTP_NO_SUCH_HEADER = 521,
     /**
      * Invalid token expiration time.
      */
@@ -743,9 +837,9 @@ enum xpdrm_status
      * Widevine option disabled.
      */
     XPDRM_ERR_WIDEVINE_DISABLED = -7011,
-};
+} XPDRM_CLOSED_ENUM;
 #ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
+#if __STDC_VERSION__ >= 202311L || XPDRM_C_FIXED_ENUMS
 typedef enum xpdrm_status xpdrm_status;
 #else
 typedef int32_t xpdrm_status;
@@ -790,6 +884,18 @@ typedef struct xpdrm_entitlement_request xpdrm_entitlement_request;
 typedef struct xpdrm_entitlement_response xpdrm_entitlement_response;
 
 /**
+ * A cancel handle: any thread may fire it (`xpdrm_http_cancel_fire`) while other threads are inside calls
+ * of a client it is attached to (`xpdrm_http_client_set_cancel`); those calls return
+ * `XPDRM_ERR_HTTP_CANCELLED` within milliseconds, wherever they are blocked (name lookup, connect, TLS
+ * handshake, sending, waiting for or reading the answer, waiting between attempts), write nothing to their
+ * out-parameters, and leave the client usable. A fired handle stays fired, and calls that start meanwhile
+ * return `XPDRM_ERR_HTTP_CANCELLED` at once without sending anything, until `xpdrm_http_cancel_reset`.
+ * Thread-safe. Owned by the caller; free with `xpdrm_http_cancel_free` (clients it is attached to keep
+ * their own reference).
+ */
+typedef struct xpdrm_http_cancel xpdrm_http_cancel;
+
+/**
  * A blocking HTTP client (HTTP/1.1 with keep-alive, TLS by rustls). It may be used from several threads at
  * once (every operation takes it `const`). Owned by the caller; free with `xpdrm_http_client_free`.
  */
@@ -832,12 +938,72 @@ typedef struct xpdrm_token_response xpdrm_token_response;
 /**
  * An optional capability compiled into a build of xpdrm; one of the `XPDRM_FEATURE_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_feature : int32_t {
+    /**
+     * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+     * `XPDRM_ERR_FEATURE_DISABLED`.
+     */
+    XPDRM_FEATURE_HTTP = 1,
+} XPDRM_CLOSED_ENUM xpdrm_feature;
+#else
 typedef int32_t xpdrm_feature;
+/**
+ * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
+ * `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+#define XPDRM_FEATURE_HTTP 1
+#endif
 
 /**
  * Severity of a log message; one of the `XPDRM_LOG_*` values.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_log_level : int32_t {
+    /**
+     * Something failed.
+     */
+    XPDRM_LOG_ERROR = 1,
+    /**
+     * Something unusual that the caller may want to know.
+     */
+    XPDRM_LOG_WARN = 2,
+    /**
+     * A major step: a request built, a response parsed.
+     */
+    XPDRM_LOG_INFO = 3,
+    /**
+     * Detail for debugging an integration.
+     */
+    XPDRM_LOG_DEBUG = 4,
+    /**
+     * Everything.
+     */
+    XPDRM_LOG_TRACE = 5,
+} XPDRM_CLOSED_ENUM xpdrm_log_level;
+#else
 typedef int32_t xpdrm_log_level;
+/**
+ * Something failed.
+ */
+#define XPDRM_LOG_ERROR 1
+/**
+ * Something unusual that the caller may want to know.
+ */
+#define XPDRM_LOG_WARN 2
+/**
+ * A major step: a request built, a response parsed.
+ */
+#define XPDRM_LOG_INFO 3
+/**
+ * Detail for debugging an integration.
+ */
+#define XPDRM_LOG_DEBUG 4
+/**
+ * Everything.
+ */
+#define XPDRM_LOG_TRACE 5
+#endif
 
 /**
  * A log callback: receives `userdata` as given to `xpdrm_log_set_callback`, the level, and a NUL-terminated
@@ -846,211 +1012,474 @@ typedef int32_t xpdrm_log_level;
  * It may call xpdrm functions, but what they log is dropped, and `xpdrm_log_set_callback` refuses to run
  * from inside it.
  */
-typedef void (*xpdrm_log_callback)(void *userdata,
+typedef void (*xpdrm_log_callback)(void *XPDRM_NULLABLE userdata,
                                    xpdrm_log_level level,
-                                   const char *message);
+                                   const char *XPDRM_NONNULL message);
 
 /**
  * A DRM, passed in as one of the `XPDRM_DRM_*` values; any other value gives `XPDRM_ERR_UNKNOWN_DRM`.
  */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_drm : int32_t {
+    /**
+     * Apple FairPlay Streaming: the `fp-gen` token service.
+     */
+    XPDRM_DRM_FAIRPLAY = 0,
+    /**
+     * Google Widevine: the `wv-gen` token service.
+     */
+    XPDRM_DRM_WIDEVINE = 1,
+    /**
+     * Microsoft PlayReady: the `pr-gen` token service.
+     */
+    XPDRM_DRM_PLAYREADY = 2,
+    /**
+     * Marlin MS3: the `ms3-gen` token service; the answer is a compound URL (`xpdrm_token_response_content_url`).
+     */
+    XPDRM_DRM_MARLIN_MS3 = 3,
+    /**
+     * Marlin Broadband: the `bb-gen` token service; the answer is an XML action token
+     * (`xpdrm_token_response_action_token`).
+     */
+    XPDRM_DRM_MARLIN_BB = 4,
+} XPDRM_CLOSED_ENUM xpdrm_drm;
+#else
 typedef int32_t xpdrm_drm;
-
-/**
- * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
- */
-typedef int32_t xpdrm_environment;
-
-/**
- * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
- */
-typedef int32_t xpdrm_request_type;
-
-/**
- * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
- */
-typedef int32_t xpdrm_binding_step;
-
-/**
- * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
- */
-typedef int32_t xpdrm_http_method;
-
-/**
- * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
- */
-typedef int32_t xpdrm_token_placement;
-
-/**
- * The blocking HTTP client (cargo feature `http`): the `xpdrm_http_*` functions work instead of returning
- * `XPDRM_ERR_FEATURE_DISABLED`.
- */
-#define XPDRM_FEATURE_HTTP 1
-
-/**
- * Something failed.
- */
-#define XPDRM_LOG_ERROR 1
-
-/**
- * Something unusual that the caller may want to know.
- */
-#define XPDRM_LOG_WARN 2
-
-/**
- * A major step: a request built, a response parsed.
- */
-#define XPDRM_LOG_INFO 3
-
-/**
- * Detail for debugging an integration.
- */
-#define XPDRM_LOG_DEBUG 4
-
-/**
- * Everything.
- */
-#define XPDRM_LOG_TRACE 5
-
 /**
  * Apple FairPlay Streaming: the `fp-gen` token service.
  */
 #define XPDRM_DRM_FAIRPLAY 0
-
 /**
  * Google Widevine: the `wv-gen` token service.
  */
 #define XPDRM_DRM_WIDEVINE 1
-
 /**
  * Microsoft PlayReady: the `pr-gen` token service.
  */
 #define XPDRM_DRM_PLAYREADY 2
-
 /**
  * Marlin MS3: the `ms3-gen` token service; the answer is a compound URL (`xpdrm_token_response_content_url`).
  */
 #define XPDRM_DRM_MARLIN_MS3 3
-
 /**
  * Marlin Broadband: the `bb-gen` token service; the answer is an XML action token
  * (`xpdrm_token_response_action_token`).
  */
 #define XPDRM_DRM_MARLIN_BB 4
+#endif
 
+/**
+ * An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_environment : int32_t {
+    /**
+     * The test service, `*.test.expressplay.com` (the default of a new request).
+     */
+    XPDRM_ENVIRONMENT_TEST = 0,
+    /**
+     * The production service, `*.service.expressplay.com`.
+     */
+    XPDRM_ENVIRONMENT_PRODUCTION = 1,
+} XPDRM_CLOSED_ENUM xpdrm_environment;
+#else
+typedef int32_t xpdrm_environment;
 /**
  * The test service, `*.test.expressplay.com` (the default of a new request).
  */
 #define XPDRM_ENVIRONMENT_TEST 0
-
 /**
  * The production service, `*.service.expressplay.com`.
  */
 #define XPDRM_ENVIRONMENT_PRODUCTION 1
+#endif
 
+/**
+ * What an entitlement request asks for (`requestType`); one of the `XPDRM_REQUEST_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_request_type : int32_t {
+    /**
+     * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
+     */
+    XPDRM_REQUEST_UNSPECIFIED = 0,
+    /**
+     * 1: a time-based entitlement.
+     */
+    XPDRM_REQUEST_TIME_BASED = 1,
+    /**
+     * 2: device registration, the first step of device binding (the request carries the cookie).
+     */
+    XPDRM_REQUEST_DEVICE_REGISTRATION = 2,
+    /**
+     * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
+     */
+    XPDRM_REQUEST_DEVICE_BOUND = 3,
+} XPDRM_CLOSED_ENUM xpdrm_request_type;
+#else
+typedef int32_t xpdrm_request_type;
 /**
  * No `requestType`: only reported by `xpdrm_entitlement_request_type` for a parsed request without one.
  */
 #define XPDRM_REQUEST_UNSPECIFIED 0
-
 /**
  * 1: a time-based entitlement.
  */
 #define XPDRM_REQUEST_TIME_BASED 1
-
 /**
  * 2: device registration, the first step of device binding (the request carries the cookie).
  */
 #define XPDRM_REQUEST_DEVICE_REGISTRATION 2
-
 /**
  * 3: a device-bound entitlement, the later steps of device binding (the request carries the same cookie).
  */
 #define XPDRM_REQUEST_DEVICE_BOUND 3
+#endif
 
+/**
+ * Where a device-binding flow stands; one of the `XPDRM_BINDING_STEP_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_binding_step : int32_t {
+    /**
+     * Device: call `xpdrm_binding_device_registration_request`.
+     */
+    XPDRM_BINDING_STEP_REGISTER = 1,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_REGISTRATION = 2,
+    /**
+     * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
+     */
+    XPDRM_BINDING_STEP_SEND_SPC = 3,
+    /**
+     * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_SPC = 4,
+    /**
+     * Device: call `xpdrm_binding_device_bound_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_BOUND = 5,
+    /**
+     * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_BOUND = 6,
+    /**
+     * Service: configure, then call `xpdrm_binding_service_begin`.
+     */
+    XPDRM_BINDING_STEP_BEGIN = 7,
+    /**
+     * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
+     */
+    XPDRM_BINDING_STEP_LOOKUP_RECORD = 8,
+    /**
+     * Service: give the records to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_RECORD = 9,
+    /**
+     * Service: call `xpdrm_binding_service_token_request`.
+     */
+    XPDRM_BINDING_STEP_REQUEST_TOKEN = 10,
+    /**
+     * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
+     */
+    XPDRM_BINDING_STEP_AWAIT_TOKEN = 11,
+    /**
+     * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
+     */
+    XPDRM_BINDING_STEP_DONE = 12,
+    /**
+     * Failed: the reason function says why; the service still answers with a denial.
+     */
+    XPDRM_BINDING_STEP_FAILED = 13,
+} XPDRM_CLOSED_ENUM xpdrm_binding_step;
+#else
+typedef int32_t xpdrm_binding_step;
 /**
  * Device: call `xpdrm_binding_device_registration_request`.
  */
 #define XPDRM_BINDING_STEP_REGISTER 1
-
 /**
  * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_REGISTRATION 2
-
 /**
  * Device: have the DRM make its SPC, then call `xpdrm_binding_device_spc_request`.
  */
 #define XPDRM_BINDING_STEP_SEND_SPC 3
-
 /**
  * Device: give the license server's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_SPC 4
-
 /**
  * Device: call `xpdrm_binding_device_bound_request`.
  */
 #define XPDRM_BINDING_STEP_REQUEST_BOUND 5
-
 /**
  * Device: give SEES's answer to `xpdrm_binding_device_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_BOUND 6
-
 /**
  * Service: configure, then call `xpdrm_binding_service_begin`.
  */
 #define XPDRM_BINDING_STEP_BEGIN 7
-
 /**
  * Service: call `xpdrm_binding_service_record_request` (or `xpdrm_binding_service_set_device_id`).
  */
 #define XPDRM_BINDING_STEP_LOOKUP_RECORD 8
-
 /**
  * Service: give the records to `xpdrm_binding_service_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_RECORD 9
-
 /**
  * Service: call `xpdrm_binding_service_token_request`.
  */
 #define XPDRM_BINDING_STEP_REQUEST_TOKEN 10
-
 /**
  * Service: give the token server's answer to `xpdrm_binding_service_handle_response`.
  */
 #define XPDRM_BINDING_STEP_AWAIT_TOKEN 11
-
 /**
  * Done: the device reads `xpdrm_binding_device_token_url`; the service `xpdrm_binding_service_entitlement_response`.
  */
 #define XPDRM_BINDING_STEP_DONE 12
-
 /**
  * Failed: the reason function says why; the service still answers with a denial.
  */
 #define XPDRM_BINDING_STEP_FAILED 13
+#endif
 
+/**
+ * The method of a token fetch; one of the `XPDRM_HTTP_*` method values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_method : int32_t {
+    /**
+     * `GET` of the token request's URL (the parameters in the query).
+     */
+    XPDRM_HTTP_GET = 0,
+    /**
+     * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
+     */
+    XPDRM_HTTP_POST = 1,
+} XPDRM_CLOSED_ENUM xpdrm_http_method;
+#else
+typedef int32_t xpdrm_http_method;
 /**
  * `GET` of the token request's URL (the parameters in the query).
  */
 #define XPDRM_HTTP_GET 0
-
 /**
  * `POST` of the token request's form body to its base URL (keeps secrets out of URLs and server logs).
  */
 #define XPDRM_HTTP_POST 1
+#endif
 
+/**
+ * Where a license redemption puts the token; one of the `XPDRM_TOKEN_IN_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_token_placement : int32_t {
+    /**
+     * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
+     */
+    XPDRM_TOKEN_IN_URL = 0,
+    /**
+     * In an `ExpressPlayToken` request header; the URL without it.
+     */
+    XPDRM_TOKEN_IN_HEADER = 1,
+} XPDRM_CLOSED_ENUM xpdrm_token_placement;
+#else
+typedef int32_t xpdrm_token_placement;
 /**
  * In the URL, as the token server returned it (`...?ExpressPlayToken=<token>`).
  */
 #define XPDRM_TOKEN_IN_URL 0
-
 /**
  * In an `ExpressPlayToken` request header; the URL without it.
  */
 #define XPDRM_TOKEN_IN_HEADER 1
+#endif
+
+/**
+ * The trust source of a config; one of the `XPDRM_HTTP_TRUST_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_trust : int32_t {
+    /**
+     * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
+     */
+    XPDRM_HTTP_TRUST_BUILT_IN = 0,
+    /**
+     * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
+     * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
+     * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
+     * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
+     */
+    XPDRM_HTTP_TRUST_SYSTEM = 1,
+    /**
+     * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
+     */
+    XPDRM_HTTP_TRUST_ADDED_ONLY = 2,
+} XPDRM_CLOSED_ENUM xpdrm_http_trust;
+#else
+typedef int32_t xpdrm_http_trust;
+/**
+ * Mozilla's list of public web CAs, built into xpdrm (the `webpki-roots` crate), plus added CAs.
+ */
+#define XPDRM_HTTP_TRUST_BUILT_IN 0
+/**
+ * The operating system's CA store, plus added CAs: the file named by `SSL_CERT_FILE` when set, else the
+ * directories of `SSL_CERT_DIR`, else the first of the platform's bundles that exists
+ * (`/etc/ssl/certs/ca-certificates.crt`, `/etc/pki/tls/certs/ca-bundle.crt`, ...), else its CA directories
+ * (`/system/etc/security/cacerts` on Android, `/etc/ssl/certs`).
+ */
+#define XPDRM_HTTP_TRUST_SYSTEM 1
+/**
+ * Only the CAs added with `xpdrm_http_config_add_ca_pem`.
+ */
+#define XPDRM_HTTP_TRUST_ADDED_ONLY 2
+#endif
+
+/**
+ * The operation an attempt belongs to; one of the `XPDRM_HTTP_OP_*` values.
+ */
+#if XPDRM_C_FIXED_ENUMS
+typedef enum xpdrm_http_operation : int32_t {
+    /**
+     * `xpdrm_http_execute`.
+     */
+    XPDRM_HTTP_OP_EXECUTE = 0,
+    /**
+     * `xpdrm_http_fetch_token`.
+     */
+    XPDRM_HTTP_OP_FETCH_TOKEN = 1,
+    /**
+     * `xpdrm_http_redeem_license`.
+     */
+    XPDRM_HTTP_OP_REDEEM_LICENSE = 2,
+    /**
+     * `xpdrm_http_exchange_entitlement`.
+     */
+    XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT = 3,
+    /**
+     * `xpdrm_http_lookup_record`.
+     */
+    XPDRM_HTTP_OP_LOOKUP_RECORD = 4,
+    /**
+     * A step of `xpdrm_http_run_device_binding`.
+     */
+    XPDRM_HTTP_OP_DEVICE_BINDING = 5,
+    /**
+     * A step of `xpdrm_http_run_binding_service`.
+     */
+    XPDRM_HTTP_OP_BINDING_SERVICE = 6,
+} XPDRM_CLOSED_ENUM xpdrm_http_operation;
+#else
+typedef int32_t xpdrm_http_operation;
+/**
+ * `xpdrm_http_execute`.
+ */
+#define XPDRM_HTTP_OP_EXECUTE 0
+/**
+ * `xpdrm_http_fetch_token`.
+ */
+#define XPDRM_HTTP_OP_FETCH_TOKEN 1
+/**
+ * `xpdrm_http_redeem_license`.
+ */
+#define XPDRM_HTTP_OP_REDEEM_LICENSE 2
+/**
+ * `xpdrm_http_exchange_entitlement`.
+ */
+#define XPDRM_HTTP_OP_EXCHANGE_ENTITLEMENT 3
+/**
+ * `xpdrm_http_lookup_record`.
+ */
+#define XPDRM_HTTP_OP_LOOKUP_RECORD 4
+/**
+ * A step of `xpdrm_http_run_device_binding`.
+ */
+#define XPDRM_HTTP_OP_DEVICE_BINDING 5
+/**
+ * A step of `xpdrm_http_run_binding_service`.
+ */
+#define XPDRM_HTTP_OP_BINDING_SERVICE 6
+#endif
+
+/**
+ * One attempt of an HTTP call, as the event callback receives it. It holds no secret: the host and the
+ * URL's path, never its query (which may hold a token or an authenticator), no header, no body. The
+ * pointers are valid only during the callback. Times are in microseconds from the attempt's start, -1
+ * when they do not apply.
+ */
+typedef struct xpdrm_http_event {
+    /**
+     * The operation, an `XPDRM_HTTP_OP_*` value.
+     */
+    xpdrm_http_operation operation;
+    /**
+     * The server's host, NUL-terminated.
+     */
+    const char *XPDRM_NONNULL host;
+    /**
+     * The URL's path without the query, NUL-terminated.
+     */
+    const char *XPDRM_NONNULL path;
+    /**
+     * 1 for the first attempt of the call.
+     */
+    uint32_t attempt;
+    /**
+     * Time to connect (TCP; to the proxy when there is one); -1 on a kept-alive connection or none made.
+     */
+    int64_t connect_us;
+    /**
+     * Time of the TLS handshake (through a proxy, the CONNECT exchange included); -1 for plain HTTP, a
+     * kept-alive connection, or none made.
+     */
+    int64_t tls_us;
+    /**
+     * Time from the attempt's start until the answer's head arrived; -1 when none arrived.
+     */
+    int64_t first_byte_us;
+    /**
+     * Time of the whole attempt, the body included.
+     */
+    int64_t total_us;
+    /**
+     * The HTTP status, 0 when no answer arrived.
+     */
+    uint16_t http_status;
+    /**
+     * The ExpressPlay error code of an error answer (-4001, ...), 0 when none.
+     */
+    int32_t expressplay_code;
+    /**
+     * `XPDRM_OK` when an answer arrived (whatever its HTTP status), else the attempt's failure
+     * (`XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_CANCELLED`, ...).
+     */
+    xpdrm_status outcome;
+    /**
+     * The wait the server asked for with `Retry-After` (on 429 or 503), in milliseconds; -1 when none.
+     */
+    int64_t retry_after_ms;
+    /**
+     * True when a kept-alive connection served the attempt.
+     */
+    bool reused_connection;
+} xpdrm_http_event;
+
+/**
+ * An event callback: receives `userdata` as given to `xpdrm_http_config_set_event_callback` and one
+ * attempt's record (valid only during the call). Called synchronously on the thread of the HTTP call, once
+ * per attempt after it ended, possibly from several threads at once. It must not throw (C++) or unwind;
+ * it should return quickly (the call waits for it) and must not free the client it reports on.
+ */
+typedef void (*xpdrm_http_event_callback)(void *XPDRM_NULLABLE userdata,
+                                          const struct xpdrm_http_event *XPDRM_NONNULL event);
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -1064,7 +1493,7 @@ extern "C" {
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_status_str(int32_t status);
+const char *XPDRM_NONNULL xpdrm_status_str(int32_t status);
 
 /**
  * Returns the library version as `"xpdrm/<semver> (<features>)"`, for example `"xpdrm/0.1.0 (http)"`;
@@ -1072,7 +1501,7 @@ const char *xpdrm_status_str(int32_t status);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_version(void);
+const char *XPDRM_NONNULL xpdrm_version(void);
 
 /**
  * Returns true if `feature` (one of `XPDRM_FEATURE_*`) is compiled into this build, false otherwise,
@@ -1097,13 +1526,13 @@ bool xpdrm_has_feature(xpdrm_feature feature);
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap(const uint8_t *XPDRM_NULLABLE kek,
                               size_t kek_len,
-                              const uint8_t *wrapped,
+                              const uint8_t *XPDRM_NULLABLE wrapped,
                               size_t wrapped_len,
-                              uint8_t *out,
+                              uint8_t *XPDRM_NULLABLE out,
                               size_t out_cap,
-                              size_t *out_len);
+                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key with AES Key Wrap (KW, RFC 3394 / NIST SP 800-38F).
@@ -1118,13 +1547,13 @@ xpdrm_status xpdrm_key_unwrap(const uint8_t *kek,
  * Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap(const uint8_t *XPDRM_NULLABLE kek,
                             size_t kek_len,
-                            const uint8_t *key,
+                            const uint8_t *XPDRM_NULLABLE key,
                             size_t key_len,
-                            uint8_t *out,
+                            uint8_t *XPDRM_NULLABLE out,
                             size_t out_cap,
-                            size_t *out_len);
+                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a key wrapped with AES Key Wrap with Padding (KWP, RFC 5649 / NIST SP 800-38F), checking its
@@ -1139,13 +1568,13 @@ xpdrm_status xpdrm_key_wrap(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                      size_t kek_len,
-                                     const uint8_t *wrapped,
+                                     const uint8_t *XPDRM_NULLABLE wrapped,
                                      size_t wrapped_len,
-                                     uint8_t *out,
+                                     uint8_t *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Wraps a key of any length from 1 byte to `XPDRM_KEY_WRAP_MAX_KEY_LEN` with AES Key Wrap with Padding
@@ -1156,13 +1585,13 @@ xpdrm_status xpdrm_key_unwrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
+xpdrm_status xpdrm_key_wrap_padded(const uint8_t *XPDRM_NULLABLE kek,
                                    size_t kek_len,
-                                   const uint8_t *key,
+                                   const uint8_t *XPDRM_NULLABLE key,
                                    size_t key_len,
-                                   uint8_t *out,
+                                   uint8_t *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Unwraps a content key in the token API's own form: `kek` and `ek` as hex text (RFC 3394 KW).
@@ -1180,11 +1609,11 @@ xpdrm_status xpdrm_key_wrap_padded(const uint8_t *kek,
  * `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
-                                  const char *ek_hex,
-                                  uint8_t *out,
+xpdrm_status xpdrm_key_unwrap_hex(const char *XPDRM_NONNULL kek_hex,
+                                  const char *XPDRM_NONNULL ek_hex,
+                                  uint8_t *XPDRM_NULLABLE out,
                                   size_t out_cap,
-                                  size_t *out_len);
+                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Installs (or, with `callback == NULL`, removes) the process-wide log callback.
@@ -1202,8 +1631,8 @@ xpdrm_status xpdrm_key_unwrap_hex(const char *kek_hex,
  * a callback, or when called from inside the log callback (it would wait for itself).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
-                                    void *userdata,
+xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback XPDRM_NULLABLE callback,
+                                    void *XPDRM_NULLABLE userdata,
                                     xpdrm_log_level max_level);
 
 /**
@@ -1218,7 +1647,7 @@ xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback callback,
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
-                                     struct xpdrm_token_request **out);
+                                     struct xpdrm_token_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets a parameter of the request's DRM, checking the value now, as the ExpressPlay server would.
@@ -1231,6 +1660,10 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * A repeatable parameter (`fpExtension`, `wvExtension`) gets one more value each call, sent in that order;
  * any other parameter is replaced (and keeps its place in the URL).
  *
+ * Several keys in one token: the parameters marked "also NAME.N per key" below also take an index, `kid.0`,
+ * `contentKey.0`, `kid.1`, ... (decimal, no leading zero), each checked with its plain name's rule and code;
+ * `xpdrm_token_request_set_indexed` sets them without formatting the name.
+ *
  * Returns `XPDRM_OK`, or the very (negative) code the server would answer for this value, as listed below;
  * `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the DRM's token server does not have (parameters that the
  * server accepts but xpdrm does not list go through `xpdrm_token_request_set_unchecked`);
@@ -1241,8 +1674,8 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
  * `xpdrm_token_request_url` and `xpdrm_token_request_form`.
  *
- * Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N`, N 0 to
- * 15) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
+ * Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N` as for
+ * the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
  * (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's Marlin client's
  * job. No error table is published for the Marlin token servers, so their rules come from real clients and
  * the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
@@ -1256,113 +1689,178 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * FairPlay (XPDRM_DRM_FAIRPLAY):
  * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
  *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
- *   trusted proxy may add it.
- * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
- * - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+ *   trusted proxy may add it [vendor's table].
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+ *   [vendor's table; real clients send json].
+ * - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+ *   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+ *   with a local status].
+ * - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license, or the documented
+ *   all-zero 0000 (1 to 8 zero digits) [vendor's table says zero only; real clients send 00000001 to
+ *   Widevine and FairPlay too].
  * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
- *   a secret.
+ *   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
  * - kid (optional; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
- *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters (the key storage derives
+ *   that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) [vendor's table; key
+ *   storage spec].
  * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
- *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
  * - contentKey (required unless kek and ek, or kid, are given; -2005 missing or empty, -2027 not 32 hex
- *   digits): the content key: 32 hexadecimal digits; a secret.
- * - iv (required; -6003): the content's packaging IV: 32 hexadecimal digits.
+ *   digits): the content key: 32 hexadecimal digits; a secret [vendor's table].
+ * - iv (required; -6003): the content's packaging IV: 32 hexadecimal digits [vendor's table].
  * - rentalDuration (optional; -6007): rental duration in seconds, a decimal integer from 0 (the default) to
- *   2147483647.
+ *   2147483647 [vendor's table].
  * - fpExtension (optional, repeatable; -6001 no comma, -2036 type not 4 characters, -2037 payload not
  *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
- *   wudo,AAAAAA==; repeatable, sent in the order set.
+ *   wudo,AAAAAA==; repeatable, sent in the order set [vendor's table].
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
  *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
- *   (+3600); at most 30 days ahead.
+ *   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+ *   has -2002].
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
- *   logs.
- * - deviceId (optional; -6008): not supported: device binding is PlayReady only.
- * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
- * - Rule (-4024): when kek is given, exactly one of kid or ek must be given, not both.
- * - Rule (-2005): contentKey is required unless kek and ek, or kid, are given.
- * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+ *   logs [vendor's table].
+ * - deviceId (optional; -6008): not supported: device binding is PlayReady only [vendor's table].
+ * - deviceid (optional; -6008): the device-binding page's spelling of deviceId: not supported either
+ *   [vendor's table].
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+ * - Rule (-4024): when kek is given, exactly one of kid or ek must be given, not both [vendor's table].
+ * - Rule (-2005): contentKey is required unless kek and ek, or kid, are given [vendor's table].
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+ *   table].
  *
  * Widevine (XPDRM_DRM_WIDEVINE):
  * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
  *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
- *   trusted proxy may add it.
- * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
- * - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+ *   trusted proxy may add it [vendor's table].
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+ *   [vendor's table; real clients send json].
+ * - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+ *   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+ *   with a local status].
+ * - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license, or the documented
+ *   all-zero 0000 (1 to 8 zero digits) [vendor's table says zero only; real clients send 00000001 to
+ *   Widevine and FairPlay too].
  * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
- *   a secret.
- * - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
- *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ *   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
+ * - kid (required, also kid.N per key; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64
+ *   characters after ^, -4022 nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters
+ *   (the key storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name)
+ *   [vendor's table; key storage spec].
  * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
- *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
- * - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
- *   digits; a secret.
- * - contentId (optional): the content ID: any text.
- * - securityLevel (required; -7003 missing or empty, -7004 invalid): 1 SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE,
- *   3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL.
- * - hdcpOutputControl (required; -7006 missing or empty, -2034 invalid): 0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2.
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
+ * - contentKey (optional, also contentKey.N per key; -2005 missing or empty, -2027 not 32 hex digits): the
+ *   content key: 32 hexadecimal digits; a secret [vendor's table].
+ * - contentId (optional): the content ID: any text (a real client notes a maximum of 36 characters; no code
+ *   is documented, so it is not refused) [vendor's table; real clients].
+ * - securityLevel (optional, also securityLevel.N per key; -7003 missing or empty, -7004 invalid): 1
+ *   SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE, 3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL; the table
+ *   marks it required (-7003), but production integrations send none and get tokens, so a request without it
+ *   is not refused here; an empty value is still -7003 [vendor's table; real clients].
+ * - hdcpOutputControl (optional, also hdcpOutputControl.N per key; -7006 missing or empty, -2034 invalid): 0
+ *   HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2, 3 HDCP_V2_1, 4 HDCP_V2_2, 5 HDCP_NO_DIGITAL_OUTPUT; the table lists 0
+ *   to 2 and marks it required (-7006), but real clients send 3 to 5 (HDCP 2.2 for UHD) and requests without
+ *   it get tokens, so neither is refused here; an empty value is still -7006 [vendor's table; real clients].
+ * - trackType (optional, also trackType.N per key; 216): the track the key is for: 0 SD, 1 HD, 2 AUDIO, 3
+ *   UHD1, 4 UHD2 [real clients; no vendor table row, so a malformed value is refused with a local status].
  * - licenseDuration (optional; -7007): seconds of playback after it starts, a decimal integer from 0 to
- *   2147483647; absent means unlimited.
+ *   2147483647; absent means unlimited [vendor's table].
+ * - playbackDuration (optional; 217): seconds of viewing once playback started, a decimal integer from 0 to
+ *   2147483647; absent means unlimited [real clients; no vendor table row, so a malformed value is refused
+ *   with a local status].
  * - wvExtension (optional, repeatable; -7009 no comma, -2036 type not 4 characters, -2037 payload not
  *   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
- *   wudo,AAAAAA==; repeatable, sent in the order set.
+ *   wudo,AAAAAA==; repeatable, sent in the order set [vendor's table].
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
  *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
- *   (+3600); at most 30 days ahead.
+ *   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+ *   has -2002].
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
- *   logs.
- * - deviceId (optional; -7002): not supported: device binding is PlayReady only.
- * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
- * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+ *   logs [vendor's table].
+ * - deviceId (optional; -7002): not supported: device binding is PlayReady only [vendor's table].
+ * - deviceid (optional; -7002): the device-binding page's spelling of deviceId: not supported either
+ *   [vendor's table].
+ * - Rule (-4018): every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N
+ *   (several keys in one token); kid.N without contentKey.N asks the key storage for that key [real
+ *   clients].
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+ *   table].
  *
  * PlayReady (XPDRM_DRM_PLAYREADY):
  * - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
  *   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
- *   trusted proxy may add it.
- * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
- * - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license.
+ *   trusted proxy may add it [vendor's table].
+ * - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+ *   [vendor's table; real clients send json].
+ * - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+ *   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+ *   with a local status].
+ * - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license; the page says a Rental
+ *   must be persistent, but gives no code, so that is not refused here [vendor's table; real clients].
  * - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
- *   a secret.
- * - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
- *   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+ *   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
+ * - kid (required, also kid.N per key; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64
+ *   characters after ^, -4022 nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters
+ *   (the key storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name)
+ *   [vendor's table; key storage spec].
  * - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
- *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
- * - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
- *   digits; not together with kek; a secret.
- * - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental.
+ *   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
+ * - contentKey (optional, also contentKey.N per key; -2005 missing or empty, -2027 not 32 hex digits): the
+ *   content key: 32 hexadecimal digits; not together with kek; a secret [vendor's table].
+ * - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental [vendor's table].
  * - rental.periodEndTime (required if rightsType is Rental; -2022): end of the rental period, in the form of
- *   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600).
- * - rental.playDuration (required if rightsType is Rental; -2023 missing or empty, -2025 invalid): rental
- *   play duration in seconds, a decimal integer from 0 to 2147483647.
- * - analogVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a decimal
- *   integer from 0 to 999.
- * - compressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
- *   decimal integer from 0 to 999.
- * - compressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
- *   decimal integer from 0 to 999.
- * - uncompressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
- *   a decimal integer from 0 to 999.
- * - uncompressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
- *   a decimal integer from 0 to 999.
- * - unknownOutputBehavior (optional; -5001): Allow, Disallow or SDOnly.
- * - outputControlFlags (optional; -2008 not hex, -2040 not 8 digits): 4 bytes in hexadecimal: 8 digits.
- * - extensionType (optional; -2036): exactly 4 characters; needs extensionPayload.
+ *   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600) [vendor's table].
+ * - rental.playDuration (optional; -2023 missing or empty, -2025 invalid): rental play duration in seconds,
+ *   a decimal integer from 0 to 2147483647; an empty value is -2023; a Rental without it is not refused, as
+ *   a real client sends one [vendor's table; real clients].
+ * - analogVideoOPL (required, also analogVideoOPL.N per key; -5006 missing or empty, -2034 invalid): output
+ *   protection level, a decimal integer from 0 to 999 [vendor's table; real clients also set it per key].
+ * - compressedDigitalAudioOPL (required, also compressedDigitalAudioOPL.N per key; -5006 missing or empty,
+ *   -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real clients
+ *   also set it per key].
+ * - compressedDigitalVideoOPL (required, also compressedDigitalVideoOPL.N per key; -5006 missing or empty,
+ *   -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real clients
+ *   also set it per key].
+ * - uncompressedDigitalAudioOPL (required, also uncompressedDigitalAudioOPL.N per key; -5006 missing or
+ *   empty, -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real
+ *   clients also set it per key].
+ * - uncompressedDigitalVideoOPL (required, also uncompressedDigitalVideoOPL.N per key; -5006 missing or
+ *   empty, -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real
+ *   clients also set it per key].
+ * - unknownOutputBehavior (optional; -5001): Allow, Disallow or SDOnly [vendor's table].
+ * - outputControlFlags (optional; -2008 not hex, -2040 not 8 digits): 4 bytes in hexadecimal: 8 digits
+ *   [vendor's table].
+ * - extensionType (optional; -2036): exactly 4 characters; needs extensionPayload [vendor's table].
  * - extensionPayload (required if extensionType is given; -2035 missing or empty, -2037 invalid): non-empty
- *   standard base64 (with or without = padding); needs extensionType.
+ *   standard base64 (with or without = padding); needs extensionType [vendor's table].
+ * - minCertSecurityLevel (optional, also minCertSecurityLevel.N per key; 218): the lowest PlayReady client
+ *   security level allowed: 150, 2000 or 3000 [real clients; no vendor table row, so a malformed value is
+ *   refused with a local status].
+ * - algId (optional; 219): the content's encryption: aesctr (CENC) or aescbc (CBCS; real clients then redeem
+ *   at the pr2 host) [real clients; no vendor table row, so a malformed value is refused with a local
+ *   status].
  * - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
  *   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
- *   (+3600); at most 30 days ahead.
+ *   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+ *   has -2002].
  * - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
- *   logs.
+ *   logs [vendor's table].
  * - deviceId (optional; -5004 not 32 hex digits, -5005 empty): binds the license to one device: 32
- *   hexadecimal digits; never logged.
- * - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
- * - Rule (-5007): only one of kek or contentKey may be given.
- * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
- * - Rule (-2022): a Rental needs rental.periodEndTime.
- * - Rule (-2023): a Rental needs rental.playDuration.
- * - Rule (-2035): extensionType and extensionPayload are given together or not at all.
+ *   hexadecimal digits; never logged; no vendor table has a row for it: its codes say Device ID, the
+ *   device-binding page writes deviceid, and names are case-sensitive, so xpdrm knows both spellings, checks
+ *   both alike and sends the one set [vendor's error table].
+ * - deviceid (optional; -5004 not 32 hex digits, -5005 empty): deviceId as the device-binding page spells
+ *   it: the same rule and codes; set the spelling your service reads [vendor's device-binding page].
+ * - Rule (-4018): every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N
+ *   (several keys in one token); kid.N without contentKey.N asks the key storage for that key [real
+ *   clients].
+ * - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+ * - Rule (-5007): only one of kek or contentKey (or contentKey.N) may be given [vendor's table].
+ * - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+ *   table].
+ * - Rule (-2022): a Rental needs rental.periodEndTime [vendor's table].
+ * - Rule (-2035): extensionType and extensionPayload are given together or not at all [vendor's table].
  *
  * Marlin MS3 (XPDRM_DRM_MARLIN_MS3):
  * - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
@@ -1376,10 +1874,11 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
  *   published.
  * - cookie (optional; 230): any text of at most 32 characters.
- * - contentId (optional; 231): the content ID, any non-empty text: urn:marlin:kid:<32 hex> for MS3 in the
- *   tutorials, cid:marlin#...@... or urn:marlin:organization:... in real clients.
- * - contentKey (optional; 231 missing or empty, 230 not 32 hex digits): the content key: 32 hexadecimal
- *   digits; a secret.
+ * - contentId (optional, also contentId.N per key; 231): the content ID, any non-empty text:
+ *   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+ *   real clients.
+ * - contentKey (optional, also contentKey.N per key; 231 missing or empty, 230 not 32 hex digits): the
+ *   content key: 32 hexadecimal digits; a secret.
  * - kid (optional; 231 missing or empty, 230 not 32 hex digits): 32 hexadecimal digits, or ^ followed by 1
  *   to 64 characters (a real client sends kid with contentKey instead of contentId).
  * - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
@@ -1396,8 +1895,6 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
  *   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
  * - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
- * - contentId.N, contentKey.N (optional, N from 0 to 15; 231 missing or empty, 230 invalid): several keys in
- *   one token, each with the rule of its plain name.
  * - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
  *   N.
  * - Rule (232): extensionType and extensionPayload are given together or not at all.
@@ -1444,13 +1941,13 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * `xpdrm_token_request_redacted`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
-                                     const char *name,
-                                     const char *value);
+xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     const char *XPDRM_NONNULL name,
+                                     const char *XPDRM_NONNULL value);
 
 /**
- * Adds a parameter that xpdrm does not list but the server accepts (for example `useHttps=true`), without
- * any check. Each call adds one more `name=value` pair, after those already set.
+ * Adds a parameter that xpdrm does not list but the server accepts (for example `prFlag=true`, seen in the
+ * wild), without any check. Each call adds one more `name=value` pair, after those already set.
  *
  * * `req`: the request (modified).
  * * `name`: a non-empty name that is not in the DRM's parameter list, in any letter case. Copied.
@@ -1462,9 +1959,9 @@ xpdrm_status xpdrm_token_request_set(struct xpdrm_token_request *req,
  * `XPDRM_ERR_INVALID_UTF8`. On failure nothing changes; `xpdrm_token_request_last_error` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
-                                               const char *name,
-                                               const char *value);
+xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                               const char *XPDRM_NONNULL name,
+                                               const char *XPDRM_NONNULL value);
 
 /**
  * Removes every value of a parameter (listed or unchecked) from the request.
@@ -1476,8 +1973,8 @@ xpdrm_status xpdrm_token_request_set_unchecked(struct xpdrm_token_request *req,
  * that is neither listed for the DRM nor set (a typo); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
-                                       const char *name);
+xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                       const char *XPDRM_NONNULL name);
 
 /**
  * Aims the request at any base URL: a proxy, a loopback test server, the `expressplay.cn` domain.
@@ -1491,8 +1988,8 @@ xpdrm_status xpdrm_token_request_unset(struct xpdrm_token_request *req,
  * `xpdrm_token_request_last_error` says what is wrong); `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
-                                              const char *base_url);
+xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                              const char *XPDRM_NONNULL base_url);
 
 /**
  * Aims the request at its DRM's test or production token service (replacing any custom base URL):
@@ -1506,7 +2003,7 @@ xpdrm_status xpdrm_token_request_set_base_url(struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` for another value; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *XPDRM_NONNULL req,
                                                  xpdrm_environment environment);
 
 /**
@@ -1523,7 +2020,7 @@ xpdrm_status xpdrm_token_request_set_environment(struct xpdrm_token_request *req
  * clock. Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
+xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *XPDRM_NONNULL req,
                                            int64_t now_unix_seconds);
 
 /**
@@ -1548,10 +2045,10 @@ xpdrm_status xpdrm_token_request_set_clock(struct xpdrm_token_request *req,
  * `xpdrm_token_request_redacted` instead. Writes straight into `out`, without heap allocation.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
-                                     char *out,
+xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                     char *XPDRM_NULLABLE out,
                                      size_t out_cap,
-                                     size_t *out_len);
+                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Checks the whole request and writes its POST body: the parameters of the GET URL's query, for a `POST`
@@ -1560,10 +2057,10 @@ xpdrm_status xpdrm_token_request_url(const struct xpdrm_token_request *req,
  * Arguments, check and statuses as for `xpdrm_token_request_url`. The body holds the request's secrets.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
-                                      char *out,
+xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's GET URL for logs: every secret value (customerAuthenticator, contentKey, kek, ek,
@@ -1577,10 +2074,10 @@ xpdrm_status xpdrm_token_request_form(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
-                                          char *out,
+xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
@@ -1596,16 +2093,16 @@ xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *req,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *req,
-                                            char *out,
+xpdrm_status xpdrm_token_request_last_error(const struct xpdrm_token_request *XPDRM_NONNULL req,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request and wipes every value it held (the customer authenticator and keys included). NULL is
  * a no-op. The pointer is invalid afterwards.
  */
-void xpdrm_token_request_free(struct xpdrm_token_request *req);
+void xpdrm_token_request_free(struct xpdrm_token_request *XPDRM_NULLABLE req);
 
 /**
  * Parses what a token server answered; a server error is a successful parse with an error code.
@@ -1621,9 +2118,14 @@ void xpdrm_token_request_free(struct xpdrm_token_request *req);
  * What is understood:
  * - 2xx with `text/uri-list` (FairPlay, Widevine): CRLF lines, `#` comments skipped, the first URI wins; it
  *   must be an absolute `http(s)` URL carrying one `ExpressPlayToken=<token>` query parameter.
- * - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`.
+ * - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`. A body
+ *   that is a JSON object is read as JSON whatever the content type says (the PlayReady page itself says
+ *   `text/uri-list` for this answer), pretty-printed or not; and a bare `http(s)` URL labelled JSON is read
+ *   as a `text/uri-list`.
  * - any status with a JSON error `{"code": -NNNN, "message" or "text": "..."}` (an integer code; other
- *   fields ignored): an error response, even with a 2xx status.
+ *   fields ignored): an error response, even with a 2xx status. The `[-NNNN] ` prefix with which messages
+ *   repeat their code is not part of the error text.
+ * - License URLs are kept exactly as given: `http` or `https`, any port.
  * - 2xx from `XPDRM_DRM_MARLIN_MS3`: `text/uri-list` with one compound URL,
  *   `https://.../hms/ms3/rights/?b=<token>#<percent-encoded content URL>`, kept exactly as given (the license
  *   URL); the token is the `b` value; the fragment, percent-decoded, is `xpdrm_token_response_content_url`.
@@ -1650,10 +2152,10 @@ void xpdrm_token_request_free(struct xpdrm_token_request *req);
 XPDRM_MUST_USE
 xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
                                         uint16_t http_status,
-                                        const char *content_type,
-                                        const uint8_t *body,
+                                        const char *XPDRM_NULLABLE content_type,
+                                        const uint8_t *XPDRM_NULLABLE body,
                                         size_t body_len,
-                                        struct xpdrm_token_response **out);
+                                        struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns 0 when the answer holds a token. Otherwise the error code: the server's own (negative,
@@ -1664,7 +2166,7 @@ xpdrm_status xpdrm_token_response_parse(xpdrm_drm drm,
  * `resp`: the response (only read). Returns `XPDRM_ERR_NULL_ARGUMENT` (1) if `resp` is NULL, and
  * `XPDRM_ERR_PANIC` (7) on an internal error.
  */
-int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp);
+int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *XPDRM_NONNULL resp);
 
 /**
  * Writes the license URL with the token, for redemption: the player sends its DRM challenge (FairPlay SPC,
@@ -1680,10 +2182,10 @@ int32_t xpdrm_token_response_error_code(const struct xpdrm_token_response *resp)
  * credential: do not log it.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the license URL without its `ExpressPlayToken` query parameter (other parameters kept as given):
@@ -1693,10 +2195,10 @@ xpdrm_status xpdrm_token_response_license_url(const struct xpdrm_token_response 
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the token (URL-safe base64, percent-decoded), for the `ExpressPlayToken` header. A bearer
@@ -1705,10 +2207,10 @@ xpdrm_status xpdrm_token_response_license_base_url(const struct xpdrm_token_resp
  * Arguments and statuses as for `xpdrm_token_response_license_url`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
-                                        char *out,
+xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the server's error text: the JSON `message` (or `text`), or the text run of an HTML page that
@@ -1722,16 +2224,16 @@ xpdrm_status xpdrm_token_response_token(const struct xpdrm_token_response *resp,
  * The text comes from the server and may echo what the request sent: treat it with care in logs.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *resp,
-                                             char *out,
+xpdrm_status xpdrm_token_response_error_text(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                             char *XPDRM_NULLABLE out,
                                              size_t out_cap,
-                                             size_t *out_len);
+                                             size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response and wipes the token and license URL it held. NULL is a no-op. The pointer is invalid
  * afterwards.
  */
-void xpdrm_token_response_free(struct xpdrm_token_response *resp);
+void xpdrm_token_response_free(struct xpdrm_token_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns `"ExpressPlayToken"`: the name of the HTTP request header that carries the token when a license
@@ -1740,7 +2242,50 @@ void xpdrm_token_response_free(struct xpdrm_token_response *resp);
  *
  * Ownership: the string is static; do not free or modify it. Thread-safe.
  */
-const char *xpdrm_token_header_name(void);
+const char *XPDRM_NONNULL xpdrm_token_header_name(void);
+
+/**
+ * Sets an indexed parameter, `name.index` (several keys in one token: one key per SD, HD, UHD or audio
+ * track): the same as `xpdrm_token_request_set(req, "kid.2", value)` for (`"kid"`, 2), without formatting
+ * the name by hand. The value is checked with the plain name's rule and code.
+ *
+ * * `req`: the request (modified).
+ * * `name`: a plain parameter name that takes an index for the request's DRM (the reference of
+ *   `xpdrm_token_request_set` marks them "also NAME.N per key"): Widevine `kid`, `contentKey`,
+ *   `securityLevel`, `hdcpOutputControl`, `trackType`; PlayReady `kid`, `contentKey`,
+ *   `minCertSecurityLevel` and the five `...OPL`s. Borrowed for the call.
+ * * `index`: the key's index; real clients number keys 0, 1, 2, ... without gaps.
+ * * `value`: as for `xpdrm_token_request_set`. Copied; wiped when the request is freed.
+ *
+ * Per key, the whole-request rules hold: `contentKey.N` needs `kid.N` (-4018); `kid.N` alone asks the key
+ * storage for that key. Per-key settings apply to their key, plain ones to all keys.
+ *
+ * Returns `XPDRM_OK`, or the (negative) code the server would answer for the value, as for
+ * `xpdrm_token_request_set`; `XPDRM_ERR_UNKNOWN_PARAMETER` for a name that takes no index for this DRM;
+ * `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`. On failure the request is unchanged, and
+ * `xpdrm_token_request_last_error` names the parameter (`kid.2`) and the rule.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_request_set_indexed(struct xpdrm_token_request *XPDRM_NONNULL req,
+                                             const char *XPDRM_NONNULL name,
+                                             uint32_t index,
+                                             const char *XPDRM_NONNULL value);
+
+/**
+ * Derives the 16-byte KID of a `^name` key ID as ExpressPlay's key storage does: the first 16 bytes of
+ * SHA-1 of the name after the `^` (`"^kid1"` gives 80ea8bc8a58f990ad1f76bc665b30bfa), so that a player can
+ * match a `kid=^name` token request with the KID in its content.
+ *
+ * * `caret_name`: the key ID, `^` followed by 1 to 64 characters of UTF-8. Borrowed for the call.
+ * * `out`: caller-owned, at least 16 writable bytes (`uint8_t kid[16]`); written only on success.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_KID` (-4022, the `kid` parameter's code) for nothing after `^`;
+ * `XPDRM_ERR_KID_TOO_LONG` (-4021) for more than 64 characters after `^`; `XPDRM_ERR_INVALID_ARGUMENT` for
+ * a key ID that does not start with `^`; `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_kid_from_name(const char *XPDRM_NONNULL caret_name,
+                                 uint8_t *XPDRM_NONNULL out);
 
 /**
  * Writes the content URL of an MS3 answer: the compound URL's fragment, percent-decoded (the stream's URL
@@ -1755,10 +2300,10 @@ const char *xpdrm_token_header_name(void);
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_content_url(const struct xpdrm_token_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_token_response_content_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Copies the action token of a Marlin BB answer: the body exactly as the server sent it (XML, checked
@@ -1778,10 +2323,10 @@ xpdrm_status xpdrm_token_response_content_url(const struct xpdrm_token_response 
  * `_license_base_url` and `_token` return `XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN`.)
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_token_response_action_token(const struct xpdrm_token_response *resp,
-                                               uint8_t *out,
+xpdrm_status xpdrm_token_response_action_token(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                               uint8_t *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Compares two device IDs after normalising them, in constant time.
@@ -1797,9 +2342,9 @@ xpdrm_status xpdrm_token_response_action_token(const struct xpdrm_token_response
  * "match"); `XPDRM_ERR_INPUT_TOO_LARGE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_match(const char *a,
-                                   const char *b,
-                                   bool *out_match);
+xpdrm_status xpdrm_device_id_match(const char *XPDRM_NONNULL a,
+                                   const char *XPDRM_NONNULL b,
+                                   bool *XPDRM_NONNULL out_match);
 
 /**
  * Writes the fingerprint of a device ID, the lowercase hex SHA-256 of the normalised ID (normalised as in
@@ -1811,10 +2356,10 @@ xpdrm_status xpdrm_device_id_match(const char *a,
  * with 64 in `*out_len`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_device_id_fingerprint(const char *id,
-                                         char *out,
+xpdrm_status xpdrm_device_id_fingerprint(const char *XPDRM_NONNULL id,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes a fresh correlation cookie for the device-binding flow as NUL-terminated text into `out`: 32
@@ -1825,9 +2370,9 @@ xpdrm_status xpdrm_device_id_fingerprint(const char *id,
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with 32 in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. Thread-safe.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_cookie_generate(char *out,
+xpdrm_status xpdrm_cookie_generate(char *XPDRM_NULLABLE out,
                                    size_t out_cap,
-                                   size_t *out_len);
+                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Creates an entitlement request (the device's side) with a fresh random GUID `messageID` (UUID v4 from
@@ -1846,10 +2391,10 @@ xpdrm_status xpdrm_cookie_generate(char *out,
  * Nothing is written to `*out` on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
+xpdrm_status xpdrm_entitlement_request_new(const char *XPDRM_NONNULL content_id,
                                            xpdrm_request_type request_type,
-                                           const char *customer_cookie,
-                                           struct xpdrm_entitlement_request **out);
+                                           const char *XPDRM_NULLABLE customer_cookie,
+                                           struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Parses and checks an entitlement request received by a service. Rules: `messageID` and `contentID`
@@ -1872,16 +2417,16 @@ xpdrm_status xpdrm_entitlement_request_new(const char *content_id,
  * nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *json,
+xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *XPDRM_NULLABLE json,
                                              size_t json_len,
-                                             struct xpdrm_entitlement_request **out);
+                                             struct xpdrm_entitlement_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the request's verdict: `XPDRM_OK` for a valid request, or the status of the rule a parsed
  * request broke. `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Writes why a parsed request was refused (naming the field; never a secret), or "valid" for a valid
@@ -1891,10 +2436,10 @@ xpdrm_status xpdrm_entitlement_request_status(const struct xpdrm_entitlement_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *req,
-                                              char *out,
+xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `messageID` (a GUID, 36 characters) as NUL-terminated text into `out`. For a
@@ -1904,10 +2449,10 @@ xpdrm_status xpdrm_entitlement_request_reason(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `version` (1 to 2^31-1) to `*out_version`.
@@ -1915,8 +2460,8 @@ xpdrm_status xpdrm_entitlement_request_message_id(const struct xpdrm_entitlement
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *req,
-                                               int32_t *out_version);
+xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               int32_t *XPDRM_NONNULL out_version);
 
 /**
  * Writes the request's `requestType` to `*out_type`: 1, 2 or 3, or `XPDRM_REQUEST_UNSPECIFIED` (0) when
@@ -1925,8 +2470,8 @@ xpdrm_status xpdrm_entitlement_request_version(const struct xpdrm_entitlement_re
  * Returns `XPDRM_OK`; the refusal status for a refused request; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *req,
-                                            xpdrm_request_type *out_type);
+xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                            xpdrm_request_type *XPDRM_NONNULL out_type);
 
 /**
  * Writes the request's `contentID` (a GUID) as NUL-terminated text into `out`.
@@ -1935,10 +2480,10 @@ xpdrm_status xpdrm_entitlement_request_type(const struct xpdrm_entitlement_reque
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *req,
-                                                  char *out,
+xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                  char *XPDRM_NULLABLE out,
                                                   size_t out_cap,
-                                                  size_t *out_len);
+                                                  size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request's `customerCookie` (1 to 32 characters, UTF-8) as NUL-terminated text into `out`.
@@ -1947,10 +2492,10 @@ xpdrm_status xpdrm_entitlement_request_content_id(const struct xpdrm_entitlement
  * refused request; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *req,
-                                                       char *out,
+xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                                       char *XPDRM_NULLABLE out,
                                                        size_t out_cap,
-                                                       size_t *out_len);
+                                                       size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the request as JSON text (NUL-terminated, UTF-8) into `out`: the body to `POST` to SEES, with
@@ -1960,15 +2505,15 @@ xpdrm_status xpdrm_entitlement_request_customer_cookie(const struct xpdrm_entitl
  * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *req,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_request_to_json(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request. NULL does nothing. `req` must not be used afterwards.
  */
-void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
+void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the answer to a request (the service's side): version 1 and the request's `messageID`.
@@ -1989,10 +2534,10 @@ void xpdrm_entitlement_request_free(struct xpdrm_entitlement_request *req);
  * answered so; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *req,
+xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
                                             bool is_allowed,
-                                            const char *ep_token_url,
-                                            struct xpdrm_entitlement_response **out);
+                                            const char *XPDRM_NULLABLE ep_token_url,
+                                            struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the response's `error` (passed on to the client as `code`) and, unless `error_text` is NULL,
@@ -2003,9 +2548,9 @@ xpdrm_status xpdrm_entitlement_response_new(const struct xpdrm_entitlement_reque
  * was refused when parsed; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *resp,
+xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
                                                   int32_t error,
-                                                  const char *error_text);
+                                                  const char *XPDRM_NULLABLE error_text);
 
 /**
  * Checks a response received for `req` (the device's side) and gives its verdict. The license is granted
@@ -2031,10 +2576,10 @@ xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_respo
  * and the refusal status of a refused `req`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *req,
-                                              const uint8_t *json,
+xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                              const uint8_t *XPDRM_NULLABLE json,
                                               size_t json_len,
-                                              struct xpdrm_entitlement_response **out);
+                                              struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Returns the response's verdict: `XPDRM_OK` if it grants the license, `XPDRM_ERR_SEES_DENIED` if it
@@ -2042,13 +2587,13 @@ xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_req
  * `XPDRM_ERR_NULL_ARGUMENT` for NULL.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *resp);
+xpdrm_status xpdrm_entitlement_response_status(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp);
 
 /**
  * Returns true only if the response grants the license (its verdict is `XPDRM_OK`); false for a denial,
  * for a refused response, and for NULL.
  */
-bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *resp);
+bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Writes the reason for the verdict (which rule failed, naming the field; never a secret) as
@@ -2057,10 +2602,10 @@ bool xpdrm_entitlement_response_is_allowed(const struct xpdrm_entitlement_respon
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *resp,
-                                               char *out,
+xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                               char *XPDRM_NULLABLE out,
                                                size_t out_cap,
-                                               size_t *out_len);
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes `epTokenURL`, the ExpressPlay token URL, as NUL-terminated text into `out` (at most
@@ -2072,10 +2617,10 @@ xpdrm_status xpdrm_entitlement_response_reason(const struct xpdrm_entitlement_re
  * `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *resp,
-                                                     char *out,
+xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                     char *XPDRM_NULLABLE out,
                                                      size_t out_cap,
-                                                     size_t *out_len);
+                                                     size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `error` number to `*out_error`.
@@ -2084,8 +2629,8 @@ xpdrm_status xpdrm_entitlement_response_ep_token_url(const struct xpdrm_entitlem
  * response that was refused when parsed; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *resp,
-                                              int32_t *out_error);
+xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                              int32_t *XPDRM_NONNULL out_error);
 
 /**
  * Writes the response's `errorText` (UTF-8, at most `XPDRM_SEES_MAX_ERROR_TEXT_CHARS` characters) as
@@ -2096,10 +2641,10 @@ xpdrm_status xpdrm_entitlement_response_error(const struct xpdrm_entitlement_res
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response's `messageID` as NUL-terminated text into `out`.
@@ -2108,10 +2653,10 @@ xpdrm_status xpdrm_entitlement_response_error_text(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *resp,
-                                                   char *out,
+xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                   char *XPDRM_NULLABLE out,
                                                    size_t out_cap,
-                                                   size_t *out_len);
+                                                   size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the response as JSON text (NUL-terminated, UTF-8) into `out`: the body the service answers with
@@ -2121,22 +2666,22 @@ xpdrm_status xpdrm_entitlement_response_message_id(const struct xpdrm_entitlemen
  * with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *resp,
-                                                char *out,
+xpdrm_status xpdrm_entitlement_response_to_json(const struct xpdrm_entitlement_response *XPDRM_NONNULL resp,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a response, wiping the token URL it may hold. NULL does nothing. `resp` must not be used
  * afterwards.
  */
-void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *resp);
+void xpdrm_entitlement_response_free(struct xpdrm_entitlement_response *XPDRM_NULLABLE resp);
 
 /**
  * Returns the request's method, `"GET"` or `"POST"`: a static string (do not free it). Returns NULL for
  * a NULL `req`.
  */
-const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *req);
+const char *XPDRM_NULLABLE xpdrm_outbound_request_method(const struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Writes the request's absolute URL (with its query) as NUL-terminated text into `out`. It may hold a
@@ -2146,10 +2691,10 @@ const char *xpdrm_outbound_request_method(const struct xpdrm_outbound_request *r
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req,
-                                        char *out,
+xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                        char *XPDRM_NULLABLE out,
                                         size_t out_cap,
-                                        size_t *out_len);
+                                        size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the URL without its query, fragment and user information (`https://host/path?<redacted>`), safe
@@ -2158,10 +2703,10 @@ xpdrm_status xpdrm_outbound_request_url(const struct xpdrm_outbound_request *req
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *req,
-                                                 char *out,
+xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the number of headers to `*out_count`; they are numbered from 0.
@@ -2169,8 +2714,8 @@ xpdrm_status xpdrm_outbound_request_redacted_url(const struct xpdrm_outbound_req
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *req,
-                                                 size_t *out_count);
+xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                                 size_t *XPDRM_NONNULL out_count);
 
 /**
  * Writes the name of header `index` (e.g. `Content-Type`) as NUL-terminated text into `out`.
@@ -2179,11 +2724,11 @@ xpdrm_status xpdrm_outbound_request_header_count(const struct xpdrm_outbound_req
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                 size_t index,
-                                                char *out,
+                                                char *XPDRM_NULLABLE out,
                                                 size_t out_cap,
-                                                size_t *out_len);
+                                                size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the value of header `index` as NUL-terminated text into `out`. Treat it as sensitive.
@@ -2192,11 +2737,11 @@ xpdrm_status xpdrm_outbound_request_header_name(const struct xpdrm_outbound_requ
  * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *req,
+xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
                                                  size_t index,
-                                                 char *out,
+                                                 char *XPDRM_NULLABLE out,
                                                  size_t out_cap,
-                                                 size_t *out_len);
+                                                 size_t *XPDRM_NONNULL out_len);
 
 /**
  * Copies the body (bytes, not NUL-terminated) into `out` (`out_cap` bytes, caller-owned). A `GET` has an
@@ -2207,15 +2752,15 @@ xpdrm_status xpdrm_outbound_request_header_value(const struct xpdrm_outbound_req
  * `*out_len` (also for the size query `out = NULL, out_cap = 0`); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *req,
-                                         uint8_t *out,
+xpdrm_status xpdrm_outbound_request_body(const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                         uint8_t *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a request description, wiping the secrets it may hold. NULL does nothing.
  */
-void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
+void xpdrm_outbound_request_free(struct xpdrm_outbound_request *XPDRM_NULLABLE req);
 
 /**
  * Creates the device's side of a device-binding flow.
@@ -2234,11 +2779,11 @@ void xpdrm_outbound_request_free(struct xpdrm_outbound_request *req);
  * `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_new(const char *sees_url,
-                                      const char *registration_content_id,
-                                      const char *content_id,
-                                      const char *cookie,
-                                      struct xpdrm_binding_device **out);
+xpdrm_status xpdrm_binding_device_new(const char *XPDRM_NONNULL sees_url,
+                                      const char *XPDRM_NONNULL registration_content_id,
+                                      const char *XPDRM_NONNULL content_id,
+                                      const char *XPDRM_NULLABLE cookie,
+                                      struct xpdrm_binding_device *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 1: hands out the cookie registration for SEES: `POST <sees_url>`, `Content-Type: application/json`,
@@ -2252,8 +2797,8 @@ xpdrm_status xpdrm_binding_device_new(const char *sees_url,
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *dev,
-                                                       struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                       struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 2: hands out the SPC request: `POST` of the SPC to the cookie-bound token URL that SEES returned in
@@ -2268,10 +2813,10 @@ xpdrm_status xpdrm_binding_device_registration_request(struct xpdrm_binding_devi
  * (the flow stays where it is); `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
-                                              const uint8_t *spc,
+xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                              const uint8_t *XPDRM_NULLABLE spc,
                                               size_t spc_len,
-                                              struct xpdrm_outbound_request **out);
+                                              struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Step 3: hands out the device-bound entitlement request for SEES: `POST <sees_url>`, an entitlement
@@ -2282,8 +2827,8 @@ xpdrm_status xpdrm_binding_device_spc_request(struct xpdrm_binding_device *dev,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev,
-                                                struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                                struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last (steps 1, 2 and 3) and moves the flow on.
@@ -2300,10 +2845,10 @@ xpdrm_status xpdrm_binding_device_bound_request(struct xpdrm_binding_device *dev
  * (`content_type`) and `XPDRM_ERR_NULL_ARGUMENT` (also unchanged).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *dev,
+xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *XPDRM_NONNULL dev,
                                                   uint16_t http_status,
-                                                  const char *content_type,
-                                                  const uint8_t *body,
+                                                  const char *XPDRM_NULLABLE content_type,
+                                                  const uint8_t *XPDRM_NULLABLE body,
                                                   size_t body_len);
 
 /**
@@ -2316,10 +2861,10 @@ xpdrm_status xpdrm_binding_device_handle_response(struct xpdrm_binding_device *d
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *dev,
-                                            char *out,
+xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                            char *XPDRM_NULLABLE out,
                                             size_t out_cap,
-                                            size_t *out_len);
+                                            size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2327,8 +2872,8 @@ xpdrm_status xpdrm_binding_device_token_url(const struct xpdrm_binding_device *d
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
-                                       xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                       xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2338,10 +2883,10 @@ xpdrm_status xpdrm_binding_device_step(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes the flow's cookie (given or generated; 1 to 32 characters, UTF-8) as NUL-terminated text into
@@ -2350,15 +2895,15 @@ xpdrm_status xpdrm_binding_device_reason(const struct xpdrm_binding_device *dev,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *dev,
-                                         char *out,
+xpdrm_status xpdrm_binding_device_cookie(const struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                         char *XPDRM_NULLABLE out,
                                          size_t out_cap,
-                                         size_t *out_len);
+                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the device's flow, wiping the token URLs it holds. NULL does nothing.
  */
-void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
+void xpdrm_binding_device_free(struct xpdrm_binding_device *XPDRM_NULLABLE dev);
 
 /**
  * Creates the service's side of a device-binding flow, for one entitlement request.
@@ -2381,8 +2926,8 @@ void xpdrm_binding_device_free(struct xpdrm_binding_device *dev);
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
-                                       const char *customer_authenticator,
-                                       struct xpdrm_binding_service **out);
+                                       const char *XPDRM_NONNULL customer_authenticator,
+                                       struct xpdrm_binding_service *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the token server URL, for instance a local test server or a proxy, checked as by
@@ -2398,8 +2943,8 @@ xpdrm_status xpdrm_binding_service_new(xpdrm_drm drm,
  * nothing; `xpdrm_binding_service_reason` says what is wrong.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *svc,
-                                                      const char *url);
+xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const char *XPDRM_NONNULL url);
 
 /**
  * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
@@ -2410,8 +2955,8 @@ xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_servi
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *svc,
-                                                       const char *url);
+xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                       const char *XPDRM_NONNULL url);
 
 /**
  * Sets the lifetime of the tokens the flow requests (`expirationTime=+<seconds>`), checked by the rule of
@@ -2422,7 +2967,7 @@ xpdrm_status xpdrm_binding_service_set_record_base_url(struct xpdrm_binding_serv
  * `begin`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                   uint32_t seconds);
 
 /**
@@ -2451,8 +2996,8 @@ xpdrm_status xpdrm_binding_service_set_expiration(struct xpdrm_binding_service *
  * (naming the parameter and the rule, never a value).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *svc,
-                                                      const struct xpdrm_token_request *token_template);
+xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                      const struct xpdrm_token_request *XPDRM_NONNULL token_template);
 
 /**
  * Sets the device the cookie must lead to (for instance the one registered to the customer's account): a
@@ -2464,8 +3009,8 @@ xpdrm_status xpdrm_binding_service_set_token_template(struct xpdrm_binding_servi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *svc,
-                                                          const char *device_id);
+xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                          const char *XPDRM_NONNULL device_id);
 
 /**
  * Starts the flow on the entitlement request to answer (from `xpdrm_entitlement_request_parse`). By
@@ -2484,8 +3029,8 @@ xpdrm_status xpdrm_binding_service_set_expected_device_id(struct xpdrm_binding_s
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
-                                         const struct xpdrm_entitlement_request *req);
+xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                         const struct xpdrm_entitlement_request *XPDRM_NONNULL req);
 
 /**
  * Hands out the transaction-record lookup: `GET <record base>?customerAuthenticator=...&cookie=...`. Its
@@ -2497,8 +3042,8 @@ xpdrm_status xpdrm_binding_service_begin(struct xpdrm_binding_service *svc,
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *svc,
-                                                  struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                  struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Gives the flow the device ID from a source other than the record lookup (instead of
@@ -2512,8 +3057,8 @@ xpdrm_status xpdrm_binding_service_record_request(struct xpdrm_binding_service *
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *svc,
-                                                 const char *device_id);
+xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 const char *XPDRM_NONNULL device_id);
 
 /**
  * Hands out the token request: a `POST` to the token server of an `application/x-www-form-urlencoded`
@@ -2528,8 +3073,8 @@ xpdrm_status xpdrm_binding_service_set_device_id(struct xpdrm_binding_service *s
  * `XPDRM_BINDING_STEP_REQUEST_TOKEN`; `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *svc,
-                                                 struct xpdrm_outbound_request **out);
+xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                 struct xpdrm_outbound_request *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Takes the answer to the request handed out last and moves the flow on.
@@ -2552,10 +3097,10 @@ xpdrm_status xpdrm_binding_service_token_request(struct xpdrm_binding_service *s
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *svc,
+xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service *XPDRM_NONNULL svc,
                                                    uint16_t http_status,
-                                                   const char *content_type,
-                                                   const uint8_t *body,
+                                                   const char *XPDRM_NULLABLE content_type,
+                                                   const uint8_t *XPDRM_NULLABLE body,
                                                    size_t body_len);
 
 /**
@@ -2571,8 +3116,8 @@ xpdrm_status xpdrm_binding_service_handle_response(struct xpdrm_binding_service 
  * answer with an HTTP error); `XPDRM_ERR_BINDING_WRONG_STATE` before the end; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *svc,
-                                                        struct xpdrm_entitlement_response **out);
+xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                        struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Writes the fingerprint of the device ID the flow found (64 lowercase hex digits, safe to log; see
@@ -2583,10 +3128,10 @@ xpdrm_status xpdrm_binding_service_entitlement_response(const struct xpdrm_bindi
  * `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *svc,
-                                                         char *out,
+xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                                         char *XPDRM_NULLABLE out,
                                                          size_t out_cap,
-                                                         size_t *out_len);
+                                                         size_t *XPDRM_NONNULL out_len);
 
 /**
  * Writes where the flow stands (`XPDRM_BINDING_STEP_*`) to `*out_step`.
@@ -2594,8 +3139,8 @@ xpdrm_status xpdrm_binding_service_device_id_fingerprint(const struct xpdrm_bind
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
-                                        xpdrm_binding_step *out_step);
+xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                        xpdrm_binding_step *XPDRM_NONNULL out_step);
 
 /**
  * Writes, as NUL-terminated text into `out`: if the most recent call that modifies the flow (one taking a
@@ -2605,16 +3150,16 @@ xpdrm_status xpdrm_binding_service_step(const struct xpdrm_binding_service *svc,
  * Returns `XPDRM_OK`; `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *svc,
-                                          char *out,
+xpdrm_status xpdrm_binding_service_reason(const struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                          char *XPDRM_NULLABLE out,
                                           size_t out_cap,
-                                          size_t *out_len);
+                                          size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees the service's flow, wiping the customer authenticator, token template, device ID and token URL it
  * holds. NULL does nothing.
  */
-void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
+void xpdrm_binding_service_free(struct xpdrm_binding_service *XPDRM_NULLABLE svc);
 
 /**
  * Creates an HTTP client config with the defaults: timeouts `XPDRM_HTTP_DEFAULT_CONNECT_TIMEOUT_MS`,
@@ -2628,7 +3173,7 @@ void xpdrm_binding_service_free(struct xpdrm_binding_service *svc);
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED` in a build without `http`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
+xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Sets the timeouts, in milliseconds, each 1 ms to 24 hours (86400000): `connect_ms` for setting up a
@@ -2640,7 +3185,7 @@ xpdrm_status xpdrm_http_config_new(struct xpdrm_http_config **out);
  * `xpdrm_http_config_reason` says which); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                             uint32_t connect_ms,
                                             uint32_t read_ms,
                                             uint32_t overall_ms);
@@ -2656,8 +3201,8 @@ xpdrm_status xpdrm_http_config_set_timeouts(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`. A refused PEM adds nothing; `xpdrm_http_config_reason` says why.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
-                                          const uint8_t *pem,
+xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                          const uint8_t *XPDRM_NULLABLE pem,
                                           size_t pem_len);
 
 /**
@@ -2674,10 +3219,10 @@ xpdrm_status xpdrm_http_config_add_ca_pem(struct xpdrm_http_config *cfg,
  * (over 1 MiB); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. A refused pair changes nothing.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg,
-                                                   const uint8_t *cert_pem,
+xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                                   const uint8_t *XPDRM_NULLABLE cert_pem,
                                                    size_t cert_len,
-                                                   const uint8_t *key_pem,
+                                                   const uint8_t *XPDRM_NULLABLE key_pem,
                                                    size_t key_len);
 
 /**
@@ -2688,7 +3233,7 @@ xpdrm_status xpdrm_http_config_set_client_cert_pem(struct xpdrm_http_config *cfg
  * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                                      size_t max_bytes);
 
 /**
@@ -2707,7 +3252,7 @@ xpdrm_status xpdrm_http_config_set_max_response_size(struct xpdrm_http_config *c
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
+xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *XPDRM_NONNULL cfg,
                                          uint32_t max_attempts,
                                          uint32_t initial_backoff_ms,
                                          uint32_t max_backoff_ms);
@@ -2719,8 +3264,8 @@ xpdrm_status xpdrm_http_config_set_retry(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
-                                              const char *user_agent);
+xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                              const char *XPDRM_NONNULL user_agent);
 
 /**
  * Writes why the most recent setter call on `cfg` failed (empty when it succeeded), as NUL-terminated text.
@@ -2729,31 +3274,32 @@ xpdrm_status xpdrm_http_config_set_user_agent(struct xpdrm_http_config *cfg,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *cfg,
-                                      char *out,
+xpdrm_status xpdrm_http_config_reason(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len);
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees a config, wiping the client key it holds. NULL does nothing. Clients made from it are not affected.
  */
-void xpdrm_http_config_free(struct xpdrm_http_config *cfg);
+void xpdrm_http_config_free(struct xpdrm_http_config *XPDRM_NULLABLE cfg);
 
 /**
  * Creates a client from `cfg` (which is only read: free or change it afterwards as you like).
  *
  * `out` receives the client; free it with `xpdrm_http_client_free`.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the trust source is `XPDRM_HTTP_TRUST_ADDED_ONLY` and no
+ * CA was added); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *cfg,
-                                   struct xpdrm_http_client **out);
+xpdrm_status xpdrm_http_client_new(const struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                   struct xpdrm_http_client *XPDRM_NULLABLE *XPDRM_NONNULL out);
 
 /**
  * Frees a client and closes the connections it keeps alive. NULL does nothing.
  */
-void xpdrm_http_client_free(struct xpdrm_http_client *client);
+void xpdrm_http_client_free(struct xpdrm_http_client *XPDRM_NULLABLE client);
 
 /**
  * Executes one request description (from a device-binding flow, say) and hands back the answer, whatever
@@ -2769,15 +3315,19 @@ void xpdrm_http_client_free(struct xpdrm_http_client *client);
  * `XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_RETRIES_EXHAUSTED` (a `GET` answered 5xx on every attempt),
  * `XPDRM_ERR_HTTP_TRUNCATED`, `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, `XPDRM_ERR_HTTP_TLS_UNKNOWN_CA`,
  * `XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID`, `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED`,
- * `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS`, `XPDRM_ERR_HTTP_TRANSPORT`,
- * `XPDRM_ERR_HTTP_INVALID_URL`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
- * written to `*out` on failure.
+ * `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`, `XPDRM_ERR_HTTP_TLS`,
+ * `XPDRM_ERR_HTTP_TRANSPORT`, `XPDRM_ERR_HTTP_INVALID_URL`, `XPDRM_ERR_HTTP_CANCELLED` (its cancel handle
+ * fired), `XPDRM_ERR_HTTP_PROXY_CONNECT`, `XPDRM_ERR_HTTP_PROXY_REFUSED`,
+ * `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
+ * written to `*out` on failure. A 429 or 503 answer with `Retry-After` to a `GET` is waited for and tried
+ * again when the attempts and the overall timeout allow, else it is the answer (read the header with
+ * `xpdrm_http_response_header`).
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
-                                const struct xpdrm_outbound_request *req,
-                                struct xpdrm_http_response **out,
-                                char *reason,
+xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                const struct xpdrm_outbound_request *XPDRM_NONNULL req,
+                                struct xpdrm_http_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                char *XPDRM_NULLABLE reason,
                                 size_t reason_cap);
 
 /**
@@ -2786,8 +3336,8 @@ xpdrm_status xpdrm_http_execute(const struct xpdrm_http_client *client,
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
-                                        uint16_t *out_status);
+xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                        uint16_t *XPDRM_NONNULL out_status);
 
 /**
  * Writes the answer's `Content-Type` header (empty when there was none; characters outside printable
@@ -2797,10 +3347,10 @@ xpdrm_status xpdrm_http_response_status(const struct xpdrm_http_response *resp,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *resp,
-                                              char *out,
+xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
                                               size_t out_cap,
-                                              size_t *out_len);
+                                              size_t *XPDRM_NONNULL out_len);
 
 /**
  * Gives the answer's body: `*out_data` points to `*out_len` bytes (not NUL-terminated; a valid pointer even
@@ -2809,14 +3359,14 @@ xpdrm_status xpdrm_http_response_content_type(const struct xpdrm_http_response *
  * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *resp,
-                                      const uint8_t **out_data,
-                                      size_t *out_len);
+xpdrm_status xpdrm_http_response_body(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                      const uint8_t *XPDRM_NULLABLE *XPDRM_NONNULL out_data,
+                                      size_t *XPDRM_NONNULL out_len);
 
 /**
  * Frees an answer, wiping its body. NULL does nothing.
  */
-void xpdrm_http_response_free(struct xpdrm_http_response *resp);
+void xpdrm_http_response_free(struct xpdrm_http_response *XPDRM_NULLABLE resp);
 
 /**
  * Fetches a token from the request's token server (its base URL: the DRM's test service unless set
@@ -2840,11 +3390,11 @@ void xpdrm_http_response_free(struct xpdrm_http_response *resp);
  * (another `method`); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
-                                    const struct xpdrm_token_request *req,
+xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                    const struct xpdrm_token_request *XPDRM_NONNULL req,
                                     xpdrm_http_method method,
-                                    struct xpdrm_token_response **out,
-                                    char *reason,
+                                    struct xpdrm_token_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                    char *XPDRM_NULLABLE reason,
                                     size_t reason_cap);
 
 /**
@@ -2868,13 +3418,13 @@ xpdrm_status xpdrm_http_fetch_token(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
-                                       const char *license_url,
-                                       const uint8_t *challenge,
+xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                       const char *XPDRM_NONNULL license_url,
+                                       const uint8_t *XPDRM_NULLABLE challenge,
                                        size_t challenge_len,
                                        xpdrm_token_placement placement,
-                                       struct xpdrm_bytes **out,
-                                       char *reason,
+                                       struct xpdrm_bytes *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                       char *XPDRM_NULLABLE reason,
                                        size_t reason_cap);
 
 /**
@@ -2896,11 +3446,11 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *client,
-                                             const char *sees_url,
-                                             const struct xpdrm_entitlement_request *req,
-                                             struct xpdrm_entitlement_response **out,
-                                             char *reason,
+xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                             const char *XPDRM_NONNULL sees_url,
+                                             const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
+                                             struct xpdrm_entitlement_response *XPDRM_NULLABLE *XPDRM_NONNULL out,
+                                             char *XPDRM_NULLABLE reason,
                                              size_t reason_cap);
 
 /**
@@ -2925,14 +3475,14 @@ xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *cli
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
-                                      const char *record_url,
-                                      const char *customer_authenticator,
-                                      const char *cookie,
-                                      char *out,
+xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                      const char *XPDRM_NONNULL record_url,
+                                      const char *XPDRM_NONNULL customer_authenticator,
+                                      const char *XPDRM_NONNULL cookie,
+                                      char *XPDRM_NULLABLE out,
                                       size_t out_cap,
-                                      size_t *out_len,
-                                      char *reason,
+                                      size_t *XPDRM_NONNULL out_len,
+                                      char *XPDRM_NULLABLE reason,
                                       size_t reason_cap);
 
 /**
@@ -2955,11 +3505,11 @@ xpdrm_status xpdrm_http_lookup_record(const struct xpdrm_http_client *client,
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *client,
-                                           struct xpdrm_binding_device *dev,
-                                           const uint8_t *spc,
+xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                           struct xpdrm_binding_device *XPDRM_NONNULL dev,
+                                           const uint8_t *XPDRM_NULLABLE spc,
                                            size_t spc_len,
-                                           char *reason,
+                                           char *XPDRM_NULLABLE reason,
                                            size_t reason_cap);
 
 /**
@@ -2976,29 +3526,205 @@ xpdrm_status xpdrm_http_run_device_binding(const struct xpdrm_http_client *clien
  * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
-xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *client,
-                                            struct xpdrm_binding_service *svc,
-                                            char *reason,
+xpdrm_status xpdrm_http_run_binding_service(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                            struct xpdrm_binding_service *XPDRM_NONNULL svc,
+                                            char *XPDRM_NULLABLE reason,
                                             size_t reason_cap);
 
 /**
  * Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
  * 0), or NULL for NULL.
  */
-const uint8_t *xpdrm_bytes_data(const struct xpdrm_bytes *b);
+const uint8_t *XPDRM_NULLABLE xpdrm_bytes_data(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Returns the number of bytes in `b`, or 0 for NULL.
  */
-size_t xpdrm_bytes_len(const struct xpdrm_bytes *b);
+size_t xpdrm_bytes_len(const struct xpdrm_bytes *XPDRM_NULLABLE b);
 
 /**
  * Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.
  */
-void xpdrm_bytes_free(struct xpdrm_bytes *b);
+void xpdrm_bytes_free(struct xpdrm_bytes *XPDRM_NULLABLE b);
+
+/**
+ * Creates a cancel handle that has not fired. `out` receives it; free it with `xpdrm_http_cancel_free`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_new(struct xpdrm_http_cancel *XPDRM_NULLABLE *XPDRM_NONNULL out);
+
+/**
+ * Fires the handle, from any thread: the calls watching it return `XPDRM_ERR_HTTP_CANCELLED` as soon as
+ * they can (their sockets are shut down now), and calls that start before `xpdrm_http_cancel_reset` do
+ * so at once. Firing a fired handle does nothing more.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_fire(const struct xpdrm_http_cancel *XPDRM_NONNULL cancel);
+
+/**
+ * Makes a fired handle usable for new calls again (calls already cancelled stay cancelled).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_cancel_reset(const struct xpdrm_http_cancel *XPDRM_NONNULL cancel);
+
+/**
+ * Returns true when the handle has fired (and was not reset since); false for NULL, and in a build without
+ * `http`.
+ */
+bool xpdrm_http_cancel_is_fired(const struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
+
+/**
+ * Frees a cancel handle. NULL does nothing. Clients it is attached to keep watching it (they hold their
+ * own reference); detach it by giving `xpdrm_http_client_set_cancel` a NULL handle.
+ */
+void xpdrm_http_cancel_free(struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
+
+/**
+ * Attaches a cancel handle to a client (NULL detaches it): every call of the client that starts afterwards
+ * watches it. Thread-safe: calls running on other threads keep the handle they started with. One handle
+ * may be attached to several clients.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`client`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_client_set_cancel(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                          const struct xpdrm_http_cancel *XPDRM_NULLABLE cancel);
+
+/**
+ * Chooses where the trusted CAs come from: `XPDRM_HTTP_TRUST_BUILT_IN`, `XPDRM_HTTP_TRUST_SYSTEM` (read
+ * now) or `XPDRM_HTTP_TRUST_ADDED_ONLY`. CAs added with `xpdrm_http_config_add_ca_pem` are trusted with
+ * every source. Without this call: the built-in CAs until a CA is added, then only added CAs.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the system source, and no store was found or
+ * `SSL_CERT_FILE` cannot be read); `XPDRM_ERR_INVALID_ARGUMENT` (another value); `XPDRM_ERR_NULL_ARGUMENT`;
+ * `XPDRM_ERR_FEATURE_DISABLED`. A refusal changes nothing; `xpdrm_http_config_reason` says why.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_trust(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                         xpdrm_http_trust trust);
+
+/**
+ * Pins a server key: `pin` is the SHA-256 of the server certificate's SubjectPublicKeyInfo, as base64 (44
+ * characters, or 43 without padding; an optional `sha256/` prefix) or as 64 hex digits (colons allowed).
+ * `openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256`
+ * gives it in hex. Several pins may be added (at most `XPDRM_HTTP_MAX_PINS`, for key rotation). With pins,
+ * a server must first pass the normal checks (chain to a trusted CA, name, dates), and then its own key
+ * (the leaf certificate's) must match one of them, else the call fails with
+ * `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`. Pins apply to every https server the client talks to.
+ *
+ * Returns `XPDRM_OK` (also for a pin already held); `XPDRM_ERR_INVALID_ARGUMENT` (not 32 bytes of base64 or
+ * hex, or too many pins; nothing changes, `xpdrm_http_config_reason` says why); `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_add_pin(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                       const char *XPDRM_NONNULL pin);
+
+/**
+ * Removes every pin of the config.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_clear_pins(struct xpdrm_http_config *XPDRM_NONNULL cfg);
+
+/**
+ * Sends every request through an HTTP proxy, tunnelled with `CONNECT` (for `https` and plain `http`
+ * servers alike), except to the hosts of the no-proxy list. The environment (`HTTP_PROXY`, `NO_PROXY`) is
+ * never read.
+ *
+ * * `url`: `http://host[:port]` (port 80 when not given; no user information, path or query); NULL removes
+ *   the proxy (the other arguments must then be NULL too). `https://` proxies are not supported.
+ * * `username`, `password`: basic credentials (printable ASCII, 1 to 255 bytes each, no `:` in the user
+ *   name), or NULL for none; a password needs a user name. The password is a secret: it is sent only to the
+ *   proxy and never logged (the HTTP stack keeps its own copy, not wiped, until the client is freed).
+ * * `no_proxy`: NULL, or a comma-separated list of hosts reached directly: `localhost`, `10.0.0.1`,
+ *   `.example.com` or `*.example.com` (the hosts under a domain), `*` (all); at most 64 entries.
+ *
+ * Failures of calls through the proxy: `XPDRM_ERR_HTTP_PROXY_CONNECT` (the proxy cannot be reached),
+ * `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED` (HTTP 407), `XPDRM_ERR_HTTP_PROXY_REFUSED` (any other refusal of the
+ * tunnel, such as a server the proxy cannot reach or may not reach).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (a malformed URL, a bad credential or list entry;
+ * nothing changes, `xpdrm_http_config_reason` says why); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`
+ * (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_proxy(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                         const char *XPDRM_NULLABLE url,
+                                         const char *XPDRM_NULLABLE username,
+                                         const char *XPDRM_NULLABLE password,
+                                         const char *XPDRM_NULLABLE no_proxy);
+
+/**
+ * Sets (or with `callback == NULL` removes) the per-attempt event callback of clients made from this
+ * config afterwards: one `xpdrm_http_event` per attempt of every call (see `xpdrm_http_event_callback`).
+ * `userdata` is passed back to every call, from any thread that uses such a client; it must stay valid
+ * until those clients are freed.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_config_set_event_callback(struct xpdrm_http_config *XPDRM_NONNULL cfg,
+                                                  xpdrm_http_event_callback XPDRM_NULLABLE callback,
+                                                  void *XPDRM_NULLABLE userdata);
+
+/**
+ * Writes the value of an answer's header as NUL-terminated text: `name` in any case (`"Retry-After"`,
+ * `"date"`); several headers of that name are joined with `", "`. Bytes outside printable ASCII in a value
+ * are written as `?`.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_NO_SUCH_HEADER` (the answer has none; nothing is written);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`; `XPDRM_ERR_INVALID_UTF8`;
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_response_header(const struct xpdrm_http_response *XPDRM_NONNULL resp,
+                                        const char *XPDRM_NONNULL name,
+                                        char *XPDRM_NULLABLE out,
+                                        size_t out_cap,
+                                        size_t *XPDRM_NONNULL out_len);
+
+/**
+ * Writes the offset of the server's clock from the device's, in milliseconds (positive: the server's is
+ * ahead), estimated from the `Date` header of the latest answer that had one (any server this client
+ * talked to), good to about a second. Add it to the device's time before comparing with absolute times a
+ * server issued (a token's `expirationTime`).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_NO_SUCH_HEADER` (no answer had a `Date` header yet; nothing is
+ * written); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_client_clock_offset(const struct xpdrm_http_client *XPDRM_NONNULL client,
+                                            int64_t *XPDRM_NONNULL out_offset_ms);
+
+/**
+ * Writes the SHA-256 of the SubjectPublicKeyInfo of the first certificate of a PEM text: the pin of that
+ * certificate's key, as 64 lower-case hex digits and a NUL into `out` (at least 65 bytes).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_BAD_PEM` (no certificate, or one that cannot be parsed);
+ * `XPDRM_ERR_BUFFER_TOO_SMALL` (with 64 in `*out_len`); `XPDRM_ERR_INPUT_TOO_LARGE` (over 1 MiB);
+ * `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_http_pin_of_cert_pem(const uint8_t *XPDRM_NULLABLE cert_pem,
+                                        size_t cert_len,
+                                        char *XPDRM_NULLABLE out,
+                                        size_t out_cap,
+                                        size_t *XPDRM_NONNULL out_len);
 
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+#ifdef __clang__
+#pragma clang diagnostic pop
+#endif
 
 #endif  /* XPDRM_H */

@@ -88,6 +88,21 @@ pub enum xpdrm_status {
     /// The token server answered an unexpected HTTP status without an error code. Reported by
     /// `xpdrm_token_response_error_code` (for 1xx, 3xx and other 4xx statuses), not returned by functions.
     XPDRM_ERR_SERVER_UNEXPECTED_STATUS = 214,
+    /// Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents
+    /// no code for it.
+    XPDRM_ERR_INVALID_USE_HTTPS = 215,
+    /// Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local
+    /// check, as the server documents no code for it.
+    XPDRM_ERR_INVALID_TRACK_TYPE = 216,
+    /// Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a
+    /// local check, as the server documents no code for it.
+    XPDRM_ERR_INVALID_PLAYBACK_DURATION = 217,
+    /// Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the
+    /// server documents no code for it.
+    XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL = 218,
+    /// Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no
+    /// code for it.
+    XPDRM_ERR_INVALID_ALG_ID = 219,
     // ---- 230..249: Marlin token requests and responses (SPEC.md section 7) ----
     /// A Marlin token parameter does not have the form real clients send; the request's reason names the
     /// parameter and the form.
@@ -193,6 +208,20 @@ pub enum xpdrm_status {
     XPDRM_ERR_HTTP_BAD_PEM = 513,
     /// The server answered with an HTTP status that this operation does not accept.
     XPDRM_ERR_HTTP_STATUS = 514,
+    /// The call was cancelled through its cancel handle; nothing was written.
+    XPDRM_ERR_HTTP_CANCELLED = 515,
+    /// Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.
+    XPDRM_ERR_HTTP_PROXY_CONNECT = 516,
+    /// The proxy refused to open a tunnel to the server (it answered CONNECT with an error).
+    XPDRM_ERR_HTTP_PROXY_REFUSED = 517,
+    /// The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.
+    XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED = 518,
+    /// TLS: the server's certificate chain is valid but its key matches none of the pins.
+    XPDRM_ERR_HTTP_TLS_PIN_MISMATCH = 519,
+    /// The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.
+    XPDRM_ERR_HTTP_TRUST_STORE = 520,
+    /// The answer has no header of that name.
+    XPDRM_ERR_HTTP_NO_SUCH_HEADER = 521,
 
     // ---- ExpressPlay server codes (SPEC.md §2), in numeric order ----
     /// Invalid token expiration time.
@@ -341,6 +370,11 @@ impl Status {
         XPDRM_ERR_SERVER_404_INVALID_URL,
         XPDRM_ERR_SERVER_5XX_ERROR,
         XPDRM_ERR_SERVER_UNEXPECTED_STATUS,
+        XPDRM_ERR_INVALID_USE_HTTPS,
+        XPDRM_ERR_INVALID_TRACK_TYPE,
+        XPDRM_ERR_INVALID_PLAYBACK_DURATION,
+        XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL,
+        XPDRM_ERR_INVALID_ALG_ID,
         XPDRM_ERR_MARLIN_INVALID_VALUE,
         XPDRM_ERR_MARLIN_MISSING_PARAMETER,
         XPDRM_ERR_MARLIN_PARAMETER_MISMATCH,
@@ -390,6 +424,13 @@ impl Status {
         XPDRM_ERR_HTTP_INVALID_URL,
         XPDRM_ERR_HTTP_BAD_PEM,
         XPDRM_ERR_HTTP_STATUS,
+        XPDRM_ERR_HTTP_CANCELLED,
+        XPDRM_ERR_HTTP_PROXY_CONNECT,
+        XPDRM_ERR_HTTP_PROXY_REFUSED,
+        XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED,
+        XPDRM_ERR_HTTP_TLS_PIN_MISMATCH,
+        XPDRM_ERR_HTTP_TRUST_STORE,
+        XPDRM_ERR_HTTP_NO_SUCH_HEADER,
         XPDRM_ERR_INVALID_EXPIRATION_TIME,
         XPDRM_ERR_INVALID_IP_ADDRESS,
         XPDRM_ERR_INVALID_CONTENT_KEY,
@@ -532,6 +573,21 @@ impl Status {
             XPDRM_ERR_SERVER_UNEXPECTED_STATUS => {
                 c"The token server answered an unexpected HTTP status without an error code."
             }
+            XPDRM_ERR_INVALID_USE_HTTPS => {
+                c"Invalid useHttps parameter: it must be true or false (or 1 or 0); a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_TRACK_TYPE => {
+                c"Invalid Widevine trackType parameter: it must be 0 (SD), 1 (HD), 2 (AUDIO), 3 (UHD1) or 4 (UHD2); a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_PLAYBACK_DURATION => {
+                c"Invalid Widevine playbackDuration parameter: it must be seconds, a decimal integer from 0 to 2147483647; a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL => {
+                c"Invalid PlayReady minCertSecurityLevel parameter: it must be 150, 2000 or 3000; a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_INVALID_ALG_ID => {
+                c"Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no code for it."
+            }
             XPDRM_ERR_MARLIN_INVALID_VALUE => {
                 c"A Marlin token parameter does not have the form real clients send; the request's reason names the parameter and the form."
             }
@@ -629,6 +685,13 @@ impl Status {
             XPDRM_ERR_HTTP_STATUS => {
                 c"The server answered with an HTTP status that this operation does not accept."
             }
+            XPDRM_ERR_HTTP_CANCELLED => c"The call was cancelled through its cancel handle; nothing was written.",
+            XPDRM_ERR_HTTP_PROXY_CONNECT => c"Could not connect to the proxy: it refused the connection, cannot be reached, or did not answer in time.",
+            XPDRM_ERR_HTTP_PROXY_REFUSED => c"The proxy refused to open a tunnel to the server (it answered CONNECT with an error).",
+            XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED => c"The proxy requires authentication (HTTP 407): no credentials, or wrong ones, were given.",
+            XPDRM_ERR_HTTP_TLS_PIN_MISMATCH => c"TLS: the server's certificate chain is valid but its key matches none of the pins.",
+            XPDRM_ERR_HTTP_TRUST_STORE => c"The trusted CAs cannot be loaded: no CA store of the operating system was found, or no CA is trusted.",
+            XPDRM_ERR_HTTP_NO_SUCH_HEADER => c"The answer has no header of that name.",
             XPDRM_ERR_INVALID_EXPIRATION_TIME => c"Invalid token expiration time.",
             XPDRM_ERR_INVALID_IP_ADDRESS => c"Invalid IP address.",
             XPDRM_ERR_INVALID_CONTENT_KEY => c"Invalid content encryption key.",

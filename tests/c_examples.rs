@@ -40,12 +40,24 @@ fn needs_servers(source: &Path) -> bool {
 
 /// The environment of the examples that need the local servers, and the servers (stopped when dropped), or
 /// None when this build has no `test-servers` feature.
+/// The local servers and, when tinyproxy is installed, a proxy (both stopped when dropped).
 #[cfg(feature = "test-servers")]
-fn servers(name: &str) -> Option<(xpdrm::testsrv::TestServers, Vec<(String, String)>)> {
+type Running = (xpdrm::testsrv::TestServers, Option<http_net_support::Tinyproxy>);
+
+#[cfg(feature = "test-servers")]
+fn servers(name: &str) -> Option<(Running, Vec<(String, String)>)> {
     let servers = xpdrm::testsrv::TestServers::start().expect("the local test servers start");
-    let env = servers.env(&common::scratch_dir(&format!("{name}-pki"))).unwrap();
-    Some((servers, env))
+    let mut env = servers.env(&common::scratch_dir(&format!("{name}-pki"))).unwrap();
+    // A real proxy for examples/http_network.c, when tinyproxy is installed (.ci/run installs it).
+    let proxy = (!http_net_support::missing("tinyproxy")).then(|| http_net_support::Tinyproxy::start(None, &[]));
+    if let Some(p) = &proxy {
+        env.push(("XPDRM_TEST_PROXY_URL".to_owned(), p.url()));
+    }
+    Some(((servers, proxy), env))
 }
+
+#[cfg(feature = "test-servers")]
+mod http_net_support;
 
 #[cfg(not(feature = "test-servers"))]
 fn servers(_: &str) -> Option<((), Vec<(String, String)>)> {

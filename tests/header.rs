@@ -2,6 +2,7 @@
 //! exactly the functions that the library exports.
 
 mod common;
+mod header_support;
 
 use std::path::Path;
 use std::process::Command;
@@ -16,7 +17,9 @@ fn generate() -> String {
         .generate()
         .expect("cbindgen could not generate the header")
         .write(&mut out);
-    String::from_utf8(out).expect("header is UTF-8")
+    let raw = String::from_utf8(out).expect("header is UTF-8");
+    // Nullability and closed enums for Swift (tests/header_support/mod.rs says how each pointer is decided).
+    header_support::swift_ready(&raw, root.as_ref())
 }
 
 #[test]
@@ -103,5 +106,93 @@ fn every_function_in_the_header_is_documented() {
         let decl_start = before.rfind(";\n").or_else(|| before.rfind("*/\n")).unwrap_or(0);
         let doc_end = before.rfind("*/").unwrap_or(0);
         assert!(doc_end >= decl_start.saturating_sub(2), "{name} has no documentation comment");
+    }
+}
+
+/// Swift-ready (README, "Swift"): clang imports the header as a module through `include/module.modulemap`
+/// with `-Wnullability-completeness -Werror` (a pointer without `_Nullable`/`_Nonnull` fails), as C and as
+/// Objective-C (`@import`, what Swift's importer does); and clang's own view of the declarations (its AST)
+/// shows every C enum closed with a fixed `int32_t` type, and the rules of `tests/header_support/mod.rs` at
+/// work on sample pointers.
+#[test]
+fn header_is_swift_ready_nullability_complete_with_closed_enums() {
+    let Some(_) = common::target::clang() else {
+        common::tool_missing("clang is not installed (apt-get install clang)");
+        return;
+    };
+    let dir = common::scratch_dir("header-swift");
+    let include = common::root().join("include");
+    let c = dir.join("import.c");
+    std::fs::write(&c, "#pragma clang module import xpdrm\nint main(void) { return xpdrm_status_str(XPDRM_OK) == 0; }\n")
+        .unwrap();
+    let m = dir.join("import.m");
+    std::fs::write(&m, "@import xpdrm;\nint main(void) { return xpdrm_version() == 0; }\n").unwrap();
+    for (file, lang) in [(&c, "c"), (&m, "objective-c")] {
+        for std in ["-std=c99", "-std=c11"] {
+            let out = common::target::clang()
+                .unwrap()
+                .args(["-x", lang, std, "-fmodules", "-fsyntax-only", "-pedantic", "-Wall", "-Wextra"])
+                .args(["-Wnullability-completeness", "-Wnullability", "-Werror"])
+                .arg(format!("-fmodules-cache-path={}", dir.join("cache").display()))
+                .arg(format!("-fmodule-map-file={}", include.join("module.modulemap").display()))
+                .arg("-I")
+                .arg(&include)
+                .arg(file)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "clang -fmodules -Wnullability-completeness -Werror ({lang}, {std}) rejected the module:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+
+    // clang's AST of the header (textually, so that the declarations are dumped).
+    let h = dir.join("ast.c");
+    // Included twice: the header's diagnostic push and pop must stay balanced.
+    std::fs::write(&h, "#include \"xpdrm.h\"\n#include \"xpdrm.h\"\n").unwrap();
+    let out = common::target::clang()
+        .unwrap()
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-Xclang", "-ast-dump"])
+        .args(["-fno-color-diagnostics", "-I"])
+        .arg(&include)
+        .arg(&h)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ast = String::from_utf8_lossy(&out.stdout);
+    // Every enum: a fixed int32_t type and the closed attribute right below it.
+    let header = std::fs::read_to_string(include.join("xpdrm.h")).unwrap();
+    let mut enums = 0;
+    let lines: Vec<&str> = ast.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains("EnumDecl") && line.contains(" xpdrm_") && line.contains("'int32_t'") {
+            enums += 1;
+            assert!(lines[i + 1].contains("EnumExtensibilityAttr") && lines[i + 1].ends_with("Closed"), "{line}");
+        }
+    }
+    let typedef_enums = header.matches(" : int32_t {").count();
+    assert_eq!(enums, typedef_enums + 1, "every typedef'd enum and xpdrm_status must be a closed int32_t enum");
+    assert!(enums >= 9, "only {enums} enums");
+    // Functions take and return the enum types (so Swift passes XPDRM_DRM_PLAYREADY, not an Int32).
+    assert!(ast.contains("xpdrm_token_request_new 'xpdrm_status (xpdrm_drm, struct xpdrm_token_request *"), "{}",
+        ast.lines().find(|l| l.contains("FunctionDecl") && l.contains("xpdrm_token_request_new")).unwrap_or(""));
+    // Sample pointers, one per rule.
+    for (function, expect) in [
+        ("xpdrm_token_request_new", "struct xpdrm_token_request * _Nullable * _Nonnull"),
+        ("xpdrm_token_request_free", "(struct xpdrm_token_request * _Nullable)"),
+        ("xpdrm_key_unwrap_hex", "(const char * _Nonnull, const char * _Nonnull, uint8_t * _Nullable, size_t, size_t * _Nonnull)"),
+        ("xpdrm_key_unwrap", "(const uint8_t * _Nullable, size_t"),
+        ("xpdrm_entitlement_request_new", "const char * _Nullable, struct xpdrm_entitlement_request * _Nullable * _Nonnull"),
+        ("xpdrm_version", "'const char * _Nonnull (void)'"),
+        ("xpdrm_bytes_data", "'const uint8_t * _Nullable (const struct xpdrm_bytes * _Nullable)'"),
+        ("xpdrm_log_set_callback", "xpdrm_log_callback _Nullable, void * _Nullable"),
+    ] {
+        let decl = ast
+            .lines()
+            .find(|l| l.contains("FunctionDecl") && l.contains(&format!(" {function} '")))
+            .unwrap_or_else(|| panic!("{function} not in the AST"));
+        assert!(decl.contains(expect), "{function}: expected {expect:?} in\n{decl}");
     }
 }

@@ -72,8 +72,22 @@ fn without_the_feature_every_export_is_disabled_and_writes_nothing() {
             ("lookup_record", xpdrm_http_lookup_record(junk.cast(), t, t, t, r, 16, &mut len, r, 16)),
             ("run_device_binding", xpdrm_http_run_device_binding(junk.cast(), junk.cast(), junk, 1, r, 16)),
             ("run_binding_service", xpdrm_http_run_binding_service(junk.cast(), junk.cast(), r, 16)),
+            ("cancel_new", xpdrm::ffi::http_net::xpdrm_http_cancel_new(out_pp.cast())),
+            ("cancel_fire", xpdrm::ffi::http_net::xpdrm_http_cancel_fire(junk.cast())),
+            ("cancel_reset", xpdrm::ffi::http_net::xpdrm_http_cancel_reset(junk.cast())),
+            ("client_set_cancel", xpdrm::ffi::http_net::xpdrm_http_client_set_cancel(junk.cast(), junk.cast())),
+            ("set_trust", xpdrm::ffi::http_net::xpdrm_http_config_set_trust(junk.cast(), 0)),
+            ("add_pin", xpdrm::ffi::http_net::xpdrm_http_config_add_pin(junk.cast(), t)),
+            ("clear_pins", xpdrm::ffi::http_net::xpdrm_http_config_clear_pins(junk.cast())),
+            ("set_proxy", xpdrm::ffi::http_net::xpdrm_http_config_set_proxy(junk.cast(), t, t, t, t)),
+            ("set_event_callback", xpdrm::ffi::http_net::xpdrm_http_config_set_event_callback(junk.cast(), None, junk.cast())),
+            ("response_header", xpdrm::ffi::http_net::xpdrm_http_response_header(junk.cast(), t, r, 16, &mut len)),
+            ("clock_offset", xpdrm::ffi::http_net::xpdrm_http_client_clock_offset(junk.cast(), junk.cast())),
+            ("pin_of_cert_pem", xpdrm::ffi::http_net::xpdrm_http_pin_of_cert_pem(junk, 1, r, 16, &mut len)),
         ]
     };
+    assert!(!unsafe { xpdrm::ffi::http_net::xpdrm_http_cancel_is_fired(junk.cast()) });
+    unsafe { xpdrm::ffi::http_net::xpdrm_http_cancel_free(ptr::null_mut()) };
     for (name, status) in calls {
         assert_eq!(status, XPDRM_ERR_FEATURE_DISABLED, "{name}");
     }

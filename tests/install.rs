@@ -145,3 +145,71 @@ fn clang_imports_the_installed_module_with_pkg_config_flags() {
     let run = common::target::run(&exe).env("LD_LIBRARY_PATH", prefix.join("lib")).output().unwrap();
     assert!(run.status.success() && String::from_utf8_lossy(&run.stdout).contains("module xpdrm: xpdrm/"));
 }
+
+/// CMake alone finds the installed package (`lib/cmake/xpdrm`): `tests/cmake/` is a C++ program with
+/// `find_package(xpdrm 0.1 CONFIG REQUIRED)`, linked once to `xpdrm::xpdrm` (the shared library, loaded by
+/// its SONAME) and once to `xpdrm::xpdrm_static` (no libxpdrm at run time). For a cross target (`cargo
+/// test --target armv7-unknown-linux-gnueabihf`, which `.ci/run` runs) CMake gets
+/// `.ci/toolchains/<triple>.cmake` and the programs run under qemu. A request for 0.2 is refused.
+#[test]
+fn cmake_finds_the_installed_package_for_a_cpp_program_shared_and_static() {
+    if !Command::new("cmake").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        common::tool_missing("cmake is not installed (apt-get install cmake)");
+        return;
+    }
+    let target = common::target::current();
+    if common::target::is_emulated() {
+        let cxx = target.cc.replace("-gcc", "-g++");
+        if !Command::new(&cxx).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            common::tool_missing(&format!("no {cxx} (apt-get install g++-{})", target.cc.trim_end_matches("-gcc")));
+            return;
+        }
+    }
+    let Some(prefix) = install("install-cmake", &[]) else { return };
+    for file in ["xpdrmConfig.cmake", "xpdrmConfigVersion.cmake"] {
+        assert!(prefix.join("lib/cmake/xpdrm").join(file).is_file(), "{file} missing");
+    }
+    let build = prefix.parent().unwrap().join("build");
+    let _ = std::fs::remove_dir_all(&build);
+    let configure = |source: &Path, build: &Path| {
+        let mut cmake = Command::new("cmake");
+        cmake.arg("-S").arg(source).arg("-B").arg(build).arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display()));
+        if common::target::is_emulated() {
+            let toolchain = common::root().join(".ci/toolchains").join(format!("{}.cmake", target.triple));
+            assert!(toolchain.is_file(), "no toolchain file {}", toolchain.display());
+            cmake.arg(format!("-DCMAKE_TOOLCHAIN_FILE={}", toolchain.display()));
+        }
+        cmake.output().unwrap()
+    };
+    let out = configure(&common::root().join("tests/cmake"), &build);
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "cmake configure failed:\n{log}");
+    assert!(log.contains(&format!("xpdrm {} from {}", env!("CARGO_PKG_VERSION"), prefix.join("lib/cmake/xpdrm").display())), "{log}");
+    let out = Command::new("cmake").arg("--build").arg(&build).output().unwrap();
+    assert!(out.status.success(), "cmake --build failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    let lib = prefix.join("lib");
+    for (exe, shared) in [("player_shared", true), ("player_static", false)] {
+        let exe = build.join(exe);
+        let run = common::target::run(&exe).env("LD_LIBRARY_PATH", &lib).output().unwrap();
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "{}: {stdout}{}", exe.display(), String::from_utf8_lossy(&run.stderr));
+        assert_eq!(stdout.lines().last(), Some("cmake player: OK"), "{stdout}");
+        assert!(stdout.contains("key f2434ca0f6a7de822574bf2f8190f6cd"), "{stdout}");
+        let needed = needed_libraries(&exe);
+        assert_eq!(needed.contains(&common::SONAME.to_string()), shared, "{}: {needed:?}", exe.display());
+        assert!(!needed.iter().any(|n| n.starts_with("libxpdrm") && n != common::SONAME), "{needed:?}");
+    }
+
+    // The version file: 0.1 finds 0.1.x; 0.2 (another ABI line before 1.0) does not.
+    let newer = prefix.parent().unwrap().join("wants-0.2");
+    std::fs::create_dir_all(&newer).unwrap();
+    std::fs::write(
+        newer.join("CMakeLists.txt"),
+        "cmake_minimum_required(VERSION 3.13)\nproject(p LANGUAGES C)\nfind_package(xpdrm 0.2 CONFIG REQUIRED)\n",
+    )
+    .unwrap();
+    let out = configure(&newer, &newer.join("build"));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && log.contains("0.1.0"), "find_package(xpdrm 0.2) must refuse 0.1.0:\n{log}");
+}

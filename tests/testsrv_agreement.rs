@@ -126,10 +126,11 @@ fn cases() -> Vec<Case> {
         add(&all, &[("errorFormat", Some(bad))], -3004);
     }
     // generalFlags
-    for good in ["0000", "0", "00000000"] {
+    // 00000001 (persistent): real clients send it to all three DRMs (SPEC.md, real world).
+    for good in ["0000", "0", "00000000", "00000001"] {
         add(&[FairPlay, Widevine], &[("generalFlags", Some(good))], 0);
     }
-    for bad in ["", "0001", "000000000", "00g0", "-0", "+0", "00000001"] {
+    for bad in ["", "0001", "000000000", "00g0", "-0", "+0", "00000002"] {
         add(&[FairPlay, Widevine], &[("generalFlags", Some(bad))], -5003);
     }
     add(&[PlayReady], &[("generalFlags", Some("00000001"))], 0);
@@ -243,8 +244,25 @@ fn cases() -> Vec<Case> {
     }
     add(&[FairPlay], &[("deviceId", Some(KID))], -6008);
     add(&[Widevine], &[("deviceId", Some(KID))], -7002);
+    add(&[FairPlay], &[("deviceid", Some(KID))], -6008);
+    add(&[Widevine], &[("deviceid", Some(KID))], -7002);
+    // Parameters real clients send, with their usual values: accepted by both.
+    add(&all, &[("useHttps", Some("true"))], 0);
+    add(&all, &[("useHttps", Some("1"))], 0);
+    add(&all, &[("expirationTime", Some("+2592000")), ("errorFormat", Some("json")), ("useHttps", Some("false"))], 0);
+    for good in ["0", "1", "2", "3", "4"] {
+        add(&[Widevine], &[("trackType", Some(good))], 0);
+    }
+    add(&[Widevine], &[("playbackDuration", Some("7200"))], 0);
+    for good in ["150", "2000", "3000"] {
+        add(&[PlayReady], &[("minCertSecurityLevel", Some(good))], 0);
+    }
+    add(&[PlayReady], &[("algId", Some("aescbc"))], 0);
+    add(&[PlayReady], &[("algId", Some("aesctr"))], 0);
     // Widevine
-    add(&[Widevine], &[("securityLevel", None)], -7003);
+    // Not required (SPEC.md's decision: production integrations send neither and get tokens).
+    add(&[Widevine], &[("securityLevel", None)], 0);
+    add(&[Widevine], &[("securityLevel", None), ("hdcpOutputControl", None), ("useHttps", Some("true"))], 0);
     add(&[Widevine], &[("securityLevel", Some(""))], -7003);
     for good in ["1", "2", "3", "4", "5"] {
         add(&[Widevine], &[("securityLevel", Some(good))], 0);
@@ -252,10 +270,12 @@ fn cases() -> Vec<Case> {
     for bad in ["0", "6", "x", "01x", "-1"] {
         add(&[Widevine], &[("securityLevel", Some(bad))], -7004);
     }
-    add(&[Widevine], &[("hdcpOutputControl", None)], -7006);
+    add(&[Widevine], &[("hdcpOutputControl", None)], 0);
     add(&[Widevine], &[("hdcpOutputControl", Some(""))], -7006);
-    add(&[Widevine], &[("hdcpOutputControl", Some("2"))], 0);
-    for bad in ["3", "-1", "one"] {
+    for good in ["2", "3", "4", "5"] {
+        add(&[Widevine], &[("hdcpOutputControl", Some(good))], 0);
+    }
+    for bad in ["6", "-1", "one"] {
         add(&[Widevine], &[("hdcpOutputControl", Some(bad))], -2034);
     }
     add(&[Widevine], &[("licenseDuration", Some("100"))], 0);
@@ -268,7 +288,9 @@ fn cases() -> Vec<Case> {
     add(&[PlayReady], &[("rightsType", Some(""))], -2020);
     add(&[PlayReady], &[("rightsType", Some("buytoown"))], -2021);
     add(&[PlayReady], &[("rightsType", Some("Rental"))], -2022);
-    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600"))], -2023);
+    // A Rental without rental.playDuration: a real client sends one (SPEC.md); persistent, as the page asks.
+    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600"))], 0);
+    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("generalFlags", Some("00000001"))], 0);
     add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("rental.playDuration", Some("60"))], 0);
     add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("2006-04-14T12:01:10Z")), ("rental.playDuration", Some("60"))], 0);
     add(&[PlayReady], &[("rental.periodEndTime", Some("whenever"))], -2022);
@@ -303,6 +325,69 @@ fn cases() -> Vec<Case> {
         add(&[PlayReady], &[("deviceId", Some(bad))], -5004);
     }
     add(&[PlayReady], &[("deviceId", Some(""))], -5005);
+    add(&[PlayReady], &[("deviceid", Some(KID))], 0);
+    add(&[PlayReady], &[("deviceid", Some(&KID[..31]))], -5004);
+    add(&[PlayReady], &[("deviceid", Some(""))], -5005);
+    // Several keys in one token: indexed forms, each with its plain name's codes, and kid.N for contentKey.N.
+    let k = |i: u32| -> &'static str { leak(format!("{i:032x}")) };
+    let three_keys: Vec<(&'static str, Option<&'static str>)> = vec![
+        ("kid", None),
+        ("securityLevel", None),
+        ("hdcpOutputControl", None),
+        ("kid.0", Some(k(1))),
+        ("contentKey.0", Some(k(2))),
+        ("securityLevel.0", Some("1")),
+        ("hdcpOutputControl.0", Some("0")),
+        ("trackType.0", Some("0")),
+        ("kid.1", Some(k(3))),
+        ("contentKey.1", Some(k(4))),
+        ("securityLevel.1", Some("3")),
+        ("hdcpOutputControl.1", Some("1")),
+        ("trackType.1", Some("1")),
+        ("kid.2", Some(k(5))),
+        ("contentKey.2", Some(k(6))),
+        ("securityLevel.2", Some("5")),
+        ("hdcpOutputControl.2", Some("4")),
+        ("trackType.2", Some("3")),
+    ];
+    add(&[Widevine], &three_keys, 0);
+    let with = |extra: &[(&'static str, Option<&'static str>)]| -> Vec<(&'static str, Option<&'static str>)> {
+        three_keys.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    add(&[Widevine], &with(&[("contentKey.3", Some(k(7)))]), -4018);
+    add(&[Widevine], &with(&[("kid.3", Some("^audio"))]), 0); // the key storage has it
+    add(&[Widevine], &with(&[("kid.3", Some(""))]), -4018);
+    add(&[Widevine], &with(&[("kid.3", Some("12"))]), -4020);
+    add(&[Widevine], &with(&[("kid.3", Some("^"))]), -4022);
+    add(&[Widevine], &with(&[("contentKey.0", Some(""))]), -2005);
+    add(&[Widevine], &with(&[("contentKey.0", Some("12"))]), -2027);
+    add(&[Widevine], &with(&[("securityLevel.1", Some(""))]), -7003);
+    add(&[Widevine], &with(&[("securityLevel.1", Some("6"))]), -7004);
+    add(&[Widevine], &with(&[("hdcpOutputControl.2", Some(""))]), -7006);
+    add(&[Widevine], &with(&[("hdcpOutputControl.2", Some("6"))]), -2034);
+    add(&[Widevine], &with(&[("contentKey", Some(KEY))]), -4018); // a plain key without a plain kid
+    let two_keys: Vec<(&'static str, Option<&'static str>)> = vec![
+        ("kid", None),
+        ("algId", Some("aescbc")),
+        ("kid.0", Some(k(1))),
+        ("contentKey.0", Some(k(2))),
+        ("minCertSecurityLevel.0", Some("3000")),
+        ("kid.1", Some(k(3))),
+        ("contentKey.1", Some(k(4))),
+        ("minCertSecurityLevel.1", Some("2000")),
+    ];
+    add(&[PlayReady], &two_keys, 0);
+    let with = |extra: &[(&'static str, Option<&'static str>)]| -> Vec<(&'static str, Option<&'static str>)> {
+        two_keys.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    add(&[PlayReady], &with(&[("contentKey.2", Some(k(5)))]), -4018);
+    add(&[PlayReady], &with(&[("kek", Some(KEK))]), -5007);
+    add(&[PlayReady], &with(&[("kid.1", Some("^"))]), -4022);
+    add(&[PlayReady], &with(&[("contentKey.1", Some("x"))]), -2027);
+    add(&[PlayReady], &with(&[("analogVideoOPL", None), ("analogVideoOPL.0", Some("100")), ("analogVideoOPL.1", Some("200"))]), 0);
+    add(&[PlayReady], &with(&[("analogVideoOPL", None)]), -5006);
+    add(&[PlayReady], &with(&[("analogVideoOPL", None), ("analogVideoOPL.0", Some(""))]), -5006);
+    add(&[PlayReady], &with(&[("compressedDigitalVideoOPL.1", Some("1000"))]), -2034);
     v
 }
 
@@ -345,6 +430,23 @@ fn where_they_differ_by_design() {
         let params = apply(drm, &[("customerAuthenticator", None)]);
         assert_eq!((library(drm, &params), server(drm, &params)), (0, -2017));
     }
+    // Parameters real clients send that no vendor table documents: a malformed value gets the library's local
+    // status naming the parameter (215-219), while the server has no documented code and lets it pass.
+    for (drm, name, bad, local) in [
+        (Drm::FairPlay, "useHttps", "yes", 215),
+        (Drm::Widevine, "trackType", "5", 216),
+        (Drm::Widevine, "trackType.1", "HD", 216),
+        (Drm::Widevine, "playbackDuration", "-1", 217),
+        (Drm::PlayReady, "minCertSecurityLevel", "2001", 218),
+        (Drm::PlayReady, "algId", "cbcs", 219),
+    ] {
+        let params = apply(drm, &[(name, Some(bad.to_owned()))]);
+        assert_eq!((library(drm, &params), server(drm, &params)), (local, 0), "{name}={bad}");
+    }
+    // An index that is not canonical decimal (kid.01) is not a key's parameter: unknown to the library,
+    // ignored by the server (which then misses the kid).
+    let params = apply(Drm::Widevine, &[("kid", None), ("kid.01", Some(KID.to_owned()))]);
+    assert_eq!((library(Drm::Widevine, &params), server(Drm::Widevine, &params)), (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), -4018));
     // An unknown name: the library refuses it (a typo would be lost), the server ignores it.
     let params = apply(Drm::FairPlay, &[("contentkey", Some(KEY.to_owned()))]);
     assert_eq!((library(Drm::FairPlay, &params), server(Drm::FairPlay, &params)), (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), 0));
@@ -382,4 +484,72 @@ fn over_http_the_server_answers_the_same_codes_in_both_formats() {
     }
     assert!(checked > 40, "{checked}");
     assert_eq!(servers.expressplay.tokens_minted(), 0);
+}
+
+#[test]
+fn over_http_multi_key_requests_get_tokens_and_the_answers_read_back() {
+    // The server answers as the real service does: FairPlay and Widevine as text/uri-list, PlayReady as
+    // pretty-printed JSON labelled text/uri-list; errors with a "[-NNNN] " prefix in their JSON message.
+    let servers = TestServers::start().unwrap();
+    let client = Client::new(&servers.client_config(false)).unwrap();
+    let k = |i: u32| format!("{i:032x}");
+    let fetch = |req: &TokenRequest| {
+        let url = req.url().unwrap();
+        let answer = client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
+        (answer.content_type.clone(), TokenResponse::parse(req.drm(), answer.status, answer.content_type.as_deref(), &answer.body).unwrap())
+    };
+    let base = format!("{}/hms", servers.expressplay.base_url());
+
+    let mut wv = TokenRequest::new(Drm::Widevine);
+    wv.set_base_url(&format!("{base}/wv/token")).unwrap();
+    for (n, v) in [("customerAuthenticator", servers.authenticator.as_str()), ("useHttps", "true"), ("generalFlags", "00000001")] {
+        wv.set(n, v).unwrap();
+    }
+    for (i, (sl, hdcp, track)) in [("1", "0", "0"), ("3", "1", "1"), ("5", "4", "3")].into_iter().enumerate() {
+        let i = i as u32;
+        wv.set_indexed("kid", i, &k(10 + i)).unwrap();
+        wv.set_indexed("contentKey", i, &k(20 + i)).unwrap();
+        wv.set_indexed("securityLevel", i, sl).unwrap();
+        wv.set_indexed("hdcpOutputControl", i, hdcp).unwrap();
+        wv.set_indexed("trackType", i, track).unwrap();
+    }
+    let (ct, r) = fetch(&wv);
+    assert_eq!(ct.as_deref(), Some("text/uri-list"));
+    assert_eq!(r.error_code(), 0, "{}", r.error_text());
+    assert!(r.license_url().unwrap().starts_with(&format!("{base}/wv/rights/?ExpressPlayToken=")));
+    assert!(!r.token().unwrap().is_empty());
+
+    let mut pr = TokenRequest::new(Drm::PlayReady);
+    pr.set_base_url(&format!("{base}/pr/token")).unwrap();
+    for (n, v) in [("customerAuthenticator", servers.authenticator.as_str()), ("rightsType", "BuyToOwn"), ("algId", "aescbc")] {
+        pr.set(n, v).unwrap();
+    }
+    for opl in OPLS {
+        pr.set(opl, "100").unwrap();
+    }
+    for (i, level) in ["3000", "2000"].into_iter().enumerate() {
+        let i = i as u32;
+        pr.set_indexed("kid", i, &k(30 + i)).unwrap();
+        pr.set_indexed("contentKey", i, &k(40 + i)).unwrap();
+        pr.set_indexed("minCertSecurityLevel", i, level).unwrap();
+    }
+    let (ct, r) = fetch(&pr);
+    assert_eq!(ct.as_deref(), Some("text/uri-list"), "the server labels its JSON as the vendor's table says");
+    assert_eq!(r.error_code(), 0, "{}", r.error_text());
+    assert!(r.license_url().unwrap().starts_with(&format!("{base}/pr/rights/?ExpressPlayToken=")));
+
+    // A refusal in JSON: the code, and the message without its "[-NNNN] " prefix.
+    pr.set("errorFormat", "json").unwrap();
+    pr.set_indexed("kid", 2, "^no-such-key-in-the-payload").unwrap();
+    pr.set("kek", KEK).unwrap(); // kek with contentKey.N: -5007 (checked by the server; the library agrees)
+    assert_eq!(pr.url().unwrap_err().status().code(), -5007);
+    pr.unset("kek").unwrap();
+    pr.set_unchecked("customerAuthenticator2", "x").unwrap(); // ignored by the server
+    pr.set("customerAuthenticator", "1,00000000000000000000000000000000").unwrap();
+    let (ct, r) = fetch(&pr);
+    assert_eq!(ct.as_deref(), Some("application/json"));
+    assert_eq!(r.error_code(), -2018);
+    assert!(!r.error_text().starts_with("[-"), "{}", r.error_text());
+    assert!(!r.error_text().is_empty());
+    assert_eq!(servers.expressplay.tokens_minted(), 2);
 }

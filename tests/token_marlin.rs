@@ -189,9 +189,10 @@ fn form_errors_get_local_statuses_that_name_the_parameter() {
     }
     // Names: case-sensitive, indexes up to 15, Marlin names are not other DRMs' and the reverse.
     let mut req = Req::new(MS3);
-    for unknown in ["contentkey", "contentKey.16", "contentKey.x", "iv", "actionTokenType"] {
+    for unknown in ["contentkey", "contentKey.01", "contentKey.x", "contentURL.0", "iv", "actionTokenType"] {
         assert_eq!(req.set(unknown, "x"), XPDRM_ERR_UNKNOWN_PARAMETER, "{unknown}");
     }
+    assert_eq!(req.set("contentKey.16", "43210987123478904321098712340987"), XPDRM_OK);
     // Indexed names have rules too: the unchecked setter cannot bypass them, in any letter case.
     for known in ["contentKey.0", "CONTENTKEY.15", "contentURL"] {
         assert_eq!(req.set_unchecked(known, "x"), XPDRM_ERR_KNOWN_PARAMETER, "{known}");
@@ -331,7 +332,8 @@ fn hostile_ms3_answers_get_statuses() {
         (format!("{base}?ExpressPlayToken={TUTORIAL_B}"), XPDRM_ERR_RESPONSE_MS3_NO_TOKEN),
         (format!("ms3://h/?b={TUTORIAL_B}"), XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
         ("# only a comment\r\n".to_owned(), XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
-        (r#"{"licenseAcquisitionUrl":"https://h/x","token":"AAAA"}"#.to_owned(), XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
+        // A JSON object is read as JSON whatever its label (the PlayReady lesson): no b, no MS3 token.
+        (r#"{"licenseAcquisitionUrl":"https://h/x","token":"AAAA"}"#.to_owned(), XPDRM_ERR_RESPONSE_MS3_NO_TOKEN),
     ];
     for (body, want) in cases {
         assert_eq!(Resp::parse(MS3, 200, Some("text/uri-list"), body.as_bytes()).err(), Some(want), "{body}");

@@ -58,6 +58,27 @@ fn writing_a_checked_url_or_form_into_a_buffer_allocates_nothing() {
     set(wv, c"securityLevel", c"1");
     set(wv, c"hdcpOutputControl", c"0");
 
+    // Several keys in one token: a three-key Widevine request (SD, HD, UHD) in the HbbTV form; the per-key
+    // rules (every contentKey.N has its kid.N) run at build time.
+    let mut mk = std::ptr::null_mut();
+    assert_eq!(unsafe { xpdrm_token_request_new(XPDRM_DRM_WIDEVINE, &mut mk) }, XPDRM_OK);
+    set(mk, c"customerAuthenticator", c"201722,1ad8eed133edf43cbcc185f0236828ae");
+    set(mk, c"useHttps", c"true");
+    set(mk, c"generalFlags", c"00000001");
+    for (i, (kid, key, sl, hdcp, track)) in [
+        (c"43215678123412341234123412341234", c"12341234123412341234123412341234", c"1", c"0", c"0"),
+        (c"43215678123412341234123412341235", c"12341234123412341234123412341235", c"3", c"1", c"1"),
+        (c"43215678123412341234123412341236", c"12341234123412341234123412341236", c"5", c"4", c"3"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for (name, value) in [(c"kid", kid), (c"contentKey", key), (c"securityLevel", sl), (c"hdcpOutputControl", hdcp), (c"trackType", track)] {
+            let st = unsafe { xpdrm_token_request_set_indexed(mk, name.as_ptr(), i as u32, value.as_ptr()) };
+            assert_eq!(st, XPDRM_OK);
+        }
+    }
+
     let mut buf = [0u8; 1024];
     let mut len = 0usize;
     // Warm up once (the boundary's one-time panic-hook installation allocates).
@@ -65,7 +86,7 @@ fn writing_a_checked_url_or_form_into_a_buffer_allocates_nothing() {
 
     let before = allocations();
     for _ in 0..100 {
-        for req in [fp, wv] {
+        for req in [fp, wv, mk] {
             let st = unsafe { xpdrm_token_request_url(req, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
             assert_eq!(st, XPDRM_OK);
             let st = unsafe { xpdrm_token_request_form(req, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
@@ -88,5 +109,6 @@ fn writing_a_checked_url_or_form_into_a_buffer_allocates_nothing() {
     unsafe {
         xpdrm_token_request_free(fp);
         xpdrm_token_request_free(wv);
+        xpdrm_token_request_free(mk);
     }
 }

@@ -98,10 +98,16 @@ fn cases_for(drm: Drm, name: &str) -> Option<Cases> {
             &["00000000", "00000001"],
             &[("", -5003), ("0000", -5003), ("00000002", -5003), ("1", -5003), ("000000001", -5003)],
         ),
+        // Real clients send 00000001 (persistent) to Widevine and FairPlay too, whose pages allow only zero.
         "generalFlags" => cases(
-            &["0000", "0", "00000000"],
-            &[("", -5003), ("0001", -5003), ("000000000", -5003), ("00g0", -5003), ("00000001", -5003), ("-0", -5003)],
+            &["0000", "0", "00000000", "00000001"],
+            &[("", -5003), ("0001", -5003), ("000000000", -5003), ("00g0", -5003), ("00000002", -5003), ("-0", -5003)],
         ),
+        "useHttps" => cases(&["true", "false", "1", "0"], &[("", 215), ("TRUE", 215), ("yes", 215), ("true ", 215)]),
+        "trackType" => cases(&["0", "1", "2", "3", "4"], &[("", 216), ("5", 216), ("HD", 216), ("-1", 216)]),
+        "playbackDuration" => cases(&["0", "3600", "2147483647"], &[("", 217), ("-1", 217), ("2147483648", 217), ("1h", 217)]),
+        "minCertSecurityLevel" => cases(&["150", "2000", "3000"], &[("", 218), ("2001", 218), ("SL3000", 218), ("0", 218)]),
+        "algId" => cases(&["aesctr", "aescbc"], &[("", 219), ("AESCBC", 219), ("cbcs", 219), ("aes-cbc", 219)]),
         "kek" => cases(
             &[KEK, &hex(48, 'a'), &hex(64, 'F')],
             &[("", -4024), (&hex(30, '0'), -4024), (&hex(31, '0'), -4024), (&hex(34, '0'), -4024), (&g32, -4024), (&hex(40, '0'), -4024)],
@@ -157,15 +163,18 @@ fn cases_for(drm: Drm, name: &str) -> Option<Cases> {
             &["", "session 42", &hex(32, 'c'), &hex(32, '\u{e9}'), "a&b=c+d%e#f"],
             &[(&hex(33, 'c'), -2033), (&hex(33, '\u{e9}'), -2033)],
         ),
-        "deviceId" if drm == Drm::FairPlay => cases(&[], &[(KEY, -6008), ("", -6008)]),
-        "deviceId" if drm == Drm::Widevine => cases(&[], &[(KEY, -7002), ("", -7002)]),
-        "deviceId" => cases(&[KEY, &KEY.to_uppercase()], &[("", -5005), (h31, -5004), (&h33, -5004), (&g32, -5004)]),
+        "deviceId" | "deviceid" if drm == Drm::FairPlay => cases(&[], &[(KEY, -6008), ("", -6008)]),
+        "deviceId" | "deviceid" if drm == Drm::Widevine => cases(&[], &[(KEY, -7002), ("", -7002)]),
+        "deviceId" | "deviceid" => cases(&[KEY, &KEY.to_uppercase()], &[("", -5005), (h31, -5004), (&h33, -5004), (&g32, -5004)]),
         "contentId" => cases(&["", "movie 1", "\u{fc}&=+%#"], &[]),
         "securityLevel" => cases(
             &["1", "2", "3", "4", "5"],
             &[("", -7003), ("0", -7004), ("6", -7004), ("x", -7004), ("-1", -7004), ("1.0", -7004), ("SW_SECURE_CRYPTO", -7004)],
         ),
-        "hdcpOutputControl" => cases(&["0", "1", "2"], &[("", -7006), ("3", -2034), ("-1", -2034), ("HDCP_V1", -2034)]),
+        // 3 to 5 (HDCP 2.1, 2.2, no digital output): real clients send them although the table lists 0 to 2.
+        "hdcpOutputControl" => {
+            cases(&["0", "1", "2", "3", "4", "5"], &[("", -7006), ("6", -2034), ("-1", -2034), ("HDCP_V1", -2034)])
+        }
         "licenseDuration" => cases(
             &["0", "86400", "2147483647"],
             &[("", -7007), ("-5", -7007), ("2147483648", -7007), ("1e3", -7007)],
@@ -214,6 +223,26 @@ fn every_row_accepts_its_valid_values_and_rejects_each_bad_form_with_the_servers
                 }
                 assert_eq!(r.redacted(), Drm::ALL[c_drm(drm) as usize].base_url(xpdrm::token::Environment::Test));
             }
+            // Several keys in one token: the indexed forms follow the plain row, code for code.
+            if params::indexed_names(drm).contains(&p.name) {
+                for index in [0u32, 1, 17] {
+                    let indexed = format!("{}.{index}", p.name);
+                    for value in &c.accept {
+                        let mut r = Req::new(c_drm(drm));
+                        r.set_clock(NOW);
+                        assert_eq!(r.set_indexed(p.name, index, value), Status::XPDRM_OK, "{indexed}={value:?}");
+                        assert!(r.redacted().contains(&format!("?{indexed}=")), "{}", r.redacted());
+                    }
+                    for (value, code) in &c.reject {
+                        let mut r = Req::new(c_drm(drm));
+                        r.set_clock(NOW);
+                        assert_eq!(r.set(&indexed, value).code(), *code, "{indexed}={value:?}");
+                        let reason = r.last_error();
+                        assert!(reason.starts_with(&format!("{indexed} ")), "reason does not name {indexed}: {reason}");
+                        assert_eq!(r.set_indexed(p.name, index, value).code(), *code, "{indexed}={value:?}");
+                    }
+                }
+            }
             for code in p.codes() {
                 assert!(
                     c.reject.iter().any(|(_, c)| *c == code.code()),
@@ -237,7 +266,9 @@ fn names_are_case_sensitive_and_the_reason_suggests_the_right_one() {
             let mut r = Req::new(c_drm(drm));
             assert_eq!(r.set(&wrong, "0"), Status::XPDRM_ERR_UNKNOWN_PARAMETER, "{wrong}");
             let reason = r.last_error();
-            assert!(reason.contains(&format!("did you mean {}?", p.name)), "{reason}");
+            // deviceId and deviceid differ in case only: either is the right suggestion for DEVICEID.
+            let same: Vec<_> = drm.params().iter().filter(|q| q.name.eq_ignore_ascii_case(p.name)).collect();
+            assert!(same.iter().any(|q| reason.contains(&format!("did you mean {}?", q.name))), "{reason}");
             assert!(reason.contains(&format!("{wrong:?}")), "the reason does not name {wrong}: {reason}");
         }
     }
@@ -246,7 +277,7 @@ fn names_are_case_sensitive_and_the_reason_suggests_the_right_one() {
     assert!(r.last_error().contains("it is a Widevine parameter"), "{}", r.last_error());
     assert_eq!(r.set("rightsType", "Rental"), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
     assert!(r.last_error().contains("it is a PlayReady parameter"), "{}", r.last_error());
-    assert_eq!(r.set("useHttps", "true"), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
+    assert_eq!(r.set("prFlag", "true"), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
     assert!(r.last_error().contains("unchecked setter"), "{}", r.last_error());
 }
 
@@ -261,6 +292,7 @@ fn baseline(drm: Drm) -> Req {
         Drm::Widevine => {
             r.ok("kid", KID).ok("contentKey", KEY).ok("securityLevel", "1").ok("hdcpOutputControl", "0");
         }
+        // The multi-key forms have their own cases below.
         Drm::PlayReady => {
             r.ok("kid", KID).ok("contentKey", KEY).ok("rightsType", "BuyToOwn");
             for opl in ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"] {
@@ -331,14 +363,22 @@ const RULE_CASES: &[RuleCase] = &[
     RuleCase { drm: Drm::PlayReady, rule: "only one of kek or contentKey", unset: &[], set: &[("kek", KEK)], expect: -5007 },
     // PlayReady rentals.
     RuleCase { drm: Drm::PlayReady, rule: "rental.periodEndTime", unset: &[], set: &[("rightsType", "Rental"), ("rental.playDuration", "3600")], expect: -2022 },
-    RuleCase { drm: Drm::PlayReady, rule: "rental.playDuration", unset: &[], set: &[("rightsType", "Rental"), ("rental.periodEndTime", "+86400")], expect: -2023 },
+    // A Rental without rental.playDuration: a real client sends one, so it is not refused (SPEC.md).
+    RuleCase { drm: Drm::PlayReady, rule: "rental.periodEndTime", unset: &[], set: &[("rightsType", "Rental"), ("rental.periodEndTime", "+86400")], expect: 0 },
     RuleCase {
         drm: Drm::PlayReady,
-        rule: "rental.playDuration",
+        rule: "rental.periodEndTime",
         unset: &[],
-        set: &[("rightsType", "Rental"), ("rental.periodEndTime", "+86400"), ("rental.playDuration", "3600")],
+        set: &[("rightsType", "Rental"), ("rental.periodEndTime", "+86400"), ("rental.playDuration", "3600"), ("generalFlags", "00000001")],
         expect: 0,
     },
+    // Every key has its kid (several keys in one token).
+    RuleCase { drm: Drm::Widevine, rule: "every content key has its key ID", unset: &["kid"], set: &[("kid.0", KID)], expect: -4018 },
+    RuleCase { drm: Drm::Widevine, rule: "every content key has its key ID", unset: &["kid", "contentKey"], set: &[("kid.0", KID), ("contentKey.1", KEY)], expect: -4018 },
+    RuleCase { drm: Drm::Widevine, rule: "every content key has its key ID", unset: &["kid", "contentKey"], set: &[("kid.0", KID), ("contentKey.0", KEY), ("kid.1", "^audio")], expect: 0 },
+    RuleCase { drm: Drm::PlayReady, rule: "every content key has its key ID", unset: &["kid", "contentKey"], set: &[("contentKey.0", KEY), ("kid.1", KID)], expect: -4018 },
+    RuleCase { drm: Drm::PlayReady, rule: "every content key has its key ID", unset: &["kid", "contentKey"], set: &[("kid.1", KID), ("contentKey.1", KEY), ("kid.0", "^video")], expect: 0 },
+    RuleCase { drm: Drm::PlayReady, rule: "only one of kek or contentKey", unset: &["contentKey"], set: &[("contentKey.0", KEY), ("kid.0", KID), ("kek", KEK)], expect: -5007 },
     // PlayReady extension pairs.
     RuleCase { drm: Drm::PlayReady, rule: "extensionType and extensionPayload", unset: &[], set: &[("extensionType", "wudo")], expect: -2035 },
     RuleCase { drm: Drm::PlayReady, rule: "extensionType and extensionPayload", unset: &[], set: &[("extensionPayload", "AAAA")], expect: -2035 },
@@ -406,13 +446,16 @@ fn an_absolute_expiry_is_checked_again_when_the_request_is_built() {
 #[test]
 fn every_table_has_the_parameters_of_the_spec() {
     // SPEC.md §2, by hand, so that a row deleted by mistake is noticed.
-    let shared = ["customerAuthenticator", "errorFormat", "generalFlags", "kek", "kid", "ek", "contentKey", "expirationTime", "cookie", "deviceId"];
+    let shared = [
+        "customerAuthenticator", "errorFormat", "generalFlags", "useHttps", "kek", "kid", "ek", "contentKey", "expirationTime",
+        "cookie", "deviceId", "deviceid",
+    ];
     let fairplay = ["iv", "rentalDuration", "fpExtension"];
-    let widevine = ["contentId", "securityLevel", "hdcpOutputControl", "licenseDuration", "wvExtension"];
+    let widevine = ["contentId", "securityLevel", "hdcpOutputControl", "trackType", "licenseDuration", "playbackDuration", "wvExtension"];
     let playready = [
         "rightsType", "rental.periodEndTime", "rental.playDuration", "analogVideoOPL", "compressedDigitalAudioOPL",
         "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL", "unknownOutputBehavior",
-        "outputControlFlags", "extensionType", "extensionPayload",
+        "outputControlFlags", "extensionType", "extensionPayload", "minCertSecurityLevel", "algId",
     ];
     for (drm, own) in [(Drm::FairPlay, &fairplay[..]), (Drm::Widevine, &widevine[..]), (Drm::PlayReady, &playready[..])] {
         let mut want: Vec<&str> = shared.iter().chain(own).copied().collect();

@@ -115,8 +115,9 @@ fn last_error_keeps_the_most_recent_refusal_and_ignores_size_queries() {
     let reason = r.last_error();
     assert_eq!(
         reason,
-        "kid has nothing after ^. Rule for kid: 32 hexadecimal digits, or ^ followed by 1 to 64 characters. \
-         Status -4022: Invalid kid."
+        "kid has nothing after ^. Rule for kid: 32 hexadecimal digits, or ^ followed by 1 to 64 characters (the key \
+         storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) \
+         [vendor's table; key storage spec]. Status -4022: Invalid kid."
     );
     // Successes and size queries leave it.
     r.ok("kid", "^movie");
@@ -194,21 +195,23 @@ fn redacted_rendering_hides_every_secret_and_every_unchecked_value() {
 #[test]
 fn unchecked_parameters() {
     let mut r = fairplay();
-    assert_eq!(r.set_unchecked("useHttps", "true"), XPDRM_OK);
+    assert_eq!(r.set_unchecked("prFlag", "true"), XPDRM_OK);
     assert_eq!(r.set_unchecked("x y", "1 2"), XPDRM_OK);
-    assert!(r.url().unwrap().ends_with("&useHttps=true&x+y=1+2"));
+    assert!(r.url().unwrap().ends_with("&prFlag=true&x+y=1+2"));
+    // useHttps is a listed parameter now (real clients send it): its rule cannot be bypassed.
+    assert_eq!(r.set_unchecked("useHttps", "true"), XPDRM_ERR_KNOWN_PARAMETER);
     assert_eq!(r.set_unchecked("contentKey", KEY), XPDRM_ERR_KNOWN_PARAMETER);
     assert_eq!(r.set_unchecked("CONTENTKEY", KEY), XPDRM_ERR_KNOWN_PARAMETER);
     assert!(r.last_error().contains("differs only in letter case from the FairPlay parameter contentKey"));
     assert_eq!(r.set_unchecked("", "v"), XPDRM_ERR_INVALID_ARGUMENT);
     // Another DRM's parameter is an extra one here.
     assert_eq!(r.set_unchecked("securityLevel", "1"), XPDRM_OK);
-    assert_eq!(r.unset("useHttps"), XPDRM_OK);
+    assert_eq!(r.unset("prFlag"), XPDRM_OK);
     assert_eq!(r.unset("x y"), XPDRM_OK);
     assert_eq!(r.unset("securityLevel"), XPDRM_OK);
     assert_eq!(r.unset("securityLevel"), XPDRM_ERR_UNKNOWN_PARAMETER);
     assert_eq!(r.unset("cookie"), XPDRM_OK, "a listed parameter that is not set");
-    assert!(!r.url().unwrap().contains("useHttps"));
+    assert!(!r.url().unwrap().contains("prFlag"));
 }
 
 #[test]
@@ -251,4 +254,34 @@ fn reading_text_checks_the_protocol_even_for_empty_text() {
     let p = r.0;
     let empty = read_text(|o, cap, len| unsafe { xpdrm_token_request_last_error(p, o, cap, len) });
     assert_eq!(empty, Ok(String::new()));
+}
+
+#[test]
+fn set_indexed_checks_its_arguments_and_changes_nothing_on_failure() {
+    let mut r = Req::new(XPDRM_DRM_WIDEVINE);
+    r.ok("kid", KEY);
+    let before = r.url().unwrap();
+    let value = c"00112233445566778899aabbccddeeff";
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, std::ptr::null(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    assert!(r.last_error().contains("the parameter name is NULL"), "{}", r.last_error());
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, c"kid".as_ptr(), 0, std::ptr::null()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    assert!(r.last_error().contains("the value of kid.0 is NULL"), "{}", r.last_error());
+    let bad = [0xFFu8, 0];
+    let st = unsafe { xpdrm_token_request_set_indexed(r.0, bad.as_ptr().cast(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_INVALID_UTF8);
+    let st = unsafe { xpdrm_token_request_set_indexed(std::ptr::null_mut(), c"kid".as_ptr(), 0, value.as_ptr()) };
+    assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
+    // A name that takes no index, and one that already has one.
+    assert_eq!(r.set_indexed("licenseDuration", 0, "60"), XPDRM_ERR_UNKNOWN_PARAMETER);
+    assert!(r.last_error().contains("takes no index"), "{}", r.last_error());
+    assert_eq!(r.set_indexed("kid.0", 1, KEY), XPDRM_ERR_UNKNOWN_PARAMETER);
+    // A value that fails its plain name's rule: that code, and the indexed name in the reason.
+    assert_eq!(r.set_indexed("contentKey", 4294967295, "12"), XPDRM_ERR_CONTENT_KEY_NOT_32_HEX);
+    assert!(r.last_error().starts_with("contentKey.4294967295 has 2 characters"), "{}", r.last_error());
+    assert_eq!(r.url().unwrap(), before);
+    // The same as the plain setter with the formatted name.
+    assert_eq!(r.set_indexed("trackType", 3, "4"), XPDRM_OK);
+    assert!(r.url().unwrap().ends_with("&trackType.3=4"));
 }

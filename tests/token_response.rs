@@ -92,7 +92,8 @@ fn playready_json_gives_the_url_with_the_token_and_without() {
 #[test]
 fn json_errors_give_the_servers_code_and_message_or_text() {
     let r = Resp::parse(WV, 500, Some("application/json"), br#"{"code":-7008,"message":"[-7008] Failed to generate Widevine license"}"#).unwrap();
-    expect_error(&r, -7008, "[-7008] Failed to generate Widevine license");
+    // The [-NNNN] prefix repeats the code: not part of the text (SPEC.md §3).
+    expect_error(&r, -7008, "Failed to generate Widevine license");
     // SEES errors relayed as code and text; unknown fields ignored.
     let r = Resp::parse(FP, 403, Some("application/json"), br#"{"text":"not entitled","code":-4001,"extra":{"a":1}}"#).unwrap();
     expect_error(&r, -4001, "not entitled");
@@ -110,7 +111,7 @@ fn json_errors_give_the_servers_code_and_message_or_text() {
     expect_error(&r, -2019, "Insufficient tokens");
     // A code that is not an integer: the [-NNNN] in the message, else the HTTP status.
     let r = Resp::parse(FP, 400, Some("application/json"), br#"{"code":"-2027","message":"[-2027] bad key"}"#).unwrap();
-    expect_error(&r, -2027, "[-2027] bad key");
+    expect_error(&r, -2027, "bad key");
     let r = Resp::parse(FP, 400, Some("application/json"), br#"{"code":5,"message":"odd"}"#).unwrap();
     expect_error(&r, XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS.code(), "odd");
     let r = Resp::parse(FP, 400, Some("application/json"), br#"{"code":-99999999999,"message":"huge"}"#).unwrap();

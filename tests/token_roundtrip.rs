@@ -63,6 +63,12 @@ fn valid_value(p: &Param) -> Option<BoxedStrategy<String>> {
         Check::Authenticator { .. } => ((1u64..99_999_999), hex_digits(32)).prop_map(|(id, k)| format!("{id},{k}")).boxed(),
         Check::Choice { values, .. } => proptest::sample::select(values).prop_map(str::to_string).boxed(),
         Check::ZeroHex { .. } => (1usize..=8).prop_map(|n| "0".repeat(n)).boxed(),
+        Check::GeneralFlags { short_zero: true, .. } => {
+            prop_oneof![(1usize..=8).prop_map(|n| "0".repeat(n)), Just("00000001".to_string())].boxed()
+        }
+        Check::GeneralFlags { short_zero: false, .. } => {
+            proptest::sample::select(&["00000000", "00000001"][..]).prop_map(str::to_string).boxed()
+        }
         Check::HexBytes { lengths, .. } => proptest::sample::select(lengths).prop_flat_map(|n| hex_digits(2 * n)).boxed(),
         Check::Hex32 { .. } => hex_digits(32).boxed(),
         Check::Kid { .. } => prop_oneof![hex_digits(32), text(1, 64).prop_map(|s| format!("^{s}"))].boxed(),

@@ -32,8 +32,11 @@ fuzz_target!(|data: &[u8]| {
     let mut req = core::ptr::null_mut();
     assert_eq!(unsafe { xpdrm_token_request_new(i32::from(first % 5), &mut req) }, Status::XPDRM_OK);
     assert_eq!(unsafe { xpdrm_token_request_set_clock(req, 1_700_000_000) }, Status::XPDRM_OK);
-    let indexed: &[params::Param] = if drm == Drm::MarlinMs3 { params::MS3_INDEXED } else { &[] };
-    let names: Vec<&str> = drm.params().iter().chain(indexed).map(|p| p.name).collect();
+    // The table's names, and the indexed forms of several keys in one token (kid.0, kid.1, ...).
+    let mut names: Vec<String> = drm.params().iter().map(|p| p.name.to_string()).collect();
+    for n in params::indexed_names(drm) {
+        names.extend((0..2).map(|i| format!("{n}.{i}")));
+    }
     let mut model: Model = Vec::new();
 
     while rest.len() >= 2 {
@@ -95,14 +98,17 @@ fuzz_target!(|data: &[u8]| {
         let value = || c_value.to_str().expect("accepted a value that is not UTF-8").to_string();
         match op {
             0 | 1 => {
-                let (_, p) = params::find(drm, &name).expect("set accepted an unknown name");
+                let p = params::find(drm, &name)
+                    .map(|(_, p)| p)
+                    .or_else(|| params::find_indexed(drm, &name).map(|(p, _)| p))
+                    .expect("set accepted an unknown name");
                 match model.iter_mut().find(|(n, _, _)| *n == name) {
                     Some(slot) if !p.repeatable => slot.1 = value(),
                     _ => model.push((name, value(), p.secret)),
                 }
             }
             2 => {
-                assert!(params::find(drm, &name).is_none());
+                assert!(params::find(drm, &name).is_none() && params::find_indexed(drm, &name).is_none());
                 model.push((name, value(), true));
             }
             _ => model.retain(|(n, _, _)| *n != name),

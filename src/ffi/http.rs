@@ -100,6 +100,35 @@ pub struct xpdrm_http_response {
     status: u16,
     content_type: Option<String>,
     body: Zeroizing<Vec<u8>>,
+    headers: Vec<(String, String)>,
+}
+
+// For the exports of `src/ffi/http_net.rs`.
+impl xpdrm_http_config {
+    #[cfg(feature = "http")]
+    pub(crate) fn config_mut(&mut self) -> &mut crate::http::Config {
+        &mut self.inner
+    }
+
+    pub(crate) fn note_mut(&mut self) -> &mut Option<String> {
+        &mut self.note
+    }
+}
+
+impl xpdrm_http_client {
+    #[cfg(feature = "http")]
+    pub(crate) fn client(&self) -> &crate::http::Client {
+        &self.inner
+    }
+}
+
+impl xpdrm_http_response {
+    /// A header's value (name in any case); several are joined with ", ".
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
+        let mut values = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let first = values.next()?.to_owned();
+        Some(values.fold(first, |all, v| all + ", " + v))
+    }
 }
 
 /// Bytes that xpdrm hands out whose size is not known in advance: the license of
@@ -401,7 +430,8 @@ pub unsafe extern "C" fn xpdrm_http_config_free(cfg: *mut xpdrm_http_config) {
 ///
 /// `out` receives the client; free it with `xpdrm_http_client_free`.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
+/// Returns `XPDRM_OK`; `XPDRM_ERR_HTTP_TRUST_STORE` (the trust source is `XPDRM_HTTP_TRUST_ADDED_ONLY` and no
+/// CA was added); `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_client_new(
@@ -441,9 +471,13 @@ pub unsafe extern "C" fn xpdrm_http_client_free(client: *mut xpdrm_http_client) 
 /// `XPDRM_ERR_HTTP_TIMEOUT`, `XPDRM_ERR_HTTP_RETRIES_EXHAUSTED` (a `GET` answered 5xx on every attempt),
 /// `XPDRM_ERR_HTTP_TRUNCATED`, `XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, `XPDRM_ERR_HTTP_TLS_UNKNOWN_CA`,
 /// `XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID`, `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED`,
-/// `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS`, `XPDRM_ERR_HTTP_TRANSPORT`,
-/// `XPDRM_ERR_HTTP_INVALID_URL`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
-/// written to `*out` on failure.
+/// `XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED`, `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`, `XPDRM_ERR_HTTP_TLS`,
+/// `XPDRM_ERR_HTTP_TRANSPORT`, `XPDRM_ERR_HTTP_INVALID_URL`, `XPDRM_ERR_HTTP_CANCELLED` (its cancel handle
+/// fired), `XPDRM_ERR_HTTP_PROXY_CONNECT`, `XPDRM_ERR_HTTP_PROXY_REFUSED`,
+/// `XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED`; `XPDRM_ERR_NULL_ARGUMENT`; `XPDRM_ERR_FEATURE_DISABLED`. Nothing is
+/// written to `*out` on failure. A 429 or 503 answer with `Retry-After` to a `GET` is waited for and tried
+/// again when the attempts and the overall timeout allow, else it is the answer (read the header with
+/// `xpdrm_http_response_header`).
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_execute(
@@ -469,6 +503,7 @@ pub unsafe extern "C" fn xpdrm_http_execute(
                     status: answer.status,
                     content_type: answer.content_type,
                     body: answer.body,
+                    headers: answer.headers,
                 }));
                 Ok(())
             })
@@ -852,6 +887,7 @@ pub unsafe extern "C" fn xpdrm_http_run_binding_service(
 
 /// Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
 /// 0), or NULL for NULL.
+/// cbindgen:nullable=[b, return]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
     ffi_guard!(on_panic: core::ptr::null(), {
@@ -860,6 +896,7 @@ pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
 }
 
 /// Returns the number of bytes in `b`, or 0 for NULL.
+/// cbindgen:nullable=[b]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_len(b: *const xpdrm_bytes) -> usize {
     ffi_guard!(on_panic: 0, { unsafe { b.as_ref() }.map_or(0, |b| b.data.len()) })

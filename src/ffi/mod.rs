@@ -26,3 +26,5 @@ pub mod outbound;
 pub mod binding;
 // The HTTP client: present in every build, working with the cargo feature `http`.
 pub mod http;
+// Cancellation, proxies, trust and pins, answer headers, events.
+pub mod http_net;

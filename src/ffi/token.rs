@@ -122,6 +122,10 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// A repeatable parameter (`fpExtension`, `wvExtension`) gets one more value each call, sent in that order;
 /// any other parameter is replaced (and keeps its place in the URL).
 ///
+/// Several keys in one token: the parameters marked "also NAME.N per key" below also take an index, `kid.0`,
+/// `contentKey.0`, `kid.1`, ... (decimal, no leading zero), each checked with its plain name's rule and code;
+/// `xpdrm_token_request_set_indexed` sets them without formatting the name.
+///
 /// Returns `XPDRM_OK`, or the very (negative) code the server would answer for this value, as listed below;
 /// `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the DRM's token server does not have (parameters that the
 /// server accepts but xpdrm does not list go through `xpdrm_token_request_set_unchecked`);
@@ -132,8 +136,8 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
 /// `xpdrm_token_request_url` and `xpdrm_token_request_form`.
 ///
-/// Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N`, N 0 to
-/// 15) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
+/// Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N` as for
+/// the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
 /// (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's Marlin client's
 /// job. No error table is published for the Marlin token servers, so their rules come from real clients and
 /// the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
@@ -147,113 +151,178 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// FairPlay (XPDRM_DRM_FAIRPLAY):
 /// - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
 ///   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
-///   trusted proxy may add it.
-/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
-/// - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+///   trusted proxy may add it [vendor's table].
+/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+///   [vendor's table; real clients send json].
+/// - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+///   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+///   with a local status].
+/// - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license, or the documented
+///   all-zero 0000 (1 to 8 zero digits) [vendor's table says zero only; real clients send 00000001 to
+///   Widevine and FairPlay too].
 /// - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
-///   a secret.
+///   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
 /// - kid (optional; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
-///   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+///   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters (the key storage derives
+///   that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) [vendor's table; key
+///   storage spec].
 /// - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
-///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
+///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
 /// - contentKey (required unless kek and ek, or kid, are given; -2005 missing or empty, -2027 not 32 hex
-///   digits): the content key: 32 hexadecimal digits; a secret.
-/// - iv (required; -6003): the content's packaging IV: 32 hexadecimal digits.
+///   digits): the content key: 32 hexadecimal digits; a secret [vendor's table].
+/// - iv (required; -6003): the content's packaging IV: 32 hexadecimal digits [vendor's table].
 /// - rentalDuration (optional; -6007): rental duration in seconds, a decimal integer from 0 (the default) to
-///   2147483647.
+///   2147483647 [vendor's table].
 /// - fpExtension (optional, repeatable; -6001 no comma, -2036 type not 4 characters, -2037 payload not
 ///   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
-///   wudo,AAAAAA==; repeatable, sent in the order set.
+///   wudo,AAAAAA==; repeatable, sent in the order set [vendor's table].
 /// - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
 ///   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
-///   (+3600); at most 30 days ahead.
+///   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+///   has -2002].
 /// - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
-///   logs.
-/// - deviceId (optional; -6008): not supported: device binding is PlayReady only.
-/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
-/// - Rule (-4024): when kek is given, exactly one of kid or ek must be given, not both.
-/// - Rule (-2005): contentKey is required unless kek and ek, or kid, are given.
-/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+///   logs [vendor's table].
+/// - deviceId (optional; -6008): not supported: device binding is PlayReady only [vendor's table].
+/// - deviceid (optional; -6008): the device-binding page's spelling of deviceId: not supported either
+///   [vendor's table].
+/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+/// - Rule (-4024): when kek is given, exactly one of kid or ek must be given, not both [vendor's table].
+/// - Rule (-2005): contentKey is required unless kek and ek, or kid, are given [vendor's table].
+/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+///   table].
 ///
 /// Widevine (XPDRM_DRM_WIDEVINE):
 /// - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
 ///   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
-///   trusted proxy may add it.
-/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
-/// - generalFlags (optional; -5003): 1 to 8 hexadecimal digits whose value is zero, such as 0000.
+///   trusted proxy may add it [vendor's table].
+/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+///   [vendor's table; real clients send json].
+/// - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+///   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+///   with a local status].
+/// - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license, or the documented
+///   all-zero 0000 (1 to 8 zero digits) [vendor's table says zero only; real clients send 00000001 to
+///   Widevine and FairPlay too].
 /// - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
-///   a secret.
-/// - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
-///   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+///   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
+/// - kid (required, also kid.N per key; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64
+///   characters after ^, -4022 nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters
+///   (the key storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name)
+///   [vendor's table; key storage spec].
 /// - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
-///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
-/// - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
-///   digits; a secret.
-/// - contentId (optional): the content ID: any text.
-/// - securityLevel (required; -7003 missing or empty, -7004 invalid): 1 SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE,
-///   3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL.
-/// - hdcpOutputControl (required; -7006 missing or empty, -2034 invalid): 0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2.
+///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
+/// - contentKey (optional, also contentKey.N per key; -2005 missing or empty, -2027 not 32 hex digits): the
+///   content key: 32 hexadecimal digits; a secret [vendor's table].
+/// - contentId (optional): the content ID: any text (a real client notes a maximum of 36 characters; no code
+///   is documented, so it is not refused) [vendor's table; real clients].
+/// - securityLevel (optional, also securityLevel.N per key; -7003 missing or empty, -7004 invalid): 1
+///   SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE, 3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL; the table
+///   marks it required (-7003), but production integrations send none and get tokens, so a request without it
+///   is not refused here; an empty value is still -7003 [vendor's table; real clients].
+/// - hdcpOutputControl (optional, also hdcpOutputControl.N per key; -7006 missing or empty, -2034 invalid): 0
+///   HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2, 3 HDCP_V2_1, 4 HDCP_V2_2, 5 HDCP_NO_DIGITAL_OUTPUT; the table lists 0
+///   to 2 and marks it required (-7006), but real clients send 3 to 5 (HDCP 2.2 for UHD) and requests without
+///   it get tokens, so neither is refused here; an empty value is still -7006 [vendor's table; real clients].
+/// - trackType (optional, also trackType.N per key; 216): the track the key is for: 0 SD, 1 HD, 2 AUDIO, 3
+///   UHD1, 4 UHD2 [real clients; no vendor table row, so a malformed value is refused with a local status].
 /// - licenseDuration (optional; -7007): seconds of playback after it starts, a decimal integer from 0 to
-///   2147483647; absent means unlimited.
+///   2147483647; absent means unlimited [vendor's table].
+/// - playbackDuration (optional; 217): seconds of viewing once playback started, a decimal integer from 0 to
+///   2147483647; absent means unlimited [real clients; no vendor table row, so a malformed value is refused
+///   with a local status].
 /// - wvExtension (optional, repeatable; -7009 no comma, -2036 type not 4 characters, -2037 payload not
 ///   base64): a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as
-///   wudo,AAAAAA==; repeatable, sent in the order set.
+///   wudo,AAAAAA==; repeatable, sent in the order set [vendor's table].
 /// - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
 ///   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
-///   (+3600); at most 30 days ahead.
+///   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+///   has -2002].
 /// - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
-///   logs.
-/// - deviceId (optional; -7002): not supported: device binding is PlayReady only.
-/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
-/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
+///   logs [vendor's table].
+/// - deviceId (optional; -7002): not supported: device binding is PlayReady only [vendor's table].
+/// - deviceid (optional; -7002): the device-binding page's spelling of deviceId: not supported either
+///   [vendor's table].
+/// - Rule (-4018): every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N
+///   (several keys in one token); kid.N without contentKey.N asks the key storage for that key [real
+///   clients].
+/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+///   table].
 ///
 /// PlayReady (XPDRM_DRM_PLAYREADY):
 /// - customerAuthenticator (required by the server, optional here; -2017 missing or empty, -2018 invalid):
 ///   the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
-///   trusted proxy may add it.
-/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers.
-/// - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license.
+///   trusted proxy may add it [vendor's table].
+/// - errorFormat (optional; -3004): html (the default) or json: the form of the server's error answers
+///   [vendor's table; real clients send json].
+/// - useHttps (optional; 215): true or false (PHP clients send 1): whether the answer's license URL is https;
+///   without it, answers have been http [real clients; no vendor table row, so a malformed value is refused
+///   with a local status].
+/// - generalFlags (optional; -5003): 00000000, or 00000001 for a persistent license; the page says a Rental
+///   must be persistent, but gives no code, so that is not refused here [vendor's table; real clients].
 /// - kek (optional; -4024): the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits);
-///   a secret.
-/// - kid (required; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, -4022
-///   nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters.
+///   a secret [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension].
+/// - kid (required, also kid.N per key; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64
+///   characters after ^, -4022 nothing after ^): 32 hexadecimal digits, or ^ followed by 1 to 64 characters
+///   (the key storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name)
+///   [vendor's table; key storage spec].
 /// - ek (optional; -4024): the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in
-///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret.
-/// - contentKey (optional; -2005 missing or empty, -2027 not 32 hex digits): the content key: 32 hexadecimal
-///   digits; not together with kek; a secret.
-/// - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental.
+///   hexadecimal: 24 bytes (48 digits); needs kek and must unwrap under it; a secret [vendor's table].
+/// - contentKey (optional, also contentKey.N per key; -2005 missing or empty, -2027 not 32 hex digits): the
+///   content key: 32 hexadecimal digits; not together with kek; a secret [vendor's table].
+/// - rightsType (required; -2020 missing or empty, -2021 invalid): BuyToOwn or Rental [vendor's table].
 /// - rental.periodEndTime (required if rightsType is Rental; -2022): end of the rental period, in the form of
-///   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600).
-/// - rental.playDuration (required if rightsType is Rental; -2023 missing or empty, -2025 invalid): rental
-///   play duration in seconds, a decimal integer from 0 to 2147483647.
-/// - analogVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a decimal
-///   integer from 0 to 999.
-/// - compressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
-///   decimal integer from 0 to 999.
-/// - compressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level, a
-///   decimal integer from 0 to 999.
-/// - uncompressedDigitalAudioOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
-///   a decimal integer from 0 to 999.
-/// - uncompressedDigitalVideoOPL (required; -5006 missing or empty, -2034 invalid): output protection level,
-///   a decimal integer from 0 to 999.
-/// - unknownOutputBehavior (optional; -5001): Allow, Disallow or SDOnly.
-/// - outputControlFlags (optional; -2008 not hex, -2040 not 8 digits): 4 bytes in hexadecimal: 8 digits.
-/// - extensionType (optional; -2036): exactly 4 characters; needs extensionPayload.
+///   expirationTime: an RFC 3339 UTC time with Z, or + and seconds (+3600) [vendor's table].
+/// - rental.playDuration (optional; -2023 missing or empty, -2025 invalid): rental play duration in seconds,
+///   a decimal integer from 0 to 2147483647; an empty value is -2023; a Rental without it is not refused, as
+///   a real client sends one [vendor's table; real clients].
+/// - analogVideoOPL (required, also analogVideoOPL.N per key; -5006 missing or empty, -2034 invalid): output
+///   protection level, a decimal integer from 0 to 999 [vendor's table; real clients also set it per key].
+/// - compressedDigitalAudioOPL (required, also compressedDigitalAudioOPL.N per key; -5006 missing or empty,
+///   -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real clients
+///   also set it per key].
+/// - compressedDigitalVideoOPL (required, also compressedDigitalVideoOPL.N per key; -5006 missing or empty,
+///   -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real clients
+///   also set it per key].
+/// - uncompressedDigitalAudioOPL (required, also uncompressedDigitalAudioOPL.N per key; -5006 missing or
+///   empty, -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real
+///   clients also set it per key].
+/// - uncompressedDigitalVideoOPL (required, also uncompressedDigitalVideoOPL.N per key; -5006 missing or
+///   empty, -2034 invalid): output protection level, a decimal integer from 0 to 999 [vendor's table; real
+///   clients also set it per key].
+/// - unknownOutputBehavior (optional; -5001): Allow, Disallow or SDOnly [vendor's table].
+/// - outputControlFlags (optional; -2008 not hex, -2040 not 8 digits): 4 bytes in hexadecimal: 8 digits
+///   [vendor's table].
+/// - extensionType (optional; -2036): exactly 4 characters; needs extensionPayload [vendor's table].
 /// - extensionPayload (required if extensionType is given; -2035 missing or empty, -2037 invalid): non-empty
-///   standard base64 (with or without = padding); needs extensionType.
+///   standard base64 (with or without = padding); needs extensionType [vendor's table].
+/// - minCertSecurityLevel (optional, also minCertSecurityLevel.N per key; 218): the lowest PlayReady client
+///   security level allowed: 150, 2000 or 3000 [real clients; no vendor table row, so a malformed value is
+///   refused with a local status].
+/// - algId (optional; 219): the content's encryption: aesctr (CENC) or aescbc (CBCS; real clients then redeem
+///   at the pr2 host) [real clients; no vendor table row, so a malformed value is refused with a local
+///   status].
 /// - expirationTime (optional; -2002): when the token expires: an RFC 3339 UTC time with Z
 ///   (2006-04-14T12:01:10Z), in the future by this device's clock, or + and the seconds after issuance
-///   (+3600); at most 30 days ahead.
+///   (+3600); at most 30 days ahead [vendor's table; real clients send it to PlayReady too, whose error table
+///   has -2002].
 /// - cookie (optional; -2033): any text of at most 32 characters, recorded with the token for correlating
-///   logs.
+///   logs [vendor's table].
 /// - deviceId (optional; -5004 not 32 hex digits, -5005 empty): binds the license to one device: 32
-///   hexadecimal digits; never logged.
-/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek.
-/// - Rule (-5007): only one of kek or contentKey may be given.
-/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key.
-/// - Rule (-2022): a Rental needs rental.periodEndTime.
-/// - Rule (-2023): a Rental needs rental.playDuration.
-/// - Rule (-2035): extensionType and extensionPayload are given together or not at all.
+///   hexadecimal digits; never logged; no vendor table has a row for it: its codes say Device ID, the
+///   device-binding page writes deviceid, and names are case-sensitive, so xpdrm knows both spellings, checks
+///   both alike and sends the one set [vendor's error table].
+/// - deviceid (optional; -5004 not 32 hex digits, -5005 empty): deviceId as the device-binding page spells
+///   it: the same rule and codes; set the spelling your service reads [vendor's device-binding page].
+/// - Rule (-4018): every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N
+///   (several keys in one token); kid.N without contentKey.N asks the key storage for that key [real
+///   clients].
+/// - Rule (-4024): ek needs kek: it is the content key wrapped under kek [vendor's table].
+/// - Rule (-5007): only one of kek or contentKey (or contentKey.N) may be given [vendor's table].
+/// - Rule (-4024): ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's
+///   table].
+/// - Rule (-2022): a Rental needs rental.periodEndTime [vendor's table].
+/// - Rule (-2035): extensionType and extensionPayload are given together or not at all [vendor's table].
 ///
 /// Marlin MS3 (XPDRM_DRM_MARLIN_MS3):
 /// - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
@@ -267,10 +336,11 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 ///   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
 ///   published.
 /// - cookie (optional; 230): any text of at most 32 characters.
-/// - contentId (optional; 231): the content ID, any non-empty text: urn:marlin:kid:<32 hex> for MS3 in the
-///   tutorials, cid:marlin#...@... or urn:marlin:organization:... in real clients.
-/// - contentKey (optional; 231 missing or empty, 230 not 32 hex digits): the content key: 32 hexadecimal
-///   digits; a secret.
+/// - contentId (optional, also contentId.N per key; 231): the content ID, any non-empty text:
+///   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+///   real clients.
+/// - contentKey (optional, also contentKey.N per key; 231 missing or empty, 230 not 32 hex digits): the
+///   content key: 32 hexadecimal digits; a secret.
 /// - kid (optional; 231 missing or empty, 230 not 32 hex digits): 32 hexadecimal digits, or ^ followed by 1
 ///   to 64 characters (a real client sends kid with contentKey instead of contentId).
 /// - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
@@ -287,8 +357,6 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
 ///   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
 /// - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
-/// - contentId.N, contentKey.N (optional, N from 0 to 15; 231 missing or empty, 230 invalid): several keys in
-///   one token, each with the rule of its plain name.
 /// - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
 ///   N.
 /// - Rule (232): extensionType and extensionPayload are given together or not at all.
@@ -349,8 +417,8 @@ pub unsafe extern "C" fn xpdrm_token_request_set(
     })
 }
 
-/// Adds a parameter that xpdrm does not list but the server accepts (for example `useHttps=true`), without
-/// any check. Each call adds one more `name=value` pair, after those already set.
+/// Adds a parameter that xpdrm does not list but the server accepts (for example `prFlag=true`, seen in the
+/// wild), without any check. Each call adds one more `name=value` pair, after those already set.
 ///
 /// * `req`: the request (modified).
 /// * `name`: a non-empty name that is not in the DRM's parameter list, in any letter case. Copied.
@@ -604,9 +672,14 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 /// What is understood:
 /// - 2xx with `text/uri-list` (FairPlay, Widevine): CRLF lines, `#` comments skipped, the first URI wins; it
 ///   must be an absolute `http(s)` URL carrying one `ExpressPlayToken=<token>` query parameter.
-/// - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`.
+/// - 2xx with `application/json` (PlayReady): `{"licenseAcquisitionUrl": "...", "token": "..."}`. A body
+///   that is a JSON object is read as JSON whatever the content type says (the PlayReady page itself says
+///   `text/uri-list` for this answer), pretty-printed or not; and a bare `http(s)` URL labelled JSON is read
+///   as a `text/uri-list`.
 /// - any status with a JSON error `{"code": -NNNN, "message" or "text": "..."}` (an integer code; other
-///   fields ignored): an error response, even with a 2xx status.
+///   fields ignored): an error response, even with a 2xx status. The `[-NNNN] ` prefix with which messages
+///   repeat their code is not part of the error text.
+/// - License URLs are kept exactly as given: `http` or `https`, any port.
 /// - 2xx from `XPDRM_DRM_MARLIN_MS3`: `text/uri-list` with one compound URL,
 ///   `https://.../hms/ms3/rights/?b=<token>#<percent-encoded content URL>`, kept exactly as given (the license
 ///   URL); the token is the `b` value; the fragment, percent-decoded, is `xpdrm_token_response_content_url`.
@@ -629,6 +702,7 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 /// (an HTML login page from a captive portal, say). Also `XPDRM_ERR_INPUT_TOO_LARGE` (body over the
 /// maximum), `XPDRM_ERR_UNKNOWN_DRM`, `XPDRM_ERR_INVALID_ARGUMENT` (status outside 100-599),
 /// `XPDRM_ERR_NULL_ARGUMENT`. On failure `*out` is not written.
+/// cbindgen:nullable=[content_type]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_token_response_parse(
@@ -788,4 +862,65 @@ const _: () = {
 #[unsafe(no_mangle)]
 pub extern "C" fn xpdrm_token_header_name() -> *const c_char {
     ffi_guard!(on_panic: TOKEN_HEADER.as_ptr(), { TOKEN_HEADER.as_ptr() })
+}
+
+/// Sets an indexed parameter, `name.index` (several keys in one token: one key per SD, HD, UHD or audio
+/// track): the same as `xpdrm_token_request_set(req, "kid.2", value)` for (`"kid"`, 2), without formatting
+/// the name by hand. The value is checked with the plain name's rule and code.
+///
+/// * `req`: the request (modified).
+/// * `name`: a plain parameter name that takes an index for the request's DRM (the reference of
+///   `xpdrm_token_request_set` marks them "also NAME.N per key"): Widevine `kid`, `contentKey`,
+///   `securityLevel`, `hdcpOutputControl`, `trackType`; PlayReady `kid`, `contentKey`,
+///   `minCertSecurityLevel` and the five `...OPL`s. Borrowed for the call.
+/// * `index`: the key's index; real clients number keys 0, 1, 2, ... without gaps.
+/// * `value`: as for `xpdrm_token_request_set`. Copied; wiped when the request is freed.
+///
+/// Per key, the whole-request rules hold: `contentKey.N` needs `kid.N` (-4018); `kid.N` alone asks the key
+/// storage for that key. Per-key settings apply to their key, plain ones to all keys.
+///
+/// Returns `XPDRM_OK`, or the (negative) code the server would answer for the value, as for
+/// `xpdrm_token_request_set`; `XPDRM_ERR_UNKNOWN_PARAMETER` for a name that takes no index for this DRM;
+/// `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`. On failure the request is unchanged, and
+/// `xpdrm_token_request_last_error` names the parameter (`kid.2`) and the rule.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xpdrm_token_request_set_indexed(
+    req: *mut xpdrm_token_request,
+    name: *const c_char,
+    index: u32,
+    value: *const c_char,
+) -> xpdrm_status {
+    ffi_guard!({
+        let h = unsafe { handle_mut(req) }?;
+        let name = unsafe { request_text(h, name, || "the parameter name".into()) }?;
+        let value = unsafe { request_text(h, value, || format!("the value of {name}.{index}")) }?;
+        let result = h.req.set_indexed(name, index, value);
+        h.record(result)
+    })
+}
+
+/// Derives the 16-byte KID of a `^name` key ID as ExpressPlay's key storage does: the first 16 bytes of
+/// SHA-1 of the name after the `^` (`"^kid1"` gives 80ea8bc8a58f990ad1f76bc665b30bfa), so that a player can
+/// match a `kid=^name` token request with the KID in its content.
+///
+/// * `caret_name`: the key ID, `^` followed by 1 to 64 characters of UTF-8. Borrowed for the call.
+/// * `out`: caller-owned, at least 16 writable bytes (`uint8_t kid[16]`); written only on success.
+///
+/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_KID` (-4022, the `kid` parameter's code) for nothing after `^`;
+/// `XPDRM_ERR_KID_TOO_LONG` (-4021) for more than 64 characters after `^`; `XPDRM_ERR_INVALID_ARGUMENT` for
+/// a key ID that does not start with `^`; `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_INVALID_UTF8`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xpdrm_kid_from_name(caret_name: *const c_char, out: *mut u8) -> xpdrm_status {
+    ffi_guard!({
+        let name = unsafe { text(caret_name) }?;
+        if out.is_null() {
+            return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+        }
+        let kid = crate::token::kid::kid_from_name(name).map_err(|e| e.status())?;
+        // SAFETY: the header's contract: `out` points to 16 writable bytes.
+        unsafe { core::ptr::copy_nonoverlapping(kid.as_ptr(), out, kid.len()) };
+        Ok(())
+    })
 }

@@ -2,12 +2,15 @@
 //! timeouts and the size limit) and hand back the answer.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
 
 use zeroize::Zeroizing;
 
-use super::config::{Config, Retry, private_key};
+use super::cancel::{CallGuard, Cancel, POLL_SLICE, cancelled, cancelled_io, current_cancel};
+use super::config::{Config, EventSink, ProxySettings, Retry};
 use super::errors::{Failure, Phase, classify};
+use super::events::{AttemptEvent, Operation, clock_offset_ms, parse_http_date, parse_retry_after};
 use crate::Status;
 use crate::outbound::{Method, OutboundRequest, Response};
 use crate::sees::Problem;
@@ -45,6 +48,9 @@ pub struct Answer {
     pub body: Zeroizing<Vec<u8>>,
     /// How many attempts it took (1 when the first one was answered).
     pub attempts: u32,
+    /// The answer's headers in the order received: names in lower case, values as sent (a value that is
+    /// not printable ASCII is kept with `?` in place of the other bytes).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -56,6 +62,17 @@ impl Answer {
     /// True for a 2xx status.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// The value of a header (name in any case); several headers of that name are joined with `", "`.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let mut values = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let first = values.next()?;
+        Some(values.fold(first.to_owned(), |mut all, v| {
+            all.push_str(", ");
+            all.push_str(v);
+            all
+        }))
     }
 }
 
@@ -73,6 +90,10 @@ pub struct Client {
     max_response_size: usize,
     overall: Duration,
     has_client_cert: bool,
+    cancel: Mutex<Option<Cancel>>,
+    events: Option<EventSink>,
+    clock_offset: Mutex<Option<i64>>,
+    proxy: Option<ProxySettings>,
 }
 
 impl core::fmt::Debug for Client {
@@ -120,6 +141,14 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
                 addrs.push(std::net::SocketAddr::new(ip, port));
                 Ok(addrs)
             }
+            (None, Some(port)) if current_cancel().is_some() => {
+                let host = uri.host().unwrap_or_default().to_owned();
+                let mut addrs = self.empty();
+                for a in lookup_cancellable(host, port, timeout.not_zero().map(|d| *d))?.into_iter().take(16) {
+                    addrs.push(a);
+                }
+                Ok(addrs)
+            }
             // A failed lookup is an I/O error of the system's resolver: say what it is.
             _ => self.0.resolve(uri, config, timeout).map_err(|e| match e {
                 ureq::Error::Io(_) => ureq::Error::HostNotFound,
@@ -127,6 +156,78 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
             }),
         }
     }
+}
+
+/// A host name looked up on a helper thread, while the call watches its cancel handle: `getaddrinfo`
+/// cannot be interrupted, so a cancelled call returns at once and the helper thread ends on its own (when
+/// the system's resolver answers or gives up), dropping its answer.
+fn lookup_cancellable(host: String, port: u16, timeout: Option<Duration>) -> Result<Vec<std::net::SocketAddr>, ureq::Error> {
+    use std::net::ToSocketAddrs;
+    // A slot the helper fills (a Mutex and a Condvar, not a channel: 28 KB less code in a C program).
+    type Slot = (Mutex<Option<std::io::Result<Vec<std::net::SocketAddr>>>>, std::sync::Condvar);
+    let slot: std::sync::Arc<Slot> = Default::default();
+    let filled = slot.clone();
+    std::thread::Builder::new()
+        .name("xpdrm-dns".into())
+        .spawn(move || {
+            #[cfg(any(test, feature = "test-servers"))]
+            if host == STALLED_DNS_HOST {
+                // The tests' stand-in for a resolver that does not answer (the system's resolver cannot be
+                // pointed at a local server without changing the machine's configuration).
+                std::thread::sleep(Duration::from_secs(3));
+            }
+            let result = (host.as_str(), port).to_socket_addrs().map(|a| a.collect::<Vec<_>>());
+            *filled.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            filled.1.notify_all();
+        })
+        .map_err(|_| ureq::Error::HostNotFound)?;
+    let started = Instant::now();
+    let mut guard = slot.0.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        match guard.take() {
+            Some(Ok(addrs)) if !addrs.is_empty() => return Ok(addrs),
+            Some(_) => return Err(ureq::Error::HostNotFound),
+            None => {}
+        }
+        if current_cancel().is_some_and(|(_, c)| c.is_cancelled()) {
+            return Err(ureq::Error::Io(cancelled_io()));
+        }
+        if timeout.is_some_and(|t| started.elapsed() >= t) {
+            return Err(ureq::Error::Timeout(ureq::Timeout::Resolve));
+        }
+        guard = slot.1.wait_timeout(guard, POLL_SLICE).unwrap_or_else(|e| e.into_inner()).0;
+    }
+}
+
+/// A host name whose lookup stalls for 3 s (builds with `test-servers` only): for the cancellation tests.
+#[cfg(any(test, feature = "test-servers"))]
+pub const STALLED_DNS_HOST: &str = "dns-stall.xpdrm.invalid";
+
+/// nginx checks a client certificate after the handshake (`ssl_verify_client on`) and answers HTTP 400
+/// with a page of its own when it finds none (`No required SSL certificate was sent`) or one it does not
+/// accept (`The SSL certificate error`: another CA, expired, revoked). That is a refusal of mutual TLS, not
+/// the service's answer: it gets the TLS statuses.
+fn tls_terminator_refusal(status: u16, body: &[u8], has_client_cert: bool) -> Option<Failure> {
+    if status != 400 || body.len() > 4096 {
+        return None;
+    }
+    let page = |marker: &str| memchr::memmem::find(body, marker.as_bytes()).is_some();
+    if page("<center>No required SSL certificate was sent</center>") {
+        let status = if has_client_cert {
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED
+        } else {
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED
+        };
+        return Some(Failure::new(status, "the server (nginx) answered 400: no required SSL certificate was sent".into(), false));
+    }
+    if page("<center>The SSL certificate error</center>") {
+        return Some(Failure::new(
+            Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REJECTED,
+            "the server (nginx) answered 400: it does not accept the client certificate (another CA, expired or revoked)".into(),
+            false,
+        ));
+    }
+    None
 }
 
 /// Random jitter: `d` scaled to between 50% and 100%, so that many clients do not retry in step.
@@ -137,23 +238,12 @@ fn jittered(d: Duration) -> Duration {
 }
 
 impl Client {
-    /// A client for `config`.
+    /// A client for `config`. Fails with `XPDRM_ERR_HTTP_TRUST_STORE` when no CA would be trusted (the
+    /// trust source is only added CAs, and none was added).
     pub fn new(config: &Config) -> Result<Client, Problem> {
-        use ureq::tls::{ClientCert, RootCerts, TlsConfig};
-        let roots = if config.roots.is_empty() {
-            RootCerts::WebPki
-        } else {
-            RootCerts::new_with_certs(&config.roots)
-        };
-        let client_cert = match &config.identity {
-            Some(id) => Some(ClientCert::new_with_certs(&id.chain, private_key(&id.key_pem)?)),
-            None => None,
-        };
-        let tls = TlsConfig::builder()
-            .root_certs(roots)
-            .client_cert(client_cert)
-            .unversioned_rustls_crypto_provider(super::config::provider())
-            .build();
+        use super::transport::{TcpConnector, TlsConnector};
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector};
+        let tls = super::trust::client_config(config)?;
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Redirects are not followed: a token in a URL must not travel to another host, and a POST body
@@ -164,11 +254,13 @@ impl Client {
             .timeout_connect(Some(config.connect_timeout))
             .timeout_per_read(Some(config.read_timeout))
             .timeout_global(Some(config.overall_timeout))
-            .tls_config(tls)
+            // The proxy is the config's, never the environment's.
+            .proxy(config.proxy.as_ref().map(|p| p.proxy.clone()))
             .build();
+        let connector = ().chain(ConnectProxyConnector::default()).chain(TcpConnector).chain(TlsConnector { config: tls });
         let agent = ureq::Agent::with_parts(
             agent_config,
-            ureq::unversioned::transport::DefaultConnector::new(),
+            connector,
             Resolver(ureq::unversioned::resolver::DefaultResolver::default()),
         );
         Ok(Client {
@@ -177,7 +269,25 @@ impl Client {
             max_response_size: config.max_response_size,
             overall: config.overall_timeout,
             has_client_cert: config.identity.is_some(),
+            cancel: Mutex::new(None),
+            events: config.events.as_ref().map(|e| e.0.clone()),
+            clock_offset: Mutex::new(None),
+            proxy: config.proxy.clone(),
         })
+    }
+
+    /// Attaches a cancel handle (or with `None` detaches it): every call of this client watches it from
+    /// its start. May be called while other threads use the client; their running calls keep the handle
+    /// they started with.
+    pub fn set_cancel(&self, cancel: Option<Cancel>) {
+        *self.cancel.lock().unwrap_or_else(|e| e.into_inner()) = cancel;
+    }
+
+    /// The offset of the server's clock from the device's, in milliseconds (positive: the server's is
+    /// ahead), from the `Date` header of the latest answer that had one; `None` before any did. Good to
+    /// about a second: add it to the device's time before comparing with a server's absolute times.
+    pub fn clock_offset_ms(&self) -> Option<i64> {
+        *self.clock_offset.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The largest answer body this client accepts.
@@ -198,20 +308,64 @@ impl Client {
     ///
     /// Failures have a 500-group status and a reason with the redacted URL (no query: it may hold secrets).
     pub fn execute(&self, request: &OutboundRequest, repeat: Repeat) -> Result<Answer, Problem> {
+        self.execute_op(request, repeat, Operation::Execute)
+    }
+
+    /// [`Client::execute`] on behalf of `op` (for the events).
+    pub(crate) fn execute_op(&self, request: &OutboundRequest, repeat: Repeat, op: Operation) -> Result<Answer, Problem> {
         let started = Instant::now();
         let deadline = started + self.overall;
         let what = format!("{} {}", request.method().name(), request.redacted_url());
         let uri = check_url(request.url()).map_err(|p| Problem::new(p.status, format!("{what}: {}", p.reason)))?;
+        let cancel = self.cancel.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let proxy = self.proxy.as_ref().filter(|p| !p.proxy.is_no_proxy(&uri)).map(|p| p.authority.clone());
+        let guard = CallGuard::enter(cancel, proxy);
+        if guard.is_cancelled() {
+            return Err(cancelled(&what));
+        }
         let max = self.retry.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let budget = deadline.saturating_duration_since(Instant::now());
+            guard.start_attempt();
+            let attempt_started = Instant::now();
+            let mut first_byte = None;
             let outcome = if budget.is_zero() {
                 Err(Failure::new(Status::XPDRM_ERR_HTTP_TIMEOUT, "the overall timeout passed".into(), false))
             } else {
-                self.attempt(request, &uri, budget)
+                self.attempt(request, &uri, budget, &mut first_byte)
             };
+            let outcome = outcome.map_err(|f| {
+                if guard.is_cancelled() {
+                    Failure::new(Status::XPDRM_ERR_HTTP_CANCELLED, "cancelled".into(), false)
+                } else if guard.proxy_unreachable()
+                    && matches!(f.status, Status::XPDRM_ERR_HTTP_CONNECT | Status::XPDRM_ERR_HTTP_TIMEOUT)
+                {
+                    Failure::new(
+                        Status::XPDRM_ERR_HTTP_PROXY_CONNECT,
+                        format!("the proxy cannot be reached ({})", f.reason),
+                        f.nothing_sent,
+                    )
+                } else {
+                    f
+                }
+            });
+            let retry_after = match &outcome {
+                Ok(a) if a.status == 429 || a.status == 503 => {
+                    a.header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()))
+                }
+                _ => None,
+            };
+            if self.events.is_some() {
+                self.emit(op, &uri, attempt, &guard, attempt_started, first_byte, &outcome, retry_after);
+            }
+            if guard.is_cancelled() {
+                return Err(self.give_up(&what, Status::XPDRM_ERR_HTTP_CANCELLED, "cancelled", attempt));
+            }
             let retry_why = match &outcome {
+                Ok(answer) if retry_after.is_some() && repeat == Repeat::Idempotent => {
+                    Some(format!("answered HTTP {} with Retry-After", answer.status))
+                }
                 Ok(answer) if answer.status >= 500 && repeat == Repeat::Idempotent => {
                     Some(format!("answered HTTP {}", answer.status))
                 }
@@ -228,8 +382,17 @@ impl Client {
                     Err(f) => Err(self.give_up(&what, f.status, &f.reason, attempt)),
                 };
             };
-            let wait = jittered(self.retry.backoff(attempt));
+            let wait = retry_after.unwrap_or_else(|| jittered(self.retry.backoff(attempt)));
             let fits = Instant::now() + wait < deadline;
+            if (attempt >= max || !fits) && retry_after.is_some() {
+                // The server said when to come back, and this call cannot wait that long: its answer is the
+                // result, so that the caller can read Retry-After.
+                if let Ok(mut answer) = outcome {
+                    answer.attempts = attempt;
+                    crate::xlog!(Info, "HTTP {what}: HTTP {} with Retry-After after {attempt} attempt(s)", answer.status);
+                    return Ok(answer);
+                }
+            }
             if attempt >= max || !fits {
                 let status = match outcome {
                     Ok(_) => Status::XPDRM_ERR_HTTP_RETRIES_EXHAUSTED,
@@ -243,9 +406,57 @@ impl Client {
                 "HTTP {what}: attempt {attempt} of {max} {why}; trying again in {} ms",
                 wait.as_millis()
             );
-            std::thread::sleep(wait);
+            if guard.wait(wait) {
+                return Err(self.give_up(&what, Status::XPDRM_ERR_HTTP_CANCELLED, "cancelled while waiting to try again", attempt));
+            }
             attempt += 1;
         }
+    }
+
+    /// Hands the event of one attempt to the receiver.
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        operation: Operation,
+        uri: &ureq::http::Uri,
+        attempt: u32,
+        guard: &CallGuard,
+        started: Instant,
+        first_byte: Option<Duration>,
+        outcome: &Result<Answer, Failure>,
+        retry_after: Option<Duration>,
+    ) {
+        let Some(sink) = &self.events else { return };
+        let times = guard.times();
+        let (http_status, expressplay_code, status) = match outcome {
+            Ok(a) => {
+                let code = if a.is_success() {
+                    0
+                } else {
+                    crate::token::TokenResponse::parse(crate::token::Drm::PlayReady, a.status, a.content_type.as_deref(), &a.body)
+                        .map(|r| r.error_code())
+                        .unwrap_or(0)
+                };
+                (a.status, code, Status::XPDRM_OK)
+            }
+            Err(f) => (0, 0, f.status),
+        };
+        let event = AttemptEvent {
+            operation,
+            host: uri.host().unwrap_or_default().to_owned(),
+            path: uri.path().to_owned(),
+            attempt,
+            connect: times.connect,
+            tls: times.tls,
+            first_byte,
+            total: started.elapsed(),
+            http_status,
+            expressplay_code,
+            outcome: status,
+            retry_after,
+            reused_connection: !times.connected && first_byte.is_some(),
+        };
+        sink(&event);
     }
 
     fn give_up(&self, what: &str, status: Status, why: &str, attempts: u32) -> Problem {
@@ -259,7 +470,15 @@ impl Client {
     }
 
     /// One attempt, within `budget`.
-    fn attempt(&self, request: &OutboundRequest, uri: &ureq::http::Uri, budget: Duration) -> Result<Answer, Failure> {
+    fn attempt(
+        &self,
+        request: &OutboundRequest,
+        uri: &ureq::http::Uri,
+        budget: Duration,
+        first_byte: &mut Option<Duration>,
+    ) -> Result<Answer, Failure> {
+        let started = Instant::now();
+        let sent = SystemTime::now();
         let method = match request.method() {
             Method::Get => ureq::http::Method::GET,
             Method::Post => ureq::http::Method::POST,
@@ -272,7 +491,6 @@ impl Client {
             Failure::new(Status::XPDRM_ERR_INVALID_ARGUMENT, "a header name or value is not valid HTTP".into(), false)
         })?;
         // The agent's own global timeout is the whole overall timeout; a later attempt gets what is left.
-        // (Only then is the request configured on its own: ureq builds a request-level TLS setup afresh.)
         let response = if budget + Duration::from_millis(50) < self.overall {
             let built = self.agent.configure_request(built).timeout_global(Some(budget)).build();
             self.agent.run(built)
@@ -280,11 +498,27 @@ impl Client {
             self.agent.run(built)
         }
         .map_err(|e| classify(&e, Phase::Head, self.has_client_cert))?;
+        *first_byte = Some(started.elapsed());
         let status = response.status().as_u16();
         let content_type =
             response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                let value = v.as_bytes().iter().map(|&b| if (0x20..0x7f).contains(&b) || b == b'\t' { b as char } else { '?' });
+                (n.as_str().to_owned(), value.collect())
+            })
+            .collect();
+        if let Some(date) = response.headers().get("date").and_then(|v| v.to_str().ok()).and_then(parse_http_date) {
+            let offset = clock_offset_ms(date, sent, SystemTime::now());
+            *self.clock_offset.lock().unwrap_or_else(|e| e.into_inner()) = Some(offset);
+        }
         let body = self.read_body(response.into_body())?;
-        Ok(Answer { status, content_type, body, attempts: 1 })
+        if let Some(f) = tls_terminator_refusal(status, &body, self.has_client_cert) {
+            return Err(f);
+        }
+        Ok(Answer { status, content_type, body, attempts: 1, headers })
     }
 
     /// Reads the body into wiped memory, refusing it as soon as it exceeds the maximum: by its declared

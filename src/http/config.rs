@@ -7,6 +7,7 @@ use std::time::Duration;
 use ureq::tls::{Certificate, PemItem, PrivateKey};
 use zeroize::Zeroizing;
 
+use super::trust::{MAX_PINS, Pin, TrustSource, parse_pin};
 use crate::Status;
 use crate::sees::Problem;
 
@@ -82,7 +83,47 @@ pub struct Config {
     pub(crate) max_response_size: usize,
     pub(crate) retry: Retry,
     pub(crate) user_agent: String,
+    /// The trust source; `None`: the built-in CAs until a CA is added, then only added CAs.
+    pub(crate) trust: Option<TrustSource>,
+    /// The operating system's CAs, read when that source was chosen.
+    pub(crate) system_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    pub(crate) pins: Vec<Pin>,
+    pub(crate) proxy: Option<ProxySettings>,
+    pub(crate) events: Option<Events>,
 }
+
+/// The event receiver of a config.
+#[derive(Clone)]
+pub(crate) struct Events(pub(crate) EventSink);
+
+impl core::fmt::Debug for Events {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Events")
+    }
+}
+
+/// A receiver of per-attempt events (see [`AttemptEvent`](super::AttemptEvent)).
+pub type EventSink = std::sync::Arc<dyn Fn(&super::AttemptEvent) + Send + Sync>;
+
+/// An HTTP proxy: ureq's settings, and its `host:port` (lower case) to tell its failures apart.
+#[derive(Clone)]
+pub(crate) struct ProxySettings {
+    pub(crate) proxy: ureq::Proxy,
+    pub(crate) authority: String,
+}
+
+impl core::fmt::Debug for ProxySettings {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Proxy(http://{}, credentials <redacted>)", self.authority)
+    }
+}
+
+/// Longest proxy URL accepted, in bytes.
+pub const MAX_PROXY_URL_LEN: usize = 2048;
+/// Longest proxy user name or password accepted, in bytes.
+pub const MAX_PROXY_CREDENTIAL_LEN: usize = 255;
+/// Most entries a no-proxy list may hold.
+pub const MAX_NO_PROXY_ENTRIES: usize = 64;
 
 impl Default for Config {
     fn default() -> Config {
@@ -95,6 +136,11 @@ impl Default for Config {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             retry: Retry::default(),
             user_agent: default_user_agent(),
+            trust: None,
+            system_roots: Vec::new(),
+            pins: Vec::new(),
+            proxy: None,
+            events: None,
         }
     }
 }
@@ -285,6 +331,67 @@ impl Config {
         Ok(())
     }
 
+    /// The trust source (see [`TrustSource`]). [`TrustSource::System`] reads the operating system's store
+    /// now: `XPDRM_ERR_HTTP_TRUST_STORE` when none is found (nothing changes). CAs added with
+    /// [`Config::add_ca_pem`] are trusted with every source.
+    pub fn set_trust(&mut self, source: TrustSource) -> Result<(), Problem> {
+        let system = if source == TrustSource::System { super::trust::system_roots()? } else { Vec::new() };
+        self.trust = Some(source);
+        self.system_roots = system;
+        Ok(())
+    }
+
+    /// Adds a server key pin: the SHA-256 of the server certificate's SubjectPublicKeyInfo, as base64 (an
+    /// optional `sha256/` prefix) or hex. With pins, a server whose chain validates but whose key matches
+    /// none fails with `XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`. At most [`MAX_PINS`]; a pin given twice counts once.
+    pub fn add_pin(&mut self, pin: &str) -> Result<(), Problem> {
+        let pin = parse_pin(pin)?;
+        if self.pins.contains(&pin) {
+            return Ok(());
+        }
+        if self.pins.len() >= MAX_PINS {
+            return Err(invalid(format!("the config holds {MAX_PINS} pins already; no more are accepted")));
+        }
+        self.pins.push(pin);
+        Ok(())
+    }
+
+    /// Removes every pin.
+    pub fn clear_pins(&mut self) {
+        self.pins.clear();
+    }
+
+    /// The proxy: `url` is `http://host[:port]` (port 80 when not given; no user information, path or
+    /// query), `username`/`password` optional basic credentials (printable ASCII, at most
+    /// [`MAX_PROXY_CREDENTIAL_LEN`] bytes each, no `:` in the user name), `no_proxy` a comma-separated list
+    /// of hosts reached directly (`localhost`, `10.0.0.1`, `.example.com` or `*.example.com` for a domain's
+    /// hosts, `*` for all). `https` targets are tunnelled with `CONNECT`; so are plain `http` ones.
+    /// `None` for `url` removes the proxy. The environment (`HTTP_PROXY`, ...) is never read.
+    pub fn set_proxy(
+        &mut self,
+        url: Option<&str>,
+        username: Option<&str>,
+        password: Option<&str>,
+        no_proxy: Option<&str>,
+    ) -> Result<(), Problem> {
+        let Some(url) = url else {
+            if username.is_some() || password.is_some() || no_proxy.is_some() {
+                return Err(invalid("credentials or a no-proxy list were given without a proxy URL"));
+            }
+            self.proxy = None;
+            return Ok(());
+        };
+        let settings = proxy_settings(url, username, password, no_proxy)?;
+        self.proxy = Some(settings);
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes) the per-attempt event receiver. It is called on the calling thread,
+    /// once per attempt, after the attempt ended.
+    pub fn set_events(&mut self, sink: Option<EventSink>) {
+        self.events = sink.map(Events);
+    }
+
     /// The retry policy.
     pub fn retry(&self) -> Retry {
         self.retry
@@ -299,6 +406,90 @@ impl Config {
     pub fn has_client_cert(&self) -> bool {
         self.identity.is_some()
     }
+}
+
+fn proxy_settings(
+    url: &str,
+    username: Option<&str>,
+    password: Option<&str>,
+    no_proxy: Option<&str>,
+) -> Result<ProxySettings, Problem> {
+    let bad = |why: String| invalid(format!("the proxy URL {why}"));
+    if url.len() > MAX_PROXY_URL_LEN {
+        return Err(bad(format!("is {} bytes; at most {MAX_PROXY_URL_LEN} are accepted", url.len())));
+    }
+    if !url.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        return Err(bad("holds spaces, control characters or non-ASCII".into()));
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(rest) = lower.strip_prefix("http://") {
+        &url[url.len() - rest.len()..]
+    } else if lower.starts_with("https://") {
+        return Err(bad("is https://; only http:// proxies are supported (https targets are tunnelled through them)".into()));
+    } else {
+        return Err(bad("must start with http://".into()));
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains(['/', '?', '#']) {
+        return Err(bad("may hold no path, query or fragment".into()));
+    }
+    if authority.contains('@') {
+        return Err(bad("may hold no user information; give the credentials on their own".into()));
+    }
+    let uri: ureq::http::Uri = url.parse().map_err(|_| bad("is malformed".into()))?;
+    let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(|| bad("has no host".into()))?;
+    // The port as written (after an IPv6 address's closing bracket): 1 to 65535, or none for 80.
+    let after_host = authority.rsplit(']').next().unwrap_or(authority);
+    let port = match after_host.split_once(':') {
+        Some((_, p)) => match p.parse::<u16>() {
+            Ok(p) if p != 0 && uri.port_u16() == Some(p) => p,
+            _ => return Err(bad("has a port that is not 1 to 65535".into())),
+        },
+        None => 80,
+    };
+    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http).host(host).port(port);
+    let printable = |v: &str| !v.is_empty() && v.len() <= MAX_PROXY_CREDENTIAL_LEN && v.bytes().all(|b| (0x20..0x7f).contains(&b));
+    match (username, password) {
+        (None, Some(_)) => return Err(invalid("a proxy password was given without a user name")),
+        (Some(u), p) => {
+            if !printable(u) || u.contains(':') {
+                return Err(invalid(format!(
+                    "the proxy user name must be 1 to {MAX_PROXY_CREDENTIAL_LEN} bytes of printable ASCII without ':'"
+                )));
+            }
+            builder = builder.username(u);
+            if let Some(p) = p {
+                if !printable(p) {
+                    return Err(invalid(format!(
+                        "the proxy password must be 1 to {MAX_PROXY_CREDENTIAL_LEN} bytes of printable ASCII"
+                    )));
+                }
+                builder = builder.password(p);
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(list) = no_proxy {
+        let entries: Vec<&str> = list.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+        if entries.len() > MAX_NO_PROXY_ENTRIES {
+            return Err(invalid(format!("the no-proxy list has {} entries; at most {MAX_NO_PROXY_ENTRIES}", entries.len())));
+        }
+        for e in &entries {
+            let ok = e.len() <= 255
+                && e.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._*:[]".contains(&b))
+                && (!e.contains('*') || *e == "*" || (e.starts_with("*.") && !e[1..].contains('*')));
+            if !ok {
+                return Err(invalid(format!(
+                    "the no-proxy entry {:?} is not a host, an address, .domain, *.domain or *",
+                    e.chars().take(64).collect::<String>()
+                )));
+            }
+            builder = builder.no_proxy(e);
+        }
+    }
+    let proxy = builder.build().map_err(|_| bad("cannot be used".into()))?;
+    let authority = format!("{}:{port}", host.to_ascii_lowercase());
+    Ok(ProxySettings { proxy, authority })
 }
 
 #[cfg(test)]
@@ -337,6 +528,50 @@ mod tests {
             assert_eq!(c.set_user_agent(bad).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT, "{bad:?}");
         }
         assert_eq!(c.user_agent, default_user_agent());
+    }
+
+    #[test]
+    fn proxy_settings_are_checked() {
+        let mut c = Config::new();
+        for bad in [
+            "", "proxy:3128", "ftp://p:1", "https://p:443", "http://", "http://p:0", "http://p:", "http://p:99999",
+            "http://u:pw@p:3128", "http://p:3128/path", "http://p:3128?q", "http://p 1:3128", "http://p\n:1",
+        ] {
+            let e = c.set_proxy(Some(bad), None, None, None).expect_err(bad);
+            assert_eq!(e.status, XPDRM_ERR_INVALID_ARGUMENT, "{bad:?}");
+        }
+        assert_eq!(c.set_proxy(Some("http://p:1"), None, Some("pw"), None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(c.set_proxy(Some("http://p:1"), Some("a:b"), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(c.set_proxy(Some("http://p:1"), Some(""), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(c.set_proxy(Some("http://p:1"), Some("u"), Some("tab\t"), None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        for bad in ["a b", "*a", "a*", "x/y", "**.a"] {
+            assert_eq!(c.set_proxy(Some("http://p:1"), None, None, Some(bad)).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT, "{bad}");
+        }
+        assert_eq!(c.set_proxy(None, Some("u"), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert!(c.proxy.is_none(), "nothing changed");
+        c.set_proxy(Some("HTTP://Proxy.Example:3128/"), Some("user"), Some("pa ss"), Some("localhost, .lan,*.corp,10.0.0.1")).unwrap();
+        let p = c.proxy.as_ref().unwrap();
+        assert_eq!(p.authority, "proxy.example:3128");
+        assert!(!format!("{c:?}").contains("pa ss"), "the password is not in Debug");
+        assert!(p.proxy.is_no_proxy(&"https://a.corp/x".parse().unwrap()));
+        assert!(!p.proxy.is_no_proxy(&"https://corp.example/x".parse().unwrap()));
+        c.set_proxy(Some("http://10.1.2.3"), None, None, None).unwrap();
+        assert_eq!(c.proxy.as_ref().unwrap().authority, "10.1.2.3:80");
+        c.set_proxy(None, None, None, None).unwrap();
+        assert!(c.proxy.is_none());
+    }
+
+    #[test]
+    fn pins_are_checked_and_counted() {
+        let mut c = Config::new();
+        assert_eq!(c.add_pin("nope").unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert!(c.pins.is_empty());
+        for i in 0..MAX_PINS {
+            c.add_pin(&format!("{i:064x}")).unwrap();
+        }
+        c.add_pin(&format!("{:064x}", 0)).unwrap();
+        assert_eq!(c.add_pin(&format!("{:064x}", 99)).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(c.pins.len(), MAX_PINS);
     }
 
     #[test]

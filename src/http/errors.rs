@@ -38,6 +38,9 @@ impl Failure {
 /// it is the same error then.
 pub(crate) fn tls_status(e: &rustls::Error, has_client_cert: bool) -> Status {
     use Status::*;
+    if super::trust::is_pin_mismatch(e) {
+        return XPDRM_ERR_HTTP_TLS_PIN_MISMATCH;
+    }
     match e {
         rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => XPDRM_ERR_HTTP_TLS_UNKNOWN_CA,
         rustls::Error::InvalidCertificate(_) => XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID,
@@ -89,9 +92,32 @@ pub(crate) fn classify(e: &ureq::Error, phase: Phase, has_client_cert: bool) -> 
             false,
         ),
         E::Rustls(r) => tls_failure(r, has_client_cert),
+        E::ConnectProxyFailed(m) => {
+            // ureq's message is "proxy server responded <code>/<reason>" or "proxy server did not respond".
+            let code = m.split("responded ").nth(1).and_then(|r| r.get(..3)).and_then(|c| c.parse::<u16>().ok());
+            match code {
+                // 407 is the standard answer; tinyproxy answers wrong credentials with 401. Before the tunnel
+                // exists, either is the proxy's own refusal of the credentials.
+                Some(c @ (401 | 407)) => Failure::new(
+                    XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED,
+                    format!("the proxy answered CONNECT with HTTP {c} (authentication required or credentials refused)"),
+                    false,
+                ),
+                Some(c) => Failure::new(
+                    XPDRM_ERR_HTTP_PROXY_REFUSED,
+                    format!("the proxy answered CONNECT with HTTP {c}"),
+                    false,
+                ),
+                None => Failure::new(XPDRM_ERR_HTTP_PROXY_REFUSED, "the proxy did not answer CONNECT".into(), false),
+            }
+        }
+        E::InvalidProxyUrl => Failure::new(XPDRM_ERR_HTTP_INVALID_URL, "the proxy URL cannot be used".into(), true),
         E::Tls(m) => Failure::new(XPDRM_ERR_HTTP_TLS, format!("TLS: {m}"), false),
         E::Protocol(p) => Failure::new(XPDRM_ERR_HTTP_TRANSPORT, format!("the answer is not valid HTTP/1.1 ({p})"), false),
         E::Io(io) => {
+            if io.get_ref().is_some_and(|inner| inner.is::<super::cancel::Cancelled>()) {
+                return Failure::new(XPDRM_ERR_HTTP_CANCELLED, "cancelled".into(), false);
+            }
             if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
                 return tls_failure(r, has_client_cert);
             }
@@ -148,6 +174,10 @@ mod tests {
         assert_eq!(tls_status(&unknown, false), XPDRM_ERR_HTTP_TLS_UNKNOWN_CA);
         let expired = rustls::Error::InvalidCertificate(CertificateError::Expired);
         assert_eq!(tls_status(&expired, false), XPDRM_ERR_HTTP_TLS_SERVER_CERT_INVALID);
+        let pin = rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(std::sync::Arc::new(
+            super::super::trust::PinMismatch,
+        ))));
+        assert_eq!(tls_status(&pin, false), XPDRM_ERR_HTTP_TLS_PIN_MISMATCH);
         let other = rustls::Error::AlertReceived(AlertDescription::ProtocolVersion);
         assert_eq!(tls_status(&other, false), XPDRM_ERR_HTTP_TLS);
     }
@@ -169,6 +199,11 @@ mod tests {
         assert_eq!((t.status, t.nothing_sent), (XPDRM_ERR_HTTP_TIMEOUT, true));
         let t = classify(&ureq::Error::Timeout(ureq::Timeout::RecvResponse), Phase::Head, false);
         assert_eq!((t.status, t.nothing_sent), (XPDRM_ERR_HTTP_TIMEOUT, false));
+        let auth = classify(&ureq::Error::ConnectProxyFailed("proxy server responded 407/Proxy Authentication Required".into()), Phase::Head, false);
+        assert_eq!(auth.status, XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED);
+        let refused = classify(&ureq::Error::ConnectProxyFailed("proxy server responded 403/Forbidden".into()), Phase::Head, false);
+        assert_eq!(refused.status, XPDRM_ERR_HTTP_PROXY_REFUSED);
+        assert_eq!(classify(&ureq::Error::Io(super::super::cancel::cancelled_io()), Phase::Body, false).status, XPDRM_ERR_HTTP_CANCELLED);
         let secret = ureq::Error::BadUri("https://h/p?customerAuthenticator=SECRET".into());
         assert!(!classify(&secret, Phase::Head, false).reason.contains("SECRET"));
     }

@@ -25,7 +25,22 @@
 //! (`XPDRM_ERR_HTTP_RESPONSE_TOO_LARGE`, as soon as it is seen), a content type the operation does not take
 //! (`XPDRM_ERR_HTTP_CONTENT_TYPE`), a server certificate from an unknown CA or otherwise invalid, a client
 //! certificate that is required or rejected, other TLS and transport errors, a URL the client cannot use,
-//! a PEM that cannot be used, and an HTTP status the operation does not accept.
+//! a PEM that cannot be used, and an HTTP status the operation does not accept; then (515-521) a cancelled
+//! call, the three proxy failures, a pin mismatch, a trust store that cannot be loaded, an absent header.
+//!
+//! # Device networks
+//!
+//! * [`Cancel`]: a handle any thread fires while another is blocked in a call; the call returns
+//!   `XPDRM_ERR_HTTP_CANCELLED` (see the `cancel` module for how each phase notices).
+//! * [`Config::set_proxy`]: an `http://` proxy (`CONNECT` tunnels), basic credentials, a no-proxy list;
+//!   `XPDRM_ERR_HTTP_PROXY_CONNECT`, `_PROXY_REFUSED`, `_PROXY_AUTH_REQUIRED`.
+//! * [`Config::set_trust`] ([`TrustSource`]) and [`Config::add_pin`]: built-in, system or only added CAs;
+//!   SPKI SHA-256 pins checked after the chain (`XPDRM_ERR_HTTP_TLS_PIN_MISMATCH`).
+//! * [`Answer::header`], `Retry-After` on 429/503 for requests safe to repeat, [`Client::clock_offset_ms`]
+//!   from `Date`, and per-attempt [`AttemptEvent`]s ([`Config::set_events`]).
+//! * xpdrm's own TCP and TLS connectors for ureq (the `transport` module): cancellable sockets, the rustls
+//!   configuration, timings, and the server's TLS alert read after a broken pipe (OpenSSL servers close
+//!   right after it).
 //!
 //! # Secrets
 //!
@@ -33,15 +48,24 @@
 //! cannot wipe: the copies inside the TLS stack (ureq's buffers, rustls's and ring's copy of the client's
 //! private key), which live until the client is dropped.
 
+mod cancel;
 mod client;
 mod config;
 mod errors;
+mod events;
 mod ops;
+mod transport;
+mod trust;
 
+pub use cancel::{Cancel, POLL_SLICE};
+#[cfg(any(test, feature = "test-servers"))]
+pub use client::STALLED_DNS_HOST;
 pub use client::{Answer, Client, Repeat};
 pub use config::{
     Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_OVERALL_TIMEOUT, DEFAULT_READ_TIMEOUT,
-    MAX_ATTEMPTS_LIMIT, MAX_BACKOFF_LIMIT, MAX_PEM_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry,
-    default_user_agent,
+    EventSink, MAX_ATTEMPTS_LIMIT, MAX_BACKOFF_LIMIT, MAX_NO_PROXY_ENTRIES, MAX_PEM_LEN, MAX_PROXY_CREDENTIAL_LEN,
+    MAX_PROXY_URL_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry, default_user_agent,
 };
+pub use events::{AttemptEvent, Operation, clock_offset_ms, parse_http_date, parse_retry_after};
+pub use trust::{MAX_PINS, Pin, TrustSource, parse_pin, spki_sha256, system_roots};
 pub use ops::{MAX_CHALLENGE_LEN, TokenPlacement};

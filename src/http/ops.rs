@@ -5,6 +5,7 @@
 use zeroize::Zeroizing;
 
 use super::client::{Answer, Client, Repeat};
+use super::events::Operation;
 use crate::Status;
 use crate::binding::record::device_id_for_cookie;
 use crate::binding::token::CustomerAuthenticator;
@@ -79,7 +80,7 @@ impl Client {
             }
         }
         .with_header("Accept", accept(drm));
-        let answer = self.execute(&out, Repeat::UnlessSent)?;
+        let answer = self.execute_op(&out, Repeat::UnlessSent, Operation::FetchToken)?;
         TokenResponse::parse(drm, answer.status, answer.content_type.as_deref(), &answer.body).map_err(|s| {
             Problem::new(
                 s,
@@ -124,7 +125,7 @@ impl Client {
                     .with_header(TOKEN_HEADER, token)
             }
         };
-        let mut answer = self.execute(&out, Repeat::UnlessSent)?;
+        let mut answer = self.execute_op(&out, Repeat::UnlessSent, Operation::RedeemLicense)?;
         if answer.is_success() {
             crate::xlog!(Info, "license redeemed at {}: {} bytes", out.redacted_url(), answer.body.len());
             return Ok(core::mem::take(&mut answer.body));
@@ -162,7 +163,7 @@ impl Client {
         let body = Zeroizing::new(request.to_json().into_bytes());
         let out = OutboundRequest::post(SecretString::from(sees_url), "application/json", body)
             .with_header("Accept", "application/json");
-        let answer = self.execute(&out, Repeat::Idempotent)?;
+        let answer = self.execute_op(&out, Repeat::Idempotent, Operation::ExchangeEntitlement)?;
         require_success(&answer, "SEES")?;
         require_json(&answer, "SEES")?;
         Ok(EntitlementResponse::parse_for(request, &answer.body))
@@ -179,7 +180,7 @@ impl Client {
         crate::device::cookie::check(cookie).map_err(|s| Problem::new(s, "the cookie must be 1 to 32 characters"))?;
         let url = url_with_query(record_url, &[("customerAuthenticator", authenticator.expose()), ("cookie", cookie)]);
         let out = OutboundRequest::get(url).with_header("Accept", "application/json");
-        let answer = self.execute(&out, Repeat::Idempotent)?;
+        let answer = self.execute_op(&out, Repeat::Idempotent, Operation::LookupRecord)?;
         require_success(&answer, "the record retrieval")?;
         require_json(&answer, "the record retrieval")?;
         device_id_for_cookie(&answer.body, cookie)
@@ -200,7 +201,7 @@ impl Client {
                 Step::Done => return Ok(()),
                 _ => return Err(stuck("run_device_binding", step, flow.failure())),
             };
-            let answer = self.execute(&request, repeat)?;
+            let answer = self.execute_op(&request, repeat, Operation::DeviceBinding)?;
             if from_sees && answer.is_success() {
                 require_json(&answer, "SEES")?;
             }
@@ -222,7 +223,7 @@ impl Client {
                 Step::Done => return Ok(()),
                 _ => return Err(stuck("run_binding_service", step, flow.failure())),
             };
-            let answer = self.execute(&request, repeat)?;
+            let answer = self.execute_op(&request, repeat, Operation::BindingService)?;
             if records && answer.is_success() {
                 require_json(&answer, "the record retrieval")?;
             }

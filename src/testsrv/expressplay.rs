@@ -5,7 +5,8 @@
 //!   from SPEC.md on their own), and the account's customer authenticator; answers errors as HTML
 //!   (default) or JSON (`errorFormat=json`: `{"code":-NNNN,"message":"[-NNNN] ..."}`) with 400 or 401;
 //!   tokens as `text/uri-list` (FairPlay, Widevine: `https://127.0.0.1:<port>/hms/<drm>/rights/?ExpressPlayToken=<token>`)
-//!   or JSON (PlayReady: `{"licenseAcquisitionUrl": ..., "token": ...}`).
+//!   or JSON (PlayReady: `{"licenseAcquisitionUrl": ..., "token": ...}`, pretty-printed and labelled
+//!   `text/uri-list` as the real service's own table says, so that clients are tested reading it by its body).
 //! * `GET|POST /hms/<ms3|bb>/token`: the Marlin token servers ([`marlin`](super::marlin), their own checks):
 //!   an MS3 compound URL, a BB XML action token.
 //! * `POST /hms/<drm>/rights/`: the token in the query or an `ExpressPlayToken` header, the body a stand-in
@@ -281,7 +282,14 @@ impl State {
         let base = self.base_url.get().cloned().unwrap_or_default();
         let license = format!("{base}/hms/{}/rights/", segment(drm));
         match drm {
-            Drm::PlayReady => Reply::json(200, &json!({ "licenseAcquisitionUrl": license, "token": token })),
+            // As the real service answers (SPEC.md §3, real world): pretty-printed JSON under the content type
+            // the PlayReady page's table gives, text/uri-list. Clients must go by the body.
+            Drm::PlayReady => Reply::with(
+                200,
+                "text/uri-list",
+                serde_json::to_string_pretty(&json!({ "licenseAcquisitionUrl": license, "token": token }))
+                    .unwrap_or_default(),
+            ),
             _ => Reply::with(
                 200,
                 "text/uri-list",

@@ -7,6 +7,7 @@
 //! | `/close` | reads the request, closes without answering |
 //! | `/status/<code>` | answers `<code>` every time (`/status/503`: 5xx forever) |
 //! | `/flaky/<n>/<key>` | 503 for the first `n` requests of `<key>`, then a good answer: for a `POST` of an entitlement request an entitlement response that grants it, for a `GET` the transaction records of its `cookie` |
+//! | `/retry-after/<secs>/<key>` | 503 with `Retry-After: <secs>` for the first request of `<key>`, then 200 JSON |
 //! | `/truncated` | declares 1000 bytes of body, sends 10, closes |
 //! | `/oversized` | a 2 MiB body, declared |
 //! | `/endless` | a body without a length that never ends |
@@ -68,6 +69,18 @@ impl State {
                     let cookie = req.query().into_iter().find(|(n, _)| n == "cookie").map(|(_, v)| v).unwrap_or_default();
                     Reply::json(200, &json!({ "records": [{ "cookie": cookie, "device_id": FLAKY_DEVICE_ID }] }))
                 }
+            }
+            ["retry-after", secs, _key] => {
+                // 503 with Retry-After the first time a key is seen, then the answer of /ok.
+                if seen == 1 {
+                    return Reply::AnswerWithHeaders {
+                        status: 503,
+                        content_type: "text/plain".into(),
+                        headers: vec![format!("Retry-After: {secs}")],
+                        body: b"busy".to_vec(),
+                    };
+                }
+                Reply::json(200, &json!({ "ok": true }))
             }
             ["truncated"] => Reply::Truncated { declared: 1000, body: b"{\"records\"".to_vec() },
             ["oversized"] => Reply::with(200, "application/json", vec![b' '; 2 << 20]),

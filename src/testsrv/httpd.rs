@@ -6,6 +6,14 @@
 //! 100 000 requests per connection, 5 s idle per keep-alive connection, 10 minutes per connection, and
 //! `Content-Length` bodies only (chunked requests get 501).
 
+/// Now as an IMF-fixdate, the format of HTTP's `Date` header: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date_now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    let weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][t.weekday().number_days_from_monday() as usize];
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][u8::from(t.month()) as usize - 1];
+    format!("{weekday}, {:02} {month} {} {:02}:{:02}:{:02} GMT", t.day(), t.year(), t.hour(), t.minute(), t.second())
+}
+
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -74,6 +82,17 @@ pub enum Reply {
         status: u16,
         /// The `Content-Type`, if any.
         content_type: Option<String>,
+        /// The body.
+        body: Vec<u8>,
+    },
+    /// A complete answer with extra header lines (`Retry-After: 1`, ...).
+    AnswerWithHeaders {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type`.
+        content_type: String,
+        /// Extra header lines, without their CRLF.
+        headers: Vec<String>,
         /// The body.
         body: Vec<u8>,
     },
@@ -296,9 +315,26 @@ impl Connection {
     }
 
     fn answer(&mut self, status: u16, content_type: Option<&str>, body: &[u8], close: bool) -> io::Result<()> {
+        self.answer_with(status, content_type, &[], body, close)
+    }
+
+    fn answer_with(
+        &mut self,
+        status: u16,
+        content_type: Option<&str>,
+        extra: &[String],
+        body: &[u8],
+        close: bool,
+    ) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason_phrase(status), body.len());
+        // An origin server with a clock sends Date (RFC 9110 §6.6.1); clients estimate their clock's offset.
+        head.push_str(&format!("Date: {}\r\n", http_date_now()));
         if let Some(ct) = content_type {
             head.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        for line in extra {
+            head.push_str(line);
+            head.push_str("\r\n");
         }
         head.push_str(if close { "Connection: close\r\n\r\n" } else { "Connection: keep-alive\r\n\r\n" });
         let mut all = head.into_bytes();
@@ -322,6 +358,11 @@ impl Connection {
             match handler(&request) {
                 Reply::Answer { status, content_type, body } => {
                     if self.answer(status, content_type.as_deref(), &body, close).is_err() || close {
+                        return;
+                    }
+                }
+                Reply::AnswerWithHeaders { status, content_type, headers, body } => {
+                    if self.answer_with(status, Some(&content_type), &headers, &body, close).is_err() || close {
                         return;
                     }
                 }

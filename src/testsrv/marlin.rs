@@ -23,9 +23,6 @@ use serde_json::json;
 use super::httpd::{Events, Reply};
 use super::token_rules::{Drm, Refusal};
 
-/// Most indexed keys (`contentId.N`, `contentKey.N`, N from 0) this server takes in one MS3 request.
-pub const MAX_KEYS: usize = 16;
-
 /// The namespace of the vendor's action tokens.
 pub const ACTION_TOKEN_NS: &str = "urn:marlin:broadband:1-2:nemo:services:action-token";
 
@@ -179,7 +176,17 @@ fn ms3(p: &P<'_>, out: &mut Accepted) -> Result<(), Refusal> {
         "<type>,<critical>,<payload>",
     )?;
     each(p, "ms3Scheme", |v| v == "true" || v == "false", "true or false")?;
-    for i in 0..MAX_KEYS {
+    // Every index given (decimal, no leading zero, 32 bits), in order.
+    let mut indexes: Vec<u32> = p
+        .0
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix("contentId.").or_else(|| n.strip_prefix("contentKey.")))
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) && (d.len() == 1 || !d.starts_with('0')))
+        .filter_map(|d| d.parse().ok())
+        .collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    for i in indexes {
         let (id, key) = (format!("contentId.{i}"), format!("contentKey.{i}"));
         each(p, &id, |_| true, "")?;
         each(p, &key, hex16, "32 hexadecimal digits")?;

@@ -140,6 +140,7 @@ impl TestServers {
     /// | `XPDRM_TEST_CONTENT_KEY` | the test content's key (hex), to check the unwrapped key against |
     /// | `XPDRM_TEST_DEVICE_ID`, `XPDRM_TEST_DEVICE_KEK` | the first test device: ID, KEK (hex) |
     /// | `XPDRM_TEST_OTHER_DEVICE_ID`, `XPDRM_TEST_OTHER_DEVICE_KEK` | the second test device |
+    /// | `XPDRM_TEST_SERVER_CERT_PEM` | the servers' certificate (SEES, ExpressPlay, the mutual fault server), to pin |
     /// | `XPDRM_TEST_FAULT_URL` | the plain HTTP fault server, `http://127.0.0.1:<port>` (paths: see [`faults`]) |
     /// | `XPDRM_TEST_REFUSED_URL` | `http://127.0.0.1:<port>` where nothing listens |
     /// | `XPDRM_TEST_UNKNOWN_CA_URL` | the fault server with an unknown CA's certificate |
@@ -156,6 +157,7 @@ impl TestServers {
             ("XPDRM_TEST_CLIENT_KEY_PEM", path(2)),
             ("XPDRM_TEST_OTHER_CLIENT_CERT_PEM", path(3)),
             ("XPDRM_TEST_OTHER_CLIENT_KEY_PEM", path(4)),
+            ("XPDRM_TEST_SERVER_CERT_PEM", path(5)),
             ("XPDRM_TEST_AUTHENTICATOR", self.authenticator.clone()),
             ("XPDRM_TEST_REGISTRATION_CONTENT_ID", self.contents[0].id.clone()),
             ("XPDRM_TEST_CONTENT_ID", self.contents[1].id.clone()),

@@ -117,7 +117,8 @@ impl Pki {
     }
 
     /// Writes the PEM files a C program needs into `dir`: `ca.pem`, `client.pem`, `client.key`,
-    /// `other-client.pem`, `other-client.key`. Returns their paths in that order.
+    /// `other-client.pem`, `other-client.key`, `server.pem` (the servers' certificate, for pinning). Returns their
+    /// paths in that order.
     pub fn write_files(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(dir)?;
         let files = [
@@ -126,6 +127,7 @@ impl Pki {
             ("client.key", &self.client.key_pem),
             ("other-client.pem", &self.other_client.cert_pem),
             ("other-client.key", &self.other_client.key_pem),
+            ("server.pem", &self.server.cert_pem),
         ];
         let mut paths = Vec::new();
         for (name, content) in files {

@@ -4,6 +4,14 @@
 //! a missing one; integers are plain decimal digits that fit 32 bits; base64 is the standard alphabet, with
 //! or without padding).
 //!
+//! They follow SPEC.md's rule of local validation as the library does, written again here: `generalFlags`
+//! `00000001` on every DRM, `hdcpOutputControl` 0 to 5, Widevine without `securityLevel` or
+//! `hdcpOutputControl`, a Rental without `rental.playDuration`, both spellings of `deviceId`, and several keys
+//! in one token (`kid.N`, `contentKey.N`, per-key settings, each checked with its plain name's codes; every
+//! `contentKey.N` needs its `kid.N`). Parameters without a documented code (`useHttps`, `trackType`,
+//! `playbackDuration`, `minCertSecurityLevel`, `algId`) are not refused here: no one knows that the real
+//! server refuses them, and the library's local statuses for them are its own.
+//!
 //! Crates chosen apart from the library's: `time` for RFC 3339, `base64` for base64, `aes-kw` directly for
 //! the `ek` check.
 
@@ -84,6 +92,86 @@ impl Params<'_> {
 
     fn all(&self, name: &str) -> impl Iterator<Item = &str> {
         self.0.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The indexed forms `name.N` (several keys in one token): index and value, in the order given.
+    fn indexed<'b>(&'b self, name: &'b str) -> impl Iterator<Item = (u32, &'b str)> + 'b {
+        self.0.iter().filter_map(move |(n, v)| {
+            let digits = n.strip_prefix(name)?.strip_prefix('.')?;
+            let canonical = !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (digits.len() == 1 || !digits.starts_with('0'));
+            canonical.then(|| digits.parse::<u32>().ok()).flatten().map(|i| (i, v.as_str()))
+        })
+    }
+
+    /// The plain form or some indexed form is given.
+    fn any_form(&self, name: &str) -> bool {
+        self.given(name) || self.indexed(name).next().is_some()
+    }
+}
+
+/// The parameters that take an index, per DRM, with what the server checks for each value.
+fn indexed_rules(drm: Drm) -> &'static [&'static str] {
+    match drm {
+        Drm::FairPlay => &[],
+        Drm::Widevine => &["kid", "contentKey", "securityLevel", "hdcpOutputControl", "trackType"],
+        Drm::PlayReady => &[
+            "kid",
+            "contentKey",
+            "minCertSecurityLevel",
+            "analogVideoOPL",
+            "compressedDigitalAudioOPL",
+            "compressedDigitalVideoOPL",
+            "uncompressedDigitalAudioOPL",
+            "uncompressedDigitalVideoOPL",
+        ],
+        // Marlin's indexed keys are checked in src/testsrv/marlin.rs.
+        Drm::MarlinMs3 | Drm::MarlinBb => &[],
+    }
+}
+
+/// Checks every `name.N` value with the plain name's rule and code; then that every `contentKey.N` has its
+/// `kid.N`. Returns the first key (plain, else the lowest index) for the token.
+fn several_keys(p: &Params<'_>, drm: Drm) -> Result<(), Refusal> {
+    for &name in indexed_rules(drm) {
+        for (index, value) in p.indexed(name) {
+            let one = [(name.to_owned(), value.to_owned())];
+            let q = Params(&one);
+            let checked = match name {
+                "kid" => kid(q.get("kid"), true),
+                "contentKey" => content_key(&q).map(|_| ()),
+                "securityLevel" => integer_param(&q, name, (1, 5), false, Some(-7003), -7004),
+                "hdcpOutputControl" => integer_param(&q, name, (0, 5), false, Some(-7006), -2034),
+                "trackType" | "minCertSecurityLevel" => Ok(()), // no documented code
+                _ => integer_param(&q, name, (0, 999), false, Some(-5006), -2034), // the OPLs
+            };
+            checked.map_err(|r| refuse(r.code, format!("{} (key {index})", r.what)))?;
+        }
+    }
+    // Widevine and PlayReady need a kid for every key; FairPlay's single key does without.
+    if drm != Drm::FairPlay && p.given("contentKey") && !p.given("kid") {
+        return Err(refuse(-4018, "contentKey without kid"));
+    }
+    for (index, _) in p.indexed("contentKey") {
+        if !p.indexed("kid").any(|(i, _)| i == index) {
+            return Err(refuse(-4018, format!("contentKey.{index} without kid.{index}")));
+        }
+    }
+    Ok(())
+}
+
+/// `contentKey`: -2005 empty, -2027 not 32 hex digits.
+fn content_key(p: &Params<'_>) -> Result<Option<[u8; 16]>, Refusal> {
+    if !p.given("contentKey") {
+        return Ok(None);
+    }
+    match p.get("contentKey") {
+        None => Err(refuse(-2005, "contentKey is empty")),
+        Some(v) => match hex_bytes(v) {
+            Some(k) if k.len() == 16 => Ok(Some(k.try_into().expect("16 bytes"))),
+            _ => Err(refuse(-2027, "contentKey is not 32 hexadecimal digits")),
+        },
     }
 }
 
@@ -205,15 +293,14 @@ fn shared(p: &Params<'_>, drm: Drm, now: i64, out: &mut Accepted) -> Result<(), 
     }
     if p.given("generalFlags") {
         let v = p.get("generalFlags").unwrap_or("");
-        let ok = match drm {
-            Drm::PlayReady => v == "00000000" || v == "00000001",
-            _ => {
-                !v.is_empty()
-                    && v.len() <= 8
-                    && v.bytes().all(|b| b.is_ascii_hexdigit())
-                    && u32::from_str_radix(v, 16) == Ok(0)
-            }
-        };
+        // 00000001 (persistent) on every DRM: real clients send it to all three.
+        let ok = v == "00000000"
+            || v == "00000001"
+            || (drm != Drm::PlayReady
+                && !v.is_empty()
+                && v.len() <= 8
+                && v.bytes().all(|b| b.is_ascii_hexdigit())
+                && u32::from_str_radix(v, 16) == Ok(0));
         if !ok {
             return Err(refuse(-5003, "generalFlags is invalid"));
         }
@@ -227,10 +314,13 @@ fn shared(p: &Params<'_>, drm: Drm, now: i64, out: &mut Accepted) -> Result<(), 
     };
     let required_kid = drm != Drm::FairPlay;
     match (p.get("kid"), required_kid) {
+        (None, true) if !p.given("kid") && p.indexed("kid").next().is_some() => {} // several keys
         (None, true) => return Err(refuse(-4018, "kid is missing")),
         (v, _) => kid(v, p.given("kid"))?,
     }
-    out.kid = p.get("kid").map(str::to_owned);
+    // The token carries the first key: the plain one, else the lowest index.
+    let first = |name: &'static str| p.get(name).or_else(|| p.indexed(name).min_by_key(|(i, _)| *i).map(|(_, v)| v));
+    out.kid = first("kid").map(str::to_owned);
     let ek = match p.given("ek") {
         false => None,
         true => match p.get("ek").and_then(hex_bytes) {
@@ -238,13 +328,13 @@ fn shared(p: &Params<'_>, drm: Drm, now: i64, out: &mut Accepted) -> Result<(), 
             _ => return Err(refuse(-4024, "ek is not hex of a wrapped 16-byte key (24 bytes)")),
         },
     };
-    if p.given("contentKey") {
-        match p.get("contentKey") {
-            None => return Err(refuse(-2005, "contentKey is empty")),
-            Some(v) => match hex_bytes(v) {
-                Some(k) if k.len() == 16 => out.content_key = Some(k.try_into().expect("16 bytes")),
-                _ => return Err(refuse(-2027, "contentKey is not 32 hexadecimal digits")),
-            },
+    out.content_key = content_key(p)?;
+    several_keys(p, drm)?;
+    if out.content_key.is_none() && !p.given("contentKey") {
+        let first_key = p.indexed("contentKey").min_by_key(|(i, _)| *i).map(|(_, v)| v.to_owned());
+        if let Some(v) = first_key {
+            let one = [("contentKey".to_owned(), v)];
+            out.content_key = content_key(&Params(&one))?;
         }
     }
     out.expires_at = now + DEFAULT_LIFETIME;
@@ -267,7 +357,7 @@ fn shared(p: &Params<'_>, drm: Drm, now: i64, out: &mut Accepted) -> Result<(), 
     if drm == Drm::FairPlay && kek.is_some() && p.get("kid").is_some() == ek.is_some() {
         return Err(refuse(-4024, "with kek, give exactly one of kid and ek"));
     }
-    if drm == Drm::PlayReady && kek.is_some() && p.given("contentKey") {
+    if drm == Drm::PlayReady && kek.is_some() && p.any_form("contentKey") {
         return Err(refuse(-5007, "kek and contentKey together"));
     }
     if drm == Drm::FairPlay && !p.given("contentKey") && p.get("kid").is_none() && !(kek.is_some() && ek.is_some()) {
@@ -311,20 +401,21 @@ fn fairplay(p: &Params<'_>) -> Result<(), Refusal> {
     for v in p.all("fpExtension") {
         extension(v, -6001, "fpExtension")?;
     }
-    if p.given("deviceId") {
+    if p.given("deviceId") || p.given("deviceid") {
         return Err(refuse(-6008, "device ID binding is not supported for FairPlay"));
     }
     Ok(())
 }
 
 fn widevine(p: &Params<'_>) -> Result<(), Refusal> {
-    integer_param(p, "securityLevel", (1, 5), true, Some(-7003), -7004)?;
-    integer_param(p, "hdcpOutputControl", (0, 2), true, Some(-7006), -2034)?;
+    // Not required: production integrations send neither and get tokens (SPEC.md's decision).
+    integer_param(p, "securityLevel", (1, 5), false, Some(-7003), -7004)?;
+    integer_param(p, "hdcpOutputControl", (0, 5), false, Some(-7006), -2034)?;
     integer_param(p, "licenseDuration", (0, i64::from(i32::MAX)), false, None, -7007)?;
     for v in p.all("wvExtension") {
         extension(v, -7009, "wvExtension")?;
     }
-    if p.given("deviceId") {
+    if p.given("deviceId") || p.given("deviceid") {
         return Err(refuse(-7002, "device ID binding is not supported for Widevine"));
     }
     Ok(())
@@ -340,9 +431,12 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
     if (p.given("rental.periodEndTime") || rental) && p.get("rental.periodEndTime").and_then(|v| time_value(v, now)).is_none() {
         return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
     }
-    integer_param(p, "rental.playDuration", (0, i64::from(i32::MAX)), rental, Some(-2023), -2025)?;
+    // Optional even for a Rental: a real client sends a Rental without it.
+    integer_param(p, "rental.playDuration", (0, i64::from(i32::MAX)), false, Some(-2023), -2025)?;
     for opl in OPLS {
-        integer_param(p, opl, (0, 999), true, Some(-5006), -2034)?;
+        // Per key (opl.N) or for all keys.
+        let per_key_only = !p.given(opl) && p.indexed(opl).next().is_some();
+        integer_param(p, opl, (0, 999), !per_key_only, Some(-5006), -2034)?;
     }
     if p.given("unknownOutputBehavior") && !matches!(p.get("unknownOutputBehavior"), Some("Allow" | "Disallow" | "SDOnly")) {
         return Err(refuse(-5001, "unknownOutputBehavior is not Allow, Disallow or SDOnly"));
@@ -368,11 +462,14 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
     if p.get("extensionType").is_some() != p.get("extensionPayload").is_some() {
         return Err(refuse(-2035, "extensionType and extensionPayload go together"));
     }
-    if p.given("deviceId") {
-        match p.get("deviceId") {
-            None => return Err(refuse(-5005, "deviceId is empty")),
-            Some(v) if is_hex_of(v, 16) => out.device_id = Some(v.to_ascii_lowercase()),
-            Some(_) => return Err(refuse(-5004, "deviceId is not 32 hexadecimal digits")),
+    // Both spellings: the codes say "Device ID", the device-binding page writes `deviceid`.
+    for name in ["deviceId", "deviceid"] {
+        if p.given(name) {
+            match p.get(name) {
+                None => return Err(refuse(-5005, format!("{name} is empty"))),
+                Some(v) if is_hex_of(v, 16) => out.device_id = Some(v.to_ascii_lowercase()),
+                Some(_) => return Err(refuse(-5004, format!("{name} is not 32 hexadecimal digits"))),
+            }
         }
     }
     Ok(())
@@ -424,6 +521,29 @@ mod tests {
         assert_eq!(a.device_id.as_deref(), Some("aabbccddeeff00112233445566778899"));
         pr.retain(|(n, _)| n != "analogVideoOPL");
         assert_eq!(check(Drm::PlayReady, &pr, 0).unwrap_err().code, -5006);
+    }
+
+    #[test]
+    fn several_keys_in_one_token() {
+        let auth = ("customerAuthenticator", "1,00112233445566778899aabbccddeeff");
+        let k = |i: u8| format!("{i:032x}");
+        let (k0, k1, k2) = (k(1), k(2), k(3));
+        let wv = pairs(&[auth, ("kid.0", &k0), ("contentKey.0", &k1), ("hdcpOutputControl.0", "4"), ("kid.1", &k2)]);
+        let a = check(Drm::Widevine, &wv, 0).unwrap();
+        assert_eq!((a.kid.as_deref(), a.content_key.map(|c| c[15])), (Some(k0.as_str()), Some(2)));
+        let mut bad = wv.clone();
+        bad.push(("contentKey.2".into(), k1.clone()));
+        assert_eq!(check(Drm::Widevine, &bad, 0).unwrap_err().code, -4018);
+        let mut bad = wv.clone();
+        bad.push(("securityLevel.1".into(), "6".into()));
+        assert_eq!(check(Drm::Widevine, &bad, 0).unwrap_err().code, -7004);
+        let mut pr = pairs(&[auth, ("kid.0", &k0), ("contentKey.0", &k1), ("rightsType", "BuyToOwn")]);
+        for o in OPLS {
+            pr.push((format!("{o}.0"), "100".into()));
+        }
+        check(Drm::PlayReady, &pr, 0).unwrap();
+        pr.push(("kek".into(), k2.clone()));
+        assert_eq!(check(Drm::PlayReady, &pr, 0).unwrap_err().code, -5007);
     }
 
     #[test]

@@ -23,7 +23,6 @@
 use crate::Status::{self, *};
 
 use super::{Check, Lookup, Param, Presence, RequestRule, SECONDS_MAX, is_base64};
-use crate::token::Drm;
 
 /// A form that only Marlin parameters have, checked by [`Check::Form`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -149,7 +148,7 @@ const CONTENT_KEY: Param = Param {
 };
 
 /// Marlin MS3 (`ms3-gen`): every parameter seen in real MS3 requests. The indexed `contentId.N` and
-/// `contentKey.N` are in [`MS3_INDEXED`].
+/// `contentKey.N` take an index ([`MARLIN_MS3_INDEXED`]).
 pub static MARLIN_MS3: &[Param] = &[
     AUTHENTICATOR,
     ERROR_FORMAT,
@@ -224,31 +223,19 @@ pub static MARLIN_MS3: &[Param] = &[
     ),
 ];
 
-/// How many keys one MS3 token may carry through indexed parameters (`.0` to `.15`). Real multi-key requests
-/// carry one key per track (SD, HD, UHD, audio): a handful.
-pub const MS3_MAX_KEYS: usize = 16;
-
-macro_rules! ms3_indexed {
-    ($($n:literal)*) => {
-        /// The indexed MS3 rows: `contentId.N` and `contentKey.N` for N from 0 to [`MS3_MAX_KEYS`] - 1, each with the
-        /// rule and statuses of its plain name (SPEC.md section 2, "Several keys in one token").
-        pub static MS3_INDEXED: &[Param] = &[
-            $(
-                Param { name: concat!("contentId.", $n), ..CONTENT_ID },
-                Param { name: concat!("contentKey.", $n), ..CONTENT_KEY },
-            )*
-        ];
-    };
-}
-
-ms3_indexed!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+/// MS3's parameters that also take an index, for several keys in one token (`contentId.0`, `contentKey.0`,
+/// ...) [real clients: a Lua client sends `contentId.0` and `contentKey.0`].
+pub static MARLIN_MS3_INDEXED: &[&str] = &["contentId", "contentKey"];
 
 /// MS3's rules across parameters.
 pub static MARLIN_MS3_RULES: &[RequestRule] = &[
     RequestRule {
         code: MISMATCH,
         rule: "contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same N",
-        holds: |r| MS3_INDEXED.chunks(2).all(|pair| r.has(pair[0].name) == r.has(pair[1].name)),
+        holds: |r| {
+            !r.any_index("contentKey", &mut |n| r.indexed("contentId", n).is_none())
+                && !r.any_index("contentId", &mut |n| r.indexed("contentKey", n).is_none())
+        },
     },
     RequestRule {
         code: MISMATCH,
@@ -350,28 +337,6 @@ pub static MARLIN_BB_RULES: &[RequestRule] = &[
     },
 ];
 
-/// The indexed row `name` (`contentId.3`) of `drm`, if it has indexed rows.
-pub(super) fn find_indexed(drm: Drm, name: &str) -> Option<(usize, &'static Param)> {
-    if drm != Drm::MarlinMs3 || !name.contains('.') {
-        return None;
-    }
-    MS3_INDEXED.iter().enumerate().find(|(_, p)| p.name == name).map(|(i, p)| (MARLIN_MS3.len() + i, p))
-}
-
-/// The reference lines for `drm`'s indexed rows (one line per plain name, not one per index).
-pub(super) fn indexed_reference(drm: Drm) -> Vec<String> {
-    if drm != Drm::MarlinMs3 {
-        return Vec::new();
-    }
-    vec![format!(
-        "- contentId.N, contentKey.N (optional, N from 0 to {}; {} missing or empty, {} invalid): several keys in \
-         one token, each with the rule of its plain name.",
-        MS3_MAX_KEYS - 1,
-        MISSING.code(),
-        INVALID.code()
-    )]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,15 +361,5 @@ mod tests {
         for bad in ["wudo,false", "wud,false,AAAA", "wudo,no,AAAA", "wudo,true,", "wudo,true,A"] {
             assert!(Form::Ms3Extension.check(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn indexed_rows_follow_their_plain_names() {
-        assert_eq!(MS3_INDEXED.len(), 2 * MS3_MAX_KEYS);
-        assert_eq!(find_indexed(Drm::MarlinMs3, "contentKey.15").unwrap().1.check, CONTENT_KEY.check);
-        assert!(find_indexed(Drm::MarlinMs3, "contentKey.16").is_none());
-        assert!(find_indexed(Drm::MarlinBb, "contentKey.0").is_none());
-        assert!(!find_indexed(Drm::MarlinMs3, "contentId.0").unwrap().1.secret);
-        assert!(find_indexed(Drm::MarlinMs3, "contentKey.0").unwrap().1.secret);
     }
 }

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod kid;
 pub mod params;
 pub mod request;
 pub mod response;

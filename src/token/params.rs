@@ -7,6 +7,16 @@
 //! ([`reference()`], checked by `tests/token_docs.rs`), and the tests iterate them, so that a new row is tested
 //! (and documented) without anyone remembering to.
 //!
+//! Every row's rule text ends with where it comes from, in brackets: `[vendor's table]` (ExpressPlay's
+//! documented tables), `[real clients]` (what production clients send and the service accepts, SPEC.md's
+//! "(real world)" evidence), or both. Where the two disagree, real clients win (SPEC.md, "The rule of local
+//! validation"): a value is refused locally only where the vendor documents the error and no real client
+//! sends such a value. A value that fails its form and has no documented server code gets a local status
+//! (215-219) that names the parameter.
+//!
+//! Several keys in one token (SPEC.md, "Several keys in one token"): the parameters of [`indexed_names`]
+//! also take an index, `kid.0`, `contentKey.1`, ..., each checked with its plain name's row and code.
+//!
 //! Decisions where SPEC.md leaves room (each is also in the row's rule text):
 //! * An empty value is what a server sees as an absent parameter: a row with a "missing" code answers it.
 //! * "Not 32 hex" codes cover any value that is not exactly 32 hexadecimal digits; the separate "invalid"
@@ -45,6 +55,9 @@ pub enum Check {
     Choice { values: &'static [&'static str], invalid: Status },
     /// 1 to 8 hexadecimal digits, all zero.
     ZeroHex { invalid: Status },
+    /// `generalFlags`: 8 hexadecimal digits whose value is 0 or 1 (1: a persistent license); with
+    /// `short_zero`, also a shorter all-zero form such as the documented `0000`.
+    GeneralFlags { short_zero: bool, invalid: Status },
     /// Hexadecimal of one of the given byte lengths.
     HexBytes { lengths: &'static [usize], invalid: Status },
     /// Exactly 32 hexadecimal digits (16 bytes).
@@ -116,6 +129,67 @@ pub(crate) trait Lookup {
     fn has(&self, name: &str) -> bool {
         self.value(name).is_some()
     }
+    /// The value of the indexed parameter `name.index` (`kid.1`), if set.
+    fn indexed(&self, _name: &str, _index: u32) -> Option<&str> {
+        None
+    }
+    /// True when some `name.N` is set whose index satisfies `pred` (no allocation: rules run at build time).
+    fn any_index(&self, _name: &str, _pred: &mut dyn FnMut(u32) -> bool) -> bool {
+        false
+    }
+}
+
+// ---- Several keys in one token ----
+
+/// Widevine's parameters that also take an index (`kid.0`, `securityLevel.2`, ...) [real clients: the
+/// HbbTV reference application's ExpressPlay client].
+pub static WIDEVINE_INDEXED: &[&str] = &["kid", "contentKey", "securityLevel", "hdcpOutputControl", "trackType"];
+
+/// PlayReady's parameters that also take an index [real clients: the HbbTV reference application's
+/// ExpressPlay client sends `minCertSecurityLevel.N` and notes that the OPLs take `.0`, `.1` per track].
+pub static PLAYREADY_INDEXED: &[&str] = &[
+    "kid",
+    "contentKey",
+    "minCertSecurityLevel",
+    "analogVideoOPL",
+    "compressedDigitalAudioOPL",
+    "compressedDigitalVideoOPL",
+    "uncompressedDigitalAudioOPL",
+    "uncompressedDigitalVideoOPL",
+];
+
+/// The parameters of `drm` that also take an index, for several keys in one token: `name.N` follows the rule
+/// and codes of `name` (SPEC.md, "Several keys in one token"). Empty for a DRM whose tokens carry one key.
+pub fn indexed_names(drm: Drm) -> &'static [&'static str] {
+    match drm {
+        Drm::Widevine => WIDEVINE_INDEXED,
+        Drm::PlayReady => PLAYREADY_INDEXED,
+        Drm::MarlinMs3 => MARLIN_MS3_INDEXED,
+        #[allow(unreachable_patterns)] // DRMs added later carry one key unless they say otherwise
+        _ => &[],
+    }
+}
+
+/// Splits `kid.12` into (`kid`, 12): an index is decimal digits without a leading zero (but `0`), within 32
+/// bits. `None` for a name without such an index.
+pub fn split_index(name: &str) -> Option<(&str, u32)> {
+    let (base, digits) = name.rsplit_once('.')?;
+    if base.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.len() > 1 && digits.starts_with('0') {
+        return None;
+    }
+    digits.parse().ok().map(|n| (base, n))
+}
+
+/// The row of an indexed name (`kid.2`) in `drm`'s table, with its index, when its plain name takes one.
+pub fn find_indexed(drm: Drm, name: &str) -> Option<(&'static Param, u32)> {
+    let (base, index) = split_index(name)?;
+    if !indexed_names(drm).contains(&base) {
+        return None;
+    }
+    find(drm, base).map(|(_, p)| (p, index))
 }
 
 // ---- The rows shared by the three DRMs ----
@@ -128,7 +202,7 @@ const CUSTOMER_AUTHENTICATOR: Param = Param {
     repeatable: false,
     secret: true,
     rule: "the customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here \
-           because a trusted proxy may add it",
+           because a trusted proxy may add it [vendor's table]",
 };
 
 const ERROR_FORMAT: Param = Param {
@@ -138,17 +212,31 @@ const ERROR_FORMAT: Param = Param {
     check: Check::Choice { values: &["html", "json"], invalid: XPDRM_ERR_INVALID_ERROR_FORMAT },
     repeatable: false,
     secret: false,
-    rule: "html (the default) or json: the form of the server's error answers",
+    rule: "html (the default) or json: the form of the server's error answers [vendor's table; real clients \
+           send json]",
 };
 
 const GENERAL_FLAGS_ZERO: Param = Param {
     name: "generalFlags",
     presence: Presence::Optional,
     missing: None,
-    check: Check::ZeroHex { invalid: XPDRM_ERR_INVALID_GENERAL_FLAGS },
+    check: Check::GeneralFlags { short_zero: true, invalid: XPDRM_ERR_INVALID_GENERAL_FLAGS },
     repeatable: false,
     secret: false,
-    rule: "1 to 8 hexadecimal digits whose value is zero, such as 0000",
+    rule: "00000000, or 00000001 for a persistent license, or the documented all-zero 0000 (1 to 8 zero \
+           digits) [vendor's table says zero only; real clients send 00000001 to Widevine and FairPlay too]",
+};
+
+const USE_HTTPS: Param = Param {
+    name: "useHttps",
+    presence: Presence::Optional,
+    missing: None,
+    check: Check::Choice { values: &["true", "false", "1", "0"], invalid: XPDRM_ERR_INVALID_USE_HTTPS },
+    repeatable: false,
+    secret: false,
+    rule: "true or false (PHP clients send 1): whether the answer's license URL is https; without it, \
+           answers have been http [real clients; no vendor table row, so a malformed value is refused with a \
+           local status]",
 };
 
 const KEK: Param = Param {
@@ -158,7 +246,8 @@ const KEK: Param = Param {
     check: Check::HexBytes { lengths: &[16, 24, 32], invalid: XPDRM_ERR_INVALID_EK_OR_KEK },
     repeatable: false,
     secret: true,
-    rule: "the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits); a secret",
+    rule: "the key-encryption key in hexadecimal, 16, 24 or 32 bytes (32, 48 or 64 digits); a secret \
+           [vendor's table; 16 bytes documented by the key storage, 24 and 32 are xpdrm's extension]",
 };
 
 const EK: Param = Param {
@@ -169,10 +258,12 @@ const EK: Param = Param {
     repeatable: false,
     secret: true,
     rule: "the 16-byte content key wrapped under kek with AES Key Wrap (RFC 3394), in hexadecimal: 24 bytes \
-           (48 digits); needs kek and must unwrap under it; a secret",
+           (48 digits); needs kek and must unwrap under it; a secret [vendor's table]",
 };
 
-const KID_RULE: &str = "32 hexadecimal digits, or ^ followed by 1 to 64 characters";
+const KID_RULE: &str = "32 hexadecimal digits, or ^ followed by 1 to 64 characters (the key storage derives \
+                        that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) \
+                        [vendor's table; key storage spec]";
 
 const KID_OPTIONAL: Param = Param {
     name: "kid",
@@ -190,7 +281,7 @@ const KID_OPTIONAL: Param = Param {
 
 const KID_REQUIRED: Param = Param { presence: Presence::Required, ..KID_OPTIONAL };
 
-const CONTENT_KEY_RULE: &str = "the content key: 32 hexadecimal digits; a secret";
+const CONTENT_KEY_RULE: &str = "the content key: 32 hexadecimal digits; a secret [vendor's table]";
 
 const CONTENT_KEY_FAIRPLAY: Param = Param {
     name: "contentKey",
@@ -205,7 +296,7 @@ const CONTENT_KEY_FAIRPLAY: Param = Param {
 const CONTENT_KEY: Param = Param { presence: Presence::Optional, ..CONTENT_KEY_FAIRPLAY };
 
 const CONTENT_KEY_PLAYREADY: Param = Param {
-    rule: "the content key: 32 hexadecimal digits; not together with kek; a secret",
+    rule: "the content key: 32 hexadecimal digits; not together with kek; a secret [vendor's table]",
     ..CONTENT_KEY
 };
 
@@ -217,7 +308,8 @@ const EXPIRATION_TIME: Param = Param {
     repeatable: false,
     secret: false,
     rule: "when the token expires: an RFC 3339 UTC time with Z (2006-04-14T12:01:10Z), in the future by this \
-           device's clock, or + and the seconds after issuance (+3600); at most 30 days ahead",
+           device's clock, or + and the seconds after issuance (+3600); at most 30 days ahead [vendor's table; \
+           real clients send it to PlayReady too, whose error table has -2002]",
 };
 
 const COOKIE: Param = Param {
@@ -227,7 +319,7 @@ const COOKIE: Param = Param {
     check: Check::MaxChars { max: 32, invalid: XPDRM_ERR_INVALID_COOKIE },
     repeatable: false,
     secret: false,
-    rule: "any text of at most 32 characters, recorded with the token for correlating logs",
+    rule: "any text of at most 32 characters, recorded with the token for correlating logs [vendor's table]",
 };
 
 const SECONDS_MAX: u32 = i32::MAX as u32;
@@ -238,6 +330,7 @@ const SECONDS_MAX: u32 = i32::MAX as u32;
 pub static FAIRPLAY: &[Param] = &[
     CUSTOMER_AUTHENTICATOR,
     ERROR_FORMAT,
+    USE_HTTPS,
     GENERAL_FLAGS_ZERO,
     KEK,
     KID_OPTIONAL,
@@ -250,7 +343,7 @@ pub static FAIRPLAY: &[Param] = &[
         check: Check::Hex32 { not_32_hex: XPDRM_ERR_INVALID_IV, empty: XPDRM_ERR_INVALID_IV },
         repeatable: false,
         secret: false,
-        rule: "the content's packaging IV: 32 hexadecimal digits",
+        rule: "the content's packaging IV: 32 hexadecimal digits [vendor's table]",
     },
     Param {
         name: "rentalDuration",
@@ -259,7 +352,7 @@ pub static FAIRPLAY: &[Param] = &[
         check: Check::Integer { min: 0, max: SECONDS_MAX, invalid: XPDRM_ERR_INVALID_RENTAL_DURATION },
         repeatable: false,
         secret: false,
-        rule: "rental duration in seconds, a decimal integer from 0 (the default) to 2147483647",
+        rule: "rental duration in seconds, a decimal integer from 0 (the default) to 2147483647 [vendor's table]",
     },
     Param {
         name: "fpExtension",
@@ -273,7 +366,7 @@ pub static FAIRPLAY: &[Param] = &[
         repeatable: true,
         secret: false,
         rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
-               wudo,AAAAAA==; repeatable, sent in the order set",
+               wudo,AAAAAA==; repeatable, sent in the order set [vendor's table]",
     },
     EXPIRATION_TIME,
     COOKIE,
@@ -284,7 +377,16 @@ pub static FAIRPLAY: &[Param] = &[
         check: Check::Unsupported { code: XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED },
         repeatable: false,
         secret: true,
-        rule: "not supported: device binding is PlayReady only",
+        rule: "not supported: device binding is PlayReady only [vendor's table]",
+    },
+    Param {
+        name: "deviceid",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Unsupported { code: XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED },
+        repeatable: false,
+        secret: true,
+        rule: "the device-binding page's spelling of deviceId: not supported either [vendor's table]",
     },
 ];
 
@@ -294,6 +396,7 @@ pub static FAIRPLAY: &[Param] = &[
 pub static WIDEVINE: &[Param] = &[
     CUSTOMER_AUTHENTICATOR,
     ERROR_FORMAT,
+    USE_HTTPS,
     GENERAL_FLAGS_ZERO,
     KEK,
     KID_REQUIRED,
@@ -306,25 +409,42 @@ pub static WIDEVINE: &[Param] = &[
         check: Check::Free,
         repeatable: false,
         secret: false,
-        rule: "the content ID: any text",
+        rule: "the content ID: any text (a real client notes a maximum of 36 characters; no code is documented, \
+               so it is not refused) [vendor's table; real clients]",
     },
     Param {
         name: "securityLevel",
-        presence: Presence::Required,
+        presence: Presence::Optional,
         missing: Some(XPDRM_ERR_MISSING_SECURITY_LEVEL),
         check: Check::Integer { min: 1, max: 5, invalid: XPDRM_ERR_INVALID_SECURITY_LEVEL },
         repeatable: false,
         secret: false,
-        rule: "1 SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE, 3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL",
+        rule: "1 SW_SECURE_CRYPTO, 2 SW_SECURE_DECODE, 3 HW_SECURE_CRYPTO, 4 HW_SECURE_DECODE, 5 HW_SECURE_ALL; \
+               the table marks it required (-7003), but production integrations send none and get tokens, so \
+               a request without it is not refused here; an empty value is still -7003 [vendor's table; real \
+               clients]",
     },
     Param {
         name: "hdcpOutputControl",
-        presence: Presence::Required,
+        presence: Presence::Optional,
         missing: Some(XPDRM_ERR_MISSING_HDCP_OUTPUT_CONTROL),
-        check: Check::Integer { min: 0, max: 2, invalid: XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE },
+        check: Check::Integer { min: 0, max: 5, invalid: XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE },
         repeatable: false,
         secret: false,
-        rule: "0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2",
+        rule: "0 HDCP_NONE, 1 HDCP_V1, 2 HDCP_V2, 3 HDCP_V2_1, 4 HDCP_V2_2, 5 HDCP_NO_DIGITAL_OUTPUT; the table \
+               lists 0 to 2 and marks it required (-7006), but real clients send 3 to 5 (HDCP 2.2 for UHD) and \
+               requests without it get tokens, so neither is refused here; an empty value is still -7006 \
+               [vendor's table; real clients]",
+    },
+    Param {
+        name: "trackType",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Integer { min: 0, max: 4, invalid: XPDRM_ERR_INVALID_TRACK_TYPE },
+        repeatable: false,
+        secret: false,
+        rule: "the track the key is for: 0 SD, 1 HD, 2 AUDIO, 3 UHD1, 4 UHD2 [real clients; no vendor table row, \
+               so a malformed value is refused with a local status]",
     },
     Param {
         name: "licenseDuration",
@@ -334,7 +454,17 @@ pub static WIDEVINE: &[Param] = &[
         repeatable: false,
         secret: false,
         rule: "seconds of playback after it starts, a decimal integer from 0 to 2147483647; absent means \
-               unlimited",
+               unlimited [vendor's table]",
+    },
+    Param {
+        name: "playbackDuration",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Integer { min: 0, max: SECONDS_MAX, invalid: XPDRM_ERR_INVALID_PLAYBACK_DURATION },
+        repeatable: false,
+        secret: false,
+        rule: "seconds of viewing once playback started, a decimal integer from 0 to 2147483647; absent means \
+               unlimited [real clients; no vendor table row, so a malformed value is refused with a local status]",
     },
     Param {
         name: "wvExtension",
@@ -348,7 +478,7 @@ pub static WIDEVINE: &[Param] = &[
         repeatable: true,
         secret: false,
         rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
-               wudo,AAAAAA==; repeatable, sent in the order set",
+               wudo,AAAAAA==; repeatable, sent in the order set [vendor's table]",
     },
     EXPIRATION_TIME,
     COOKIE,
@@ -359,7 +489,16 @@ pub static WIDEVINE: &[Param] = &[
         check: Check::Unsupported { code: XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED },
         repeatable: false,
         secret: true,
-        rule: "not supported: device binding is PlayReady only",
+        rule: "not supported: device binding is PlayReady only [vendor's table]",
+    },
+    Param {
+        name: "deviceid",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Unsupported { code: XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED },
+        repeatable: false,
+        secret: true,
+        rule: "the device-binding page's spelling of deviceId: not supported either [vendor's table]",
     },
 ];
 
@@ -372,21 +511,24 @@ const OPL: Param = Param {
     check: Check::Integer { min: 0, max: 999, invalid: XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE },
     repeatable: false,
     secret: false,
-    rule: "output protection level, a decimal integer from 0 to 999",
+    rule: "output protection level, a decimal integer from 0 to 999 [vendor's table; real clients also set it \
+           per key]",
 };
 
 /// PlayReady (`pr-gen`): every parameter its token server knows.
 pub static PLAYREADY: &[Param] = &[
     CUSTOMER_AUTHENTICATOR,
     ERROR_FORMAT,
+    USE_HTTPS,
     Param {
         name: "generalFlags",
         presence: Presence::Optional,
         missing: None,
-        check: Check::Choice { values: &["00000000", "00000001"], invalid: XPDRM_ERR_INVALID_GENERAL_FLAGS },
+        check: Check::GeneralFlags { short_zero: false, invalid: XPDRM_ERR_INVALID_GENERAL_FLAGS },
         repeatable: false,
         secret: false,
-        rule: "00000000, or 00000001 for a persistent license",
+        rule: "00000000, or 00000001 for a persistent license; the page says a Rental must be persistent, but \
+               gives no code, so that is not refused here [vendor's table; real clients]",
     },
     KEK,
     KID_REQUIRED,
@@ -399,7 +541,7 @@ pub static PLAYREADY: &[Param] = &[
         check: Check::Choice { values: &["BuyToOwn", "Rental"], invalid: XPDRM_ERR_INVALID_RIGHTS_TYPE },
         repeatable: false,
         secret: false,
-        rule: "BuyToOwn or Rental",
+        rule: "BuyToOwn or Rental [vendor's table]",
     },
     Param {
         name: "rental.periodEndTime",
@@ -409,16 +551,18 @@ pub static PLAYREADY: &[Param] = &[
         repeatable: false,
         secret: false,
         rule: "end of the rental period, in the form of expirationTime: an RFC 3339 UTC time with Z, or + and \
-               seconds (+3600)",
+               seconds (+3600) [vendor's table]",
     },
     Param {
         name: "rental.playDuration",
-        presence: Presence::Conditional("if rightsType is Rental"),
+        presence: Presence::Optional,
         missing: Some(XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION),
         check: Check::Integer { min: 0, max: SECONDS_MAX, invalid: XPDRM_ERR_INVALID_RENTAL_PLAY_DURATION },
         repeatable: false,
         secret: false,
-        rule: "rental play duration in seconds, a decimal integer from 0 to 2147483647",
+        rule: "rental play duration in seconds, a decimal integer from 0 to 2147483647; an empty value is \
+               -2023; a Rental without it is not refused, as a real client sends one [vendor's table; real \
+               clients]",
     },
     Param { name: "analogVideoOPL", ..OPL },
     Param { name: "compressedDigitalAudioOPL", ..OPL },
@@ -435,7 +579,7 @@ pub static PLAYREADY: &[Param] = &[
         },
         repeatable: false,
         secret: false,
-        rule: "Allow, Disallow or SDOnly",
+        rule: "Allow, Disallow or SDOnly [vendor's table]",
     },
     Param {
         name: "outputControlFlags",
@@ -447,7 +591,7 @@ pub static PLAYREADY: &[Param] = &[
         },
         repeatable: false,
         secret: false,
-        rule: "4 bytes in hexadecimal: 8 digits",
+        rule: "4 bytes in hexadecimal: 8 digits [vendor's table]",
     },
     Param {
         name: "extensionType",
@@ -456,7 +600,7 @@ pub static PLAYREADY: &[Param] = &[
         check: Check::ExactChars { n: 4, invalid: XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS },
         repeatable: false,
         secret: false,
-        rule: "exactly 4 characters; needs extensionPayload",
+        rule: "exactly 4 characters; needs extensionPayload [vendor's table]",
     },
     Param {
         name: "extensionPayload",
@@ -465,7 +609,27 @@ pub static PLAYREADY: &[Param] = &[
         check: Check::Base64 { invalid: XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64 },
         repeatable: false,
         secret: false,
-        rule: "non-empty standard base64 (with or without = padding); needs extensionType",
+        rule: "non-empty standard base64 (with or without = padding); needs extensionType [vendor's table]",
+    },
+    Param {
+        name: "minCertSecurityLevel",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Choice { values: &["150", "2000", "3000"], invalid: XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL },
+        repeatable: false,
+        secret: false,
+        rule: "the lowest PlayReady client security level allowed: 150, 2000 or 3000 [real clients; no vendor \
+               table row, so a malformed value is refused with a local status]",
+    },
+    Param {
+        name: "algId",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Choice { values: &["aesctr", "aescbc"], invalid: XPDRM_ERR_INVALID_ALG_ID },
+        repeatable: false,
+        secret: false,
+        rule: "the content's encryption: aesctr (CENC) or aescbc (CBCS; real clients then redeem at the pr2 \
+               host) [real clients; no vendor table row, so a malformed value is refused with a local status]",
     },
     EXPIRATION_TIME,
     COOKIE,
@@ -476,21 +640,41 @@ pub static PLAYREADY: &[Param] = &[
         check: Check::Hex32 { not_32_hex: XPDRM_ERR_DEVICE_ID_NOT_32_HEX, empty: XPDRM_ERR_INVALID_DEVICE_ID },
         repeatable: false,
         secret: true,
-        rule: "binds the license to one device: 32 hexadecimal digits; never logged",
+        rule: "binds the license to one device: 32 hexadecimal digits; never logged; no vendor table has a row for it: its codes say Device ID, the device-binding page writes deviceid, and names are case-sensitive, so xpdrm knows both spellings, checks both alike and sends the one set \
+               [vendor's error table]",
+    },
+    Param {
+        name: "deviceid",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Hex32 { not_32_hex: XPDRM_ERR_DEVICE_ID_NOT_32_HEX, empty: XPDRM_ERR_INVALID_DEVICE_ID },
+        repeatable: false,
+        secret: true,
+        rule: "deviceId as the device-binding page spells it: the same rule and codes; set the spelling your \
+               service reads [vendor's device-binding page]",
     },
 ];
 
 // ---- Rules across parameters ----
 
+const EVERY_KEY_HAS_ITS_KID: RequestRule = RequestRule {
+    code: XPDRM_ERR_MISSING_KID,
+    rule: "every content key has its key ID: contentKey needs kid, and contentKey.N needs kid.N (several keys in \
+           one token); kid.N without contentKey.N asks the key storage for that key [real clients]",
+    holds: |r| {
+        (!r.has("contentKey") || r.has("kid")) && !r.any_index("contentKey", &mut |n| r.indexed("kid", n).is_none())
+    },
+};
+
 const EK_NEEDS_KEK: RequestRule = RequestRule {
     code: XPDRM_ERR_INVALID_EK_OR_KEK,
-    rule: "ek needs kek: it is the content key wrapped under kek",
+    rule: "ek needs kek: it is the content key wrapped under kek [vendor's table]",
     holds: |r| !r.has("ek") || r.has("kek"),
 };
 
 const EK_UNWRAPS: RequestRule = RequestRule {
     code: XPDRM_ERR_INVALID_EK_OR_KEK,
-    rule: "ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key",
+    rule: "ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's table]",
     holds: |r| match (r.value("kek"), r.value("ek")) {
         (Some(kek), Some(ek)) => crate::keywrap::unwrap_hex(kek, ek, |key| {
             if key.len() == 16 { Ok(()) } else { Err(XPDRM_ERR_INVALID_EK_OR_KEK) }
@@ -505,42 +689,38 @@ pub static FAIRPLAY_RULES: &[RequestRule] = &[
     EK_NEEDS_KEK,
     RequestRule {
         code: XPDRM_ERR_INVALID_EK_OR_KEK,
-        rule: "when kek is given, exactly one of kid or ek must be given, not both",
+        rule: "when kek is given, exactly one of kid or ek must be given, not both [vendor's table]",
         holds: |r| !r.has("kek") || (r.has("kid") != r.has("ek")),
     },
     RequestRule {
         code: XPDRM_ERR_INVALID_CONTENT_KEY,
-        rule: "contentKey is required unless kek and ek, or kid, are given",
+        rule: "contentKey is required unless kek and ek, or kid, are given [vendor's table]",
         holds: |r| r.has("contentKey") || r.has("kid") || (r.has("kek") && r.has("ek")),
     },
     EK_UNWRAPS,
 ];
 
 /// Widevine's rules across parameters.
-pub static WIDEVINE_RULES: &[RequestRule] = &[EK_NEEDS_KEK, EK_UNWRAPS];
+pub static WIDEVINE_RULES: &[RequestRule] = &[EVERY_KEY_HAS_ITS_KID, EK_NEEDS_KEK, EK_UNWRAPS];
 
 /// PlayReady's rules across parameters.
 pub static PLAYREADY_RULES: &[RequestRule] = &[
+    EVERY_KEY_HAS_ITS_KID,
     EK_NEEDS_KEK,
     RequestRule {
         code: XPDRM_ERR_KEK_AND_CONTENT_KEY,
-        rule: "only one of kek or contentKey may be given",
-        holds: |r| !(r.has("kek") && r.has("contentKey")),
+        rule: "only one of kek or contentKey (or contentKey.N) may be given [vendor's table]",
+        holds: |r| !(r.has("kek") && (r.has("contentKey") || r.any_index("contentKey", &mut |_| true))),
     },
     EK_UNWRAPS,
     RequestRule {
         code: XPDRM_ERR_RENTAL_PERIOD_END_TIME,
-        rule: "a Rental needs rental.periodEndTime",
+        rule: "a Rental needs rental.periodEndTime [vendor's table]",
         holds: |r| r.value("rightsType") != Some("Rental") || r.has("rental.periodEndTime"),
     },
     RequestRule {
-        code: XPDRM_ERR_MISSING_RENTAL_PLAY_DURATION,
-        rule: "a Rental needs rental.playDuration",
-        holds: |r| r.value("rightsType") != Some("Rental") || r.has("rental.playDuration"),
-    },
-    RequestRule {
         code: XPDRM_ERR_NO_CORRESPONDING_VALUE,
-        rule: "extensionType and extensionPayload are given together or not at all",
+        rule: "extensionType and extensionPayload are given together or not at all [vendor's table]",
         holds: |r| r.has("extensionType") == r.has("extensionPayload"),
     },
 ];
@@ -635,6 +815,18 @@ impl Check {
                     fail(invalid, "is not zero, the only value this DRM allows")
                 } else {
                     Ok(())
+                }
+            }
+            Check::GeneralFlags { short_zero, invalid } => {
+                let digits = v.len() <= 8 && !v.is_empty() && is_hex(v);
+                let persistent_or_not = v == "00000000" || v == "00000001";
+                let short_all_zero = short_zero && v.bytes().all(|b| b == b'0');
+                if digits && (persistent_or_not || short_all_zero) {
+                    Ok(())
+                } else if !digits || (v.len() != 8 && !short_zero) {
+                    fail(invalid, "is not 8 hexadecimal digits")
+                } else {
+                    fail(invalid, "is neither 00000000 nor 00000001 (a persistent license)")
                 }
             }
             Check::HexBytes { lengths, invalid } => {
@@ -756,6 +948,7 @@ impl Check {
             Check::Authenticator { invalid }
             | Check::Choice { invalid, .. }
             | Check::ZeroHex { invalid }
+            | Check::GeneralFlags { invalid, .. }
             | Check::HexBytes { invalid, .. }
             | Check::Time { invalid, .. }
             | Check::MaxChars { invalid, .. }
@@ -783,13 +976,7 @@ impl Check {
 
 /// The row of `name` in `drm`'s table (exact, case-sensitive match).
 pub fn find(drm: Drm, name: &str) -> Option<(usize, &'static Param)> {
-    drm.params().iter().enumerate().find(|(_, p)| p.name == name).or_else(|| marlin::find_indexed(drm, name))
-}
-
-/// The row of `name` in `drm`'s table (indexed rows included), ignoring ASCII letter case.
-pub fn find_ignore_case(drm: Drm, name: &str) -> Option<&'static Param> {
-    let indexed: &'static [Param] = if drm == Drm::MarlinMs3 { MS3_INDEXED } else { &[] };
-    drm.params().iter().chain(indexed).find(|p| p.name.eq_ignore_ascii_case(name))
+    drm.params().iter().enumerate().find(|(_, p)| p.name == name)
 }
 
 /// The parameter reference for `drm`, generated from its tables: one line per parameter, then the rules
@@ -804,6 +991,11 @@ pub fn reference(drm: Drm) -> Vec<String> {
             Presence::Conditional(when) => format!("required {when}"),
         };
         let repeat = if p.repeatable { ", repeatable" } else { "" };
+        let indexed = if indexed_names(drm).contains(&p.name) {
+            format!(", also {}.N per key", p.name)
+        } else {
+            String::new()
+        };
         let labelled = p.labelled_codes();
         let codes = match labelled.as_slice() {
             [] => String::new(),
@@ -813,9 +1005,8 @@ pub fn reference(drm: Drm) -> Vec<String> {
                 format!("; {}", parts.join(", "))
             }
         };
-        lines.push(format!("- {} ({presence}{repeat}{codes}): {}.", p.name, p.rule));
+        lines.push(format!("- {} ({presence}{repeat}{indexed}{codes}): {}.", p.name, p.rule));
     }
-    lines.extend(marlin::indexed_reference(drm));
     for r in drm.request_rules() {
         lines.push(format!("- Rule ({}): {}.", r.code.code(), r.rule));
     }
@@ -826,7 +1017,7 @@ pub fn reference(drm: Drm) -> Vec<String> {
 
 #[path = "marlin_params.rs"]
 mod marlin;
-pub use marlin::{Form, MARLIN_BB, MARLIN_BB_RULES, MARLIN_MS3, MARLIN_MS3_RULES, MS3_INDEXED, MS3_MAX_KEYS};
+pub use marlin::{Form, MARLIN_BB, MARLIN_BB_RULES, MARLIN_MS3, MARLIN_MS3_INDEXED, MARLIN_MS3_RULES};
 
 #[cfg(test)]
 mod tests {
@@ -848,6 +1039,54 @@ mod tests {
     }
 
     #[test]
+    fn every_row_and_rule_names_its_source() {
+        for drm in Drm::ALL {
+            let rules = drm.request_rules().iter().map(|r| r.rule);
+            for rule in drm.params().iter().map(|p| p.rule).chain(rules) {
+                let tail = rule.rsplit_once('[').map(|(_, t)| t).unwrap_or("");
+                assert!(
+                    rule.ends_with(']') && (tail.starts_with("vendor's") || tail.starts_with("real clients")),
+                    "{}: no source at the end of {rule:?}",
+                    drm.name()
+                );
+            }
+            for name in indexed_names(drm) {
+                assert!(find(drm, name).is_some(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn general_flags_follow_real_clients() {
+        let wv = find(Drm::Widevine, "generalFlags").unwrap().1;
+        let pr = find(Drm::PlayReady, "generalFlags").unwrap().1;
+        for ok in ["00000000", "00000001", "0000", "0"] {
+            assert!(wv.validate(ok, 0).is_ok(), "{ok}");
+        }
+        for ok in ["00000000", "00000001"] {
+            assert!(pr.validate(ok, 0).is_ok(), "{ok}");
+        }
+        for bad in ["0000", "1", "00000002", "0000000001", "x0000000", ""] {
+            assert_eq!(pr.validate(bad, 0).unwrap_err().0, XPDRM_ERR_INVALID_GENERAL_FLAGS, "{bad}");
+        }
+        for bad in ["0001", "00000002", "000000000", "g", ""] {
+            assert_eq!(wv.validate(bad, 0).unwrap_err().0, XPDRM_ERR_INVALID_GENERAL_FLAGS, "{bad}");
+        }
+    }
+
+    #[test]
+    fn index_syntax() {
+        assert_eq!(split_index("kid.0"), Some(("kid", 0)));
+        assert_eq!(split_index("kid.4294967295"), Some(("kid", u32::MAX)));
+        for bad in ["kid", "kid.", ".0", "kid.01", "kid.-1", "kid.+1", "kid.4294967296", "kid.1a", "rental.playDuration"] {
+            assert_eq!(split_index(bad), None, "{bad}");
+        }
+        assert_eq!(find_indexed(Drm::Widevine, "trackType.3").map(|(p, i)| (p.name, i)), Some(("trackType", 3)));
+        assert!(find_indexed(Drm::FairPlay, "kid.0").is_none());
+        assert!(find_indexed(Drm::PlayReady, "securityLevel.0").is_none());
+    }
+
+    #[test]
     fn any_clock_is_safe() {
         let p = find(Drm::FairPlay, "expirationTime").unwrap().1;
         for now in [i64::MIN, -1, 0, 1, i64::MAX - 1, i64::MAX] {
@@ -863,7 +1102,11 @@ mod tests {
     fn the_reference_lists_every_row_and_rule() {
         let r = reference(Drm::FairPlay);
         assert_eq!(r.len(), FAIRPLAY.len() + FAIRPLAY_RULES.len());
-        assert!(r.contains(&"- iv (required; -6003): the content's packaging IV: 32 hexadecimal digits.".to_string()));
+        assert!(r.contains(
+            &"- iv (required; -6003): the content's packaging IV: 32 hexadecimal digits [vendor's table].".to_string()
+        ));
+        let wv = reference(Drm::Widevine);
+        assert!(wv.iter().any(|l| l.starts_with("- trackType (optional, also trackType.N per key; 216): ")), "{wv:?}");
         assert!(r.iter().any(|l| l.starts_with(
             "- kid (optional; -4018 missing or empty, -4020 not 32 hex digits, -4021 over 64 characters after ^, \
              -4022 nothing after ^): "

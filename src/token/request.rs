@@ -20,6 +20,8 @@ pub const REDACTED: &str = "<redacted>";
 #[derive(Clone)]
 enum Name {
     Known(&'static Param),
+    /// A row that takes an index, with it, and the full name (`kid.2`) as sent.
+    Indexed(&'static Param, u32, String),
     Extra(String),
 }
 
@@ -68,19 +70,32 @@ impl Entry {
     fn name(&self) -> &str {
         match &self.name {
             Name::Known(p) => p.name,
-            Name::Extra(n) => n,
+            Name::Indexed(_, _, n) | Name::Extra(n) => n,
         }
     }
 
-    fn is(&self, param: &Param) -> bool {
-        matches!(self.name, Name::Known(p) if p.name == param.name)
+    /// True for the entry of this row with this index (`None`: the plain name).
+    fn is(&self, param: &Param, index: Option<u32>) -> bool {
+        match (&self.name, index) {
+            (Name::Known(p), None) => p.name == param.name,
+            (Name::Indexed(p, i, _), Some(index)) => p.name == param.name && *i == index,
+            _ => false,
+        }
+    }
+
+    /// The row, for a known parameter (plain or indexed).
+    fn row(&self) -> Option<&'static Param> {
+        match self.name {
+            Name::Known(p) | Name::Indexed(p, _, _) => Some(p),
+            Name::Extra(_) => None,
+        }
     }
 
     /// Redacted in renderings meant for logs: the table's secrets, and every unchecked value (xpdrm cannot
     /// know that it is not a secret).
     fn secret(&self) -> bool {
         match self.name {
-            Name::Known(p) => p.secret,
+            Name::Known(p) | Name::Indexed(p, _, _) => p.secret,
             Name::Extra(_) => true,
         }
     }
@@ -181,6 +196,17 @@ impl Lookup for TokenRequest {
     fn value(&self, name: &str) -> Option<&str> {
         self.entries.iter().find(|e| matches!(e.name, Name::Known(p) if p.name == name)).map(|e| e.value.as_str())
     }
+
+    fn indexed(&self, name: &str, index: u32) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| matches!(e.name, Name::Indexed(p, i, _) if p.name == name && i == index))
+            .map(|e| e.value.as_str())
+    }
+
+    fn any_index(&self, name: &str, pred: &mut dyn FnMut(u32) -> bool) -> bool {
+        self.entries.iter().any(|e| matches!(e.name, Name::Indexed(p, i, _) if p.name == name && pred(i)))
+    }
 }
 
 /// `name` as reasons show it: quoted, escaped, at most 64 characters.
@@ -214,15 +240,32 @@ impl TokenRequest {
     /// A repeatable parameter (`fpExtension`, `wvExtension`) gets one more value; any other is replaced. On
     /// failure the request is unchanged and the error carries the server's code (or
     /// `XPDRM_ERR_UNKNOWN_PARAMETER` for a name the table does not have: names are case-sensitive).
+    ///
+    /// Several keys in one token: a parameter of [`params::indexed_names`] also takes an index, `kid.0`,
+    /// `contentKey.0`, `kid.1`, ... (decimal, no leading zero), checked with its plain name's rule and code.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
-        let param = self.checked(name, value)?;
-        let entry = Entry::new(Name::Known(param), value);
-        match self.entries.iter_mut().find(|e| e.is(param)) {
+        let (param, index) = self.checked(name, value)?;
+        let entry_name = match index {
+            None => Name::Known(param),
+            Some(i) => Name::Indexed(param, i, name.to_owned()),
+        };
+        let entry = Entry::new(entry_name, value);
+        match self.entries.iter_mut().find(|e| e.is(param, index)) {
             Some(slot) if !param.repeatable => *slot = entry,
             _ => self.entries.push(entry),
         }
         crate::xlog!(Trace, "token request ({}): {} set", self.drm.name(), name);
         Ok(())
+    }
+
+    /// Sets `name.index` (several keys in one token): the same as [`set`](Self::set) with `kid.2` for
+    /// (`kid`, 2), without formatting the name by hand. `name` must be one of [`params::indexed_names`] for
+    /// the DRM, else `XPDRM_ERR_UNKNOWN_PARAMETER`.
+    pub fn set_indexed(&mut self, name: &str, index: u32, value: &str) -> Result<(), Error> {
+        if !params::indexed_names(self.drm).contains(&name) {
+            return Err(self.unknown_indexed(name));
+        }
+        self.set(&format!("{name}.{index}"), value)
     }
 
     /// Checks a value as [`set`](Self::set) would (same code, same reason), without setting it: for callers
@@ -232,10 +275,14 @@ impl TokenRequest {
         self.checked(name, value).map(|_| ())
     }
 
-    /// The row of `name`, once `value` has passed its check.
-    fn checked(&self, name: &str, value: &str) -> Result<&'static Param, Error> {
-        let Some((_, param)) = params::find(self.drm, name) else {
-            return Err(self.unknown(name));
+    /// The row of `name` (plain or indexed) and its index, once `value` has passed its check.
+    fn checked(&self, name: &str, value: &str) -> Result<(&'static Param, Option<u32>), Error> {
+        let (param, index) = match params::find(self.drm, name) {
+            Some((_, param)) => (param, None),
+            None => match params::find_indexed(self.drm, name) {
+                Some((param, index)) => (param, Some(index)),
+                None => return Err(self.unknown(name)),
+            },
         };
         // The clock only for an absolute time: reading it is most of the cost of setting a short value.
         let now = match param.check {
@@ -249,11 +296,12 @@ impl TokenRequest {
                 format!("{name} {what}. Rule for {name}: {}. {}", param.rule, status_part(status)),
             ));
         }
-        Ok(param)
+        Ok((param, index))
     }
 
     /// Adds a parameter that the DRM's table does not list (one the server accepts but xpdrm does not know,
-    /// such as `useHttps=true`), without any check. Each call adds one more `name=value` pair.
+    /// such as `prFlag=true`, seen in the wild), without any check. Each call adds one more `name=value`
+    /// pair.
     ///
     /// Names of the table (in any letter case) are refused with `XPDRM_ERR_KNOWN_PARAMETER`: their rules
     /// cannot be bypassed. Unchecked values are treated as secrets: redacted in logs and wiped on drop.
@@ -261,8 +309,15 @@ impl TokenRequest {
         if name.is_empty() {
             return Err(Error::new(Status::XPDRM_ERR_INVALID_ARGUMENT, "the parameter name is empty".into()));
         }
-        if let Some(p) = params::find_ignore_case(self.drm, name) {
-            let how = if p.name == name { "is" } else { "differs only in letter case from" };
+        let plain = params::split_index(name)
+            .filter(|(base, _)| params::indexed_names(self.drm).iter().any(|n| n.eq_ignore_ascii_case(base)))
+            .map_or(name, |(base, _)| base);
+        if let Some(p) = self.drm.params().iter().find(|p| p.name.eq_ignore_ascii_case(plain)) {
+            let how = if p.name == plain {
+                if plain == name { "is" } else { "is an indexed form of" }
+            } else {
+                "differs only in letter case from"
+            };
             return Err(Error::new(
                 Status::XPDRM_ERR_KNOWN_PARAMETER,
                 format!(
@@ -285,7 +340,8 @@ impl TokenRequest {
     pub fn unset(&mut self, name: &str) -> Result<(), Error> {
         let before = self.entries.len();
         self.entries.retain(|e| e.name() != name);
-        if self.entries.len() == before && params::find(self.drm, name).is_none() {
+        let known = params::find(self.drm, name).is_some() || params::find_indexed(self.drm, name).is_some();
+        if self.entries.len() == before && !known {
             return Err(self.unknown(name));
         }
         Ok(())
@@ -328,7 +384,8 @@ impl TokenRequest {
     pub fn check(&self) -> Result<(), Error> {
         let drm = self.drm;
         for p in drm.params() {
-            if p.presence == Presence::Required && !self.has(p.name) {
+            // Several keys in one token: an indexed form stands for the plain one.
+            if p.presence == Presence::Required && !self.has(p.name) && !self.any_index(p.name, &mut |_| true) {
                 let status = p.missing.unwrap_or(Status::XPDRM_ERR_INVALID_ARGUMENT);
                 crate::xlog!(Debug, "token request ({}): {} is missing ({})", drm.name(), p.name, status.code());
                 return Err(Error::new(
@@ -348,13 +405,14 @@ impl TokenRequest {
         // `+N`, needs no clock).
         let mut now = None;
         for e in &self.entries {
-            let Name::Known(p) = e.name else { continue };
+            let Some(p) = e.row() else { continue };
             if matches!(p.check, Check::Time { max_ahead: Some(_), .. }) && !e.value.starts_with('+') {
                 let now = *now.get_or_insert_with(|| self.now());
                 if let Err((status, what)) = p.validate(&e.value, now) {
+                    let name = e.name();
                     return Err(Error::new(
                         status,
-                        format!("{} {what}. Rule for {}: {}. {}", p.name, p.name, p.rule, status_part(status)),
+                        format!("{name} {what}. Rule for {name}: {}. {}", p.rule, status_part(status)),
                     ));
                 }
             }
@@ -475,10 +533,34 @@ impl TokenRequest {
         }
     }
 
+    /// The error for `set_indexed` with a name that takes no index.
+    fn unknown_indexed(&self, name: &str) -> Error {
+        let drm = self.drm;
+        let takes = params::indexed_names(drm);
+        let list = if takes.is_empty() { "none: its tokens carry one key".to_string() } else { takes.join(", ") };
+        Error::new(
+            Status::XPDRM_ERR_UNKNOWN_PARAMETER,
+            format!(
+                "{} takes no index in a {} request; the parameters that do (several keys in one token) are: \
+                 {list}. {}",
+                shown(name),
+                drm.name(),
+                status_part(Status::XPDRM_ERR_UNKNOWN_PARAMETER)
+            ),
+        )
+    }
+
     /// The error for a name that the DRM's table does not have, with the likeliest intent.
     fn unknown(&self, name: &str) -> Error {
         let drm = self.drm;
-        let hint = if let Some(p) = drm.params().iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        let dotted = name.rsplit_once('.').filter(|(base, _)| params::find(drm, base).is_some());
+        let hint = if let Some((base, suffix)) = dotted {
+            if !params::indexed_names(drm).contains(&base) {
+                format!("{base} takes no index in a {} request", drm.name())
+            } else {
+                format!("the index after {base}. must be decimal digits without a leading zero, not {}", shown(suffix))
+            }
+        } else if let Some(p) = drm.params().iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
             format!("names are case-sensitive: did you mean {}?", p.name)
         } else if let Some(other) = Drm::ALL.into_iter().find(|d| params::find(*d, name).is_some()) {
             format!("it is a {} parameter", other.name())
@@ -575,7 +657,7 @@ mod tests {
         assert_eq!(
             e.reason(),
             "iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the content's packaging IV: 32 \
-             hexadecimal digits. Status -6003: Invalid iv parameter specified."
+             hexadecimal digits [vendor's table]. Status -6003: Invalid iv parameter specified."
         );
         assert_eq!(r.form().unwrap(), before);
     }
@@ -601,7 +683,7 @@ mod tests {
         assert!(e.reason().starts_with("\"KID\" is not a FairPlay token parameter; names are case-sensitive: did you mean kid?"), "{e}");
         let e = r.set("securityLevel", "1").unwrap_err();
         assert!(e.reason().contains("it is a Widevine parameter"), "{e}");
-        let e = r.set("useHttps", "true").unwrap_err();
+        let e = r.set("prFlag", "true").unwrap_err();
         assert!(e.reason().contains("unchecked setter"), "{e}");
         let long = "n".repeat(500);
         assert!(r.set(&long, "v").unwrap_err().reason().len() < 300);
@@ -611,16 +693,16 @@ mod tests {
     #[test]
     fn unchecked_parameters_append_are_redacted_and_cannot_shadow_the_table() {
         let mut r = fairplay();
-        r.set_unchecked("useHttps", "true").unwrap();
-        r.set_unchecked("useHttps", "a b&c").unwrap();
-        assert!(r.url().unwrap().ends_with("&useHttps=true&useHttps=a+b%26c"));
-        assert!(r.redacted().ends_with("&useHttps=<redacted>&useHttps=<redacted>"));
+        r.set_unchecked("prFlag", "true").unwrap();
+        r.set_unchecked("prFlag", "a b&c").unwrap();
+        assert!(r.url().unwrap().ends_with("&prFlag=true&prFlag=a+b%26c"));
+        assert!(r.redacted().ends_with("&prFlag=<redacted>&prFlag=<redacted>"));
         assert_eq!(r.set_unchecked("iv", "x").unwrap_err().status(), Status::XPDRM_ERR_KNOWN_PARAMETER);
         let e = r.set_unchecked("IV", "x").unwrap_err();
         assert!(e.reason().contains("differs only in letter case from the FairPlay parameter iv"), "{e}");
         assert_eq!(r.set_unchecked("", "x").unwrap_err().status(), Status::XPDRM_ERR_INVALID_ARGUMENT);
-        r.unset("useHttps").unwrap();
-        assert!(!r.url().unwrap().contains("useHttps"));
+        r.unset("prFlag").unwrap();
+        assert!(!r.url().unwrap().contains("prFlag"));
     }
 
     #[test]
@@ -720,5 +802,79 @@ mod tests {
                 assert!(!m.to_lowercase().contains(secret), "secret in log message {m:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod several_keys {
+    use super::*;
+
+    const K: [&str; 3] =
+        ["00000000000000000000000000000001", "00000000000000000000000000000002", "00000000000000000000000000000003"];
+
+    #[test]
+    fn indexed_parameters_are_checked_with_their_plain_rule_and_named_in_reasons() {
+        let mut r = TokenRequest::new(Drm::Widevine);
+        r.set("kid.0", K[0]).unwrap();
+        r.set_indexed("contentKey", 0, K[1]).unwrap();
+        r.set_indexed("securityLevel", 0, "5").unwrap();
+        let e = r.set_indexed("hdcpOutputControl", 1, "6").unwrap_err();
+        assert_eq!(e.status(), Status::XPDRM_ERR_OUTPUT_CONTROL_OUT_OF_RANGE);
+        assert!(e.reason().starts_with("hdcpOutputControl.1 is out of range"), "{e}");
+        let e = r.set("kid.2", "12").unwrap_err();
+        assert_eq!(e.status(), Status::XPDRM_ERR_KID_NOT_32_HEX);
+        assert!(e.reason().starts_with("kid.2 "), "{e}");
+        assert_eq!(r.set("kid.01", K[0]).unwrap_err().status(), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
+        let e = r.set("licenseDuration.0", "1").unwrap_err();
+        assert!(e.reason().contains("licenseDuration takes no index"), "{e}");
+        let e = r.set_indexed("cookie", 0, "x").unwrap_err();
+        assert_eq!(e.status(), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
+        assert_eq!(
+            r.url().unwrap().split_once('?').unwrap().1,
+            format!("kid.0={}&contentKey.0={}&securityLevel.0=5", K[0], K[1])
+        );
+        // Replacing an indexed value keeps its place; another index appends.
+        r.set("securityLevel.0", "4").unwrap();
+        r.set("securityLevel.1", "1").unwrap();
+        assert!(r.url().unwrap().ends_with("&securityLevel.0=4&securityLevel.1=1"));
+        assert!(r.redacted().contains("contentKey.0=<redacted>"));
+        r.unset("securityLevel.1").unwrap();
+        assert!(!r.url().unwrap().contains("securityLevel.1"));
+    }
+
+    #[test]
+    fn every_content_key_needs_its_kid() {
+        let mut r = TokenRequest::new(Drm::Widevine);
+        r.set("kid.0", K[0]).unwrap();
+        r.set("contentKey.1", K[1]).unwrap();
+        assert_eq!(r.url().unwrap_err().status(), Status::XPDRM_ERR_MISSING_KID);
+        r.set("kid.1", K[2]).unwrap();
+        r.url().unwrap();
+        let mut pr = TokenRequest::new(Drm::PlayReady);
+        for (n, v) in [("kid.0", K[0]), ("contentKey.0", K[1]), ("rightsType", "BuyToOwn")] {
+            pr.set(n, v).unwrap();
+        }
+        for opl in ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL"] {
+            pr.set(opl, "100").unwrap();
+        }
+        pr.set_indexed("uncompressedDigitalAudioOPL", 0, "100").unwrap();
+        assert_eq!(pr.url().unwrap_err().status(), Status::XPDRM_ERR_MISSING_OPL);
+        pr.set_indexed("uncompressedDigitalVideoOPL", 0, "300").unwrap();
+        pr.url().unwrap();
+        pr.set("kek", K[2]).unwrap();
+        assert_eq!(pr.url().unwrap_err().status(), Status::XPDRM_ERR_KEK_AND_CONTENT_KEY);
+    }
+
+    #[test]
+    fn indexed_names_cannot_be_sent_unchecked_and_fairplay_takes_none() {
+        let mut r = TokenRequest::new(Drm::PlayReady);
+        let e = r.set_unchecked("KID.3", "x").unwrap_err();
+        assert_eq!(e.status(), Status::XPDRM_ERR_KNOWN_PARAMETER);
+        let e = r.set_unchecked("kid.3", "x").unwrap_err();
+        assert!(e.reason().contains("is an indexed form of the PlayReady parameter kid"), "{e}");
+        r.set_unchecked("rightsType.0", "x").unwrap();
+        let mut fp = TokenRequest::new(Drm::FairPlay);
+        let e = fp.set_indexed("kid", 0, K[0]).unwrap_err();
+        assert!(e.reason().contains("none: its tokens carry one key"), "{e}");
     }
 }

@@ -108,16 +108,28 @@ impl Kind {
     fn of(content_type: Option<&str>, body: &[u8]) -> Kind {
         let essence = content_type.map_or("", media_type);
         let is = |t: &str| essence.eq_ignore_ascii_case(t);
-        if essence.is_empty() || is("text/plain") {
-            match body.iter().find(|b| !b.is_ascii_whitespace()) {
-                Some(b'{') => Kind::Json,
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            // A JSON object is recognised by its body, whatever the content type says: the PlayReady page's
+            // own table says `text/uri-list` for its JSON answer (SPEC.md §3, real world). No URI starts with
+            // `{`, so nothing else is read this way.
+            Kind::Json
+        } else if essence.is_empty() || is("text/plain") {
+            match first {
                 Some(b'<') => Kind::Html,
                 _ => Kind::UriList,
             }
         } else if is("text/uri-list") {
             Kind::UriList
         } else if is_json_media_type(essence) {
-            Kind::Json
+            // The other way round too: a bare http(s) URL labelled JSON is a uri-list.
+            let start = body.len() - body.trim_ascii_start().len();
+            let head = &body[start..body.len().min(start + 8)];
+            if head.len() >= 7 && (head[..7].eq_ignore_ascii_case(b"http://") || head.eq_ignore_ascii_case(b"https://")) {
+                Kind::UriList
+            } else {
+                Kind::Json
+            }
         } else if is("text/html") || is("application/xhtml+xml") {
             Kind::Html
         } else {
@@ -267,7 +279,10 @@ fn success(kind: Kind, body: &[u8]) -> Result<Outcome, Status> {
             let obj = value.as_object().ok_or(Status::XPDRM_ERR_RESPONSE_MALFORMED_JSON)?;
             if let Some(code) = json_code(obj) {
                 // An error in a 2xx answer is still an error: never a token.
-                let text = json_text(obj).unwrap_or_else(|| crate::status::text_for_code(code).to_string());
+                let text = json_text(obj).map_or_else(
+                    || crate::status::text_for_code(code).to_string(),
+                    |t| strip_code_prefix(&t).to_string(),
+                );
                 return Ok(Outcome::Error { code, text: cut(text) });
             }
             let url = obj
@@ -471,9 +486,22 @@ fn json_code(obj: &Map<String, Value>) -> Option<i32> {
     obj.get("code").and_then(Value::as_i64).filter(|c| *c < 0).and_then(|c| i32::try_from(c).ok())
 }
 
-/// A JSON error's text: `message` (token servers) or `text` (errors relayed from SEES).
+/// A JSON error's text: `message` (token servers) or `text` (errors relayed from SEES), as given (its
+/// `[-NNNN] ` prefix goes when the outcome is made: the code may have to be read from it first).
 fn json_text(obj: &Map<String, Value>) -> Option<String> {
     ["message", "text"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str)).map(collapse)
+}
+
+/// `text` without a leading `[-NNNN]` code and the space after it; unchanged when it has none, or when
+/// nothing would be left.
+fn strip_code_prefix(text: &str) -> &str {
+    let Some(after) = text.strip_prefix("[-") else { return text };
+    let n = after.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=9).contains(&n) || after.as_bytes().get(n) != Some(&b']') {
+        return text;
+    }
+    let rest = after[n + 1..].trim_start();
+    if rest.is_empty() { text } else { rest }
 }
 
 fn server_error(kind: Kind, http_status: u16, body: &[u8]) -> Outcome {
@@ -500,7 +528,12 @@ fn server_error(kind: Kind, http_status: u16, body: &[u8]) -> Outcome {
         }
     }
     let code = code.unwrap_or_else(|| fallback(http_status).code());
-    let text = text.unwrap_or_else(|| crate::status::text_for_code(code).to_string());
+    let text = match text {
+        // The `[-NNNN] ` prefix of a JSON message repeats the code: not part of the text (SPEC.md §3).
+        Some(t) if kind == Kind::Json => strip_code_prefix(&t).to_string(),
+        Some(t) => t,
+        None => crate::status::text_for_code(code).to_string(),
+    };
     Outcome::Error { code, text: cut(text) }
 }
 
@@ -635,6 +668,51 @@ mod tests {
         assert_eq!(find_code("[-] [-0] [-12345678901] [-12"), None);
         assert_eq!(find_code("[-[-6003]"), Some(-6003));
         assert_eq!(find_code("[-999999999]"), Some(-999_999_999));
+    }
+
+    #[test]
+    fn a_playready_answer_is_read_by_its_body_whatever_its_content_type() {
+        let body = b"{\n    \"licenseAcquisitionUrl\": \"http://pr.service.expressplay.com/playready/RightsManager.asmx\",\n    \"token\": \"AgAAAA2dN3UA\"\n}\n";
+        for ct in [Some("text/uri-list"), Some("application/json"), Some("text/plain; charset=utf-8"), None, Some("text/html")] {
+            let r = TokenResponse::parse(Drm::PlayReady, 200, ct, body).unwrap();
+            assert_eq!(r.token().unwrap(), "AgAAAA2dN3UA", "{ct:?}");
+            assert_eq!(
+                r.license_url().unwrap(),
+                "http://pr.service.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=AgAAAA2dN3UA"
+            );
+        }
+        let err = b"{\"code\":-7008,\"message\":\"[-7008] Failed to generate Widevine license\"}";
+        let r = TokenResponse::parse(Drm::Widevine, 200, Some("text/uri-list"), err).unwrap();
+        assert_eq!((r.error_code(), r.error_text()), (-7008, "Failed to generate Widevine license"));
+        let r = TokenResponse::parse(Drm::Widevine, 500, Some("application/json"), err).unwrap();
+        assert_eq!((r.error_code(), r.error_text()), (-7008, "Failed to generate Widevine license"));
+        // Without a code field, the code comes from the prefix, which is still not part of the text.
+        let r = TokenResponse::parse(Drm::Widevine, 400, None, b"{\"message\":\"[-2018] Invalid authenticator\"}").unwrap();
+        assert_eq!((r.error_code(), r.error_text()), (-2018, "Invalid authenticator"));
+    }
+
+    #[test]
+    fn license_urls_keep_their_scheme_and_port_exactly() {
+        for url in [
+            "http://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=AAAAAgAAAAE",
+            "https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AAAAAgAAAAE",
+            "https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=AAAAAgAAAAE",
+            "http://wv.test.expressplay.com:8080/hms/wv/rights/?ExpressPlayToken=AAAAAgAAAAE",
+            "https://pr2.service.expressplay.com:443/playready/RightsManager.asmx?ExpressPlayToken=AAAAAgAAAAE",
+        ] {
+            let r = TokenResponse::parse(Drm::Widevine, 200, Some("text/uri-list"), url.as_bytes()).unwrap();
+            assert_eq!(r.license_url().unwrap(), url);
+            assert_eq!(r.license_base_url().unwrap(), url.split_once('?').unwrap().0);
+        }
+    }
+
+    #[test]
+    fn code_prefixes_are_stripped() {
+        assert_eq!(strip_code_prefix("[-7008] Failed to generate Widevine license"), "Failed to generate Widevine license");
+        assert_eq!(strip_code_prefix("[-2018]Invalid authenticator"), "Invalid authenticator");
+        for same in ["[-7008]", "[-7008] ", "no code", "[-x] y", "[-1234567890] y", " [-7008] y", "[7008] y"] {
+            assert_eq!(strip_code_prefix(same), same);
+        }
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn header_defines(header: &str) -> BTreeMap<String, i64> {
 pub fn header_enum(header: &str, name: &str) -> Vec<(String, i32, String)> {
     let start = header.find(&format!("enum {name}")).unwrap_or_else(|| panic!("no enum {name} in header"));
     let body_start = start + header[start..].find('{').unwrap() + 1;
-    let body_end = body_start + header[body_start..].find("};").unwrap();
+    let body_end = body_start + header[body_start..].find("\n}").unwrap();
     let mut result = Vec::new();
     let mut doc = String::new();
     let mut in_doc = false;

@@ -62,6 +62,11 @@ impl Req {
         self
     }
 
+    pub fn set_indexed(&mut self, name: &str, index: u32, value: &str) -> Status {
+        let (n, v) = (c(name), c(value));
+        unsafe { xpdrm_token_request_set_indexed(self.0, n.as_ptr(), index, v.as_ptr()) }
+    }
+
     pub fn set_unchecked(&mut self, name: &str, value: &str) -> Status {
         let (n, v) = (c(name), c(value));
         unsafe { xpdrm_token_request_set_unchecked(self.0, n.as_ptr(), v.as_ptr()) }

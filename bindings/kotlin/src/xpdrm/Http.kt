@@ -1,0 +1,152 @@
+// The optional HTTP client (a build with the `http` feature; without it every call throws
+// XPDRM_ERR_FEATURE_DISABLED): a config, a client made from it, and the operations.
+package xpdrm
+
+import com.sun.jna.Pointer
+import com.sun.jna.ptr.PointerByReference
+import com.sun.jna.ptr.ShortByReference
+
+/** Client settings (`xpdrm_http_config`). [close] wipes the client key it holds. */
+class HttpConfig private constructor(handle: Pointer) : NativeHandle(handle, { lib.xpdrm_http_config_free(it) }) {
+    /** The defaults (timeouts 10 s / 30 s / 120 s, 1 MiB answers, the system's CAs). */
+    constructor() : this(newHandle { lib.xpdrm_http_config_new(it) })
+
+    private fun why(): String? = try {
+        readText { o, c, l -> lib.xpdrm_http_config_reason(ptr, o, c, l) }.takeIf { it.isNotEmpty() }
+    } catch (e: XpdrmException) {
+        null
+    }
+
+    /** Why the last setter failed ("" when none did). */
+    fun reason(): String = readText { o, c, l -> lib.xpdrm_http_config_reason(ptr, o, c, l) }
+
+    fun setTimeouts(connectMs: Long, readMs: Long, overallMs: Long): HttpConfig = apply {
+        for (v in listOf(connectMs, readMs, overallMs)) {
+            if (v !in 0..0xffffffffL) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "timeout $v ms")
+        }
+        check(lib.xpdrm_http_config_set_timeouts(ptr, connectMs.toInt(), readMs.toInt(), overallMs.toInt()), ::why)
+    }
+
+    /** Trusts the CA certificate(s) in [pem] (instead of the system's). */
+    fun addCaPem(pem: ByteArray): HttpConfig = apply { withBytes(pem) { p, pl -> check(lib.xpdrm_http_config_add_ca_pem(ptr, p, pl), ::why) } }
+
+    /** The client certificate and its private key for mutual TLS; wipe [keyPem] afterwards. */
+    fun setClientCertPem(certPem: ByteArray, keyPem: ByteArray): HttpConfig = apply {
+        withBytes(certPem) { c, cl -> withBytes(keyPem) { k, kl -> check(lib.xpdrm_http_config_set_client_cert_pem(ptr, c, cl, k, kl), ::why) } }
+    }
+
+    fun setMaxResponseSize(maxBytes: Long): HttpConfig = apply {
+        if (maxBytes < 0) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "size $maxBytes")
+        check(lib.xpdrm_http_config_set_max_response_size(ptr, SizeT(maxBytes)), ::why)
+    }
+
+    fun setRetry(maxAttempts: Long, initialBackoffMs: Long, maxBackoffMs: Long): HttpConfig = apply {
+        for (v in listOf(maxAttempts, initialBackoffMs, maxBackoffMs)) {
+            if (v !in 0..0xffffffffL) throw XpdrmException(Status.ERR_INVALID_ARGUMENT, "retry value $v")
+        }
+        check(lib.xpdrm_http_config_set_retry(ptr, maxAttempts.toInt(), initialBackoffMs.toInt(), maxBackoffMs.toInt()), ::why)
+    }
+
+    fun setUserAgent(userAgent: String): HttpConfig = apply { check(lib.xpdrm_http_config_set_user_agent(ptr, userAgent), ::why) }
+
+    internal val handle: Pointer get() = ptr
+}
+
+/** An HTTP answer (`xpdrm_http_response`). [close] wipes the body. */
+class HttpResponse internal constructor(handle: Pointer) : NativeHandle(handle, { lib.xpdrm_http_response_free(it) }) {
+    val status: Int
+        get() {
+            val out = ShortByReference()
+            check(lib.xpdrm_http_response_status(ptr, out))
+            return out.value.toInt() and 0xffff
+        }
+
+    val contentType: String get() = readText { o, c, l -> lib.xpdrm_http_response_content_type(ptr, o, c, l) }
+
+    /** A copy of the body (the caller's; wipe it if it holds a secret). */
+    fun body(): ByteArray {
+        val data = PointerByReference()
+        val len = SizeTByReference()
+        check(lib.xpdrm_http_response_body(ptr, data, len))
+        if (len.value == 0L) return ByteArray(0)
+        return data.value.getByteArray(0, len.value.toInt())
+    }
+}
+
+/**
+ * A blocking client (`xpdrm_http_client`), usable from several threads at once. Failures throw
+ * [XpdrmException] with the call's reason.
+ */
+class HttpClient private constructor(handle: Pointer) : NativeHandle(handle, { lib.xpdrm_http_client_free(it) }) {
+    /** A client with [config]'s settings (the config may be closed afterwards). */
+    constructor(config: HttpConfig) : this(newHandle { lib.xpdrm_http_client_new(config.handle, it) })
+
+    private inline fun <T> withReason(block: (ReasonBuffer) -> T): T = ReasonBuffer().use(block)
+
+    /** Makes a request a flow handed out. */
+    fun execute(request: OutboundRequest): HttpResponse = withReason { r ->
+        HttpResponse(newHandle({ r.text() }) { lib.xpdrm_http_execute(ptr, request.handle, it, r.pointer, r.cap) })
+    }
+
+    /** Fetches a token: the request is checked, sent, and the answer parsed (an error answer is a response). */
+    fun fetchToken(request: TokenRequest, method: HttpMethod = HttpMethod.GET): TokenResponse = withReason { r ->
+        TokenResponse(newHandle({ r.text() }) { lib.xpdrm_http_fetch_token(ptr, request.handle, method.code, it, r.pointer, r.cap) })
+    }
+
+    /** POSTs the DRM's challenge to a license URL with its token; returns the license. */
+    fun redeemLicense(licenseUrl: String, challenge: ByteArray, placement: TokenPlacement = TokenPlacement.IN_URL): ByteArray =
+        withReason { r ->
+            withBytes(challenge) { c, cl ->
+                val bytes = newHandle({ r.text() }) {
+                    lib.xpdrm_http_redeem_license(ptr, licenseUrl, c, cl, placement.code, it, r.pointer, r.cap)
+                }
+                try {
+                    val len = lib.xpdrm_bytes_len(bytes).toLong()
+                    if (len == 0L) ByteArray(0) else lib.xpdrm_bytes_data(bytes)!!.getByteArray(0, len.toInt())
+                } finally {
+                    lib.xpdrm_bytes_free(bytes)
+                }
+            }
+        }
+
+    /**
+     * Sends an entitlement request to SEES and checks the answer; a denial is a response too (its status and
+     * reason say why). Throws when SEES gave no usable answer.
+     */
+    fun exchangeEntitlement(seesUrl: String, request: EntitlementRequest): EntitlementResponse = withReason { r ->
+        val out = PointerByReference()
+        val status = lib.xpdrm_http_exchange_entitlement(ptr, seesUrl, request.handle, out, r.pointer, r.cap)
+        EntitlementResponse(out.value ?: throw XpdrmException(status, r.text()))
+    }
+
+    /** ExpressPlay's `getrecord`: the device ID that used [cookie] (a raw device ID: never log it). */
+    fun lookupRecord(recordUrl: String, customerAuthenticator: ByteArray, cookie: String): String = withReason { r ->
+        withCText(customerAuthenticator) { a ->
+            Scratch(1025).use { s ->
+                val len = SizeTByReference()
+                check(lib.xpdrm_http_lookup_record(ptr, recordUrl, a, cookie, s.memory, SizeT(1025), len, r.pointer, r.cap)) { r.text() }
+                String(s.memory.getByteArray(0, len.value.toInt()), Charsets.UTF_8)
+            }
+        }
+    }
+
+    /** [lookupRecord] with the authenticator as a String. */
+    fun lookupRecord(recordUrl: String, customerAuthenticator: String, cookie: String): String {
+        val bytes = customerAuthenticator.toByteArray(Charsets.UTF_8)
+        try {
+            return lookupRecord(recordUrl, bytes, cookie)
+        } finally {
+            bytes.fill(0)
+        }
+    }
+
+    /** Runs the device's whole flow (steps 1 to 3) with [spc]; then read [BindingDevice.tokenUrl]. */
+    fun runDeviceBinding(device: BindingDevice, spc: ByteArray) = withReason { r ->
+        withBytes(spc) { s, sl -> check(lib.xpdrm_http_run_device_binding(ptr, device.handle, s, sl, r.pointer, r.cap)) { r.text() } }
+    }
+
+    /** Runs the service's flow after [BindingService.begin]; then take [BindingService.entitlementResponse]. */
+    fun runBindingService(service: BindingService) = withReason { r ->
+        check(lib.xpdrm_http_run_binding_service(ptr, service.handle, r.pointer, r.cap)) { r.text() }
+    }
+}
