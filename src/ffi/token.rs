@@ -137,9 +137,9 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// `xpdrm_token_request_url` and `xpdrm_token_request_form`.
 ///
 /// Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N` as for
-/// the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration token requests
-/// (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's Marlin client's
-/// job. No error table is published for the Marlin token servers, so their rules come from real clients and
+/// the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration
+/// token requests (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's
+/// Marlin client's job. No error table is published for the Marlin token servers, so their rules come from real clients and
 /// the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
 /// PHP integrations): they check form only, never refuse a value a real client sends, and refuse with local
 /// statuses that name the parameter (`XPDRM_ERR_MARLIN_INVALID_VALUE` 230, `XPDRM_ERR_MARLIN_MISSING_PARAMETER`
