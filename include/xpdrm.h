@@ -309,7 +309,8 @@ enum xpdrm_status
      */
     XPDRM_ERR_WRAPPED_LENGTH = 103,
     /**
-     * Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2).
+     * Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1), XPDRM_DRM_PLAYREADY (2),
+     * XPDRM_DRM_MARLIN_MS3 (3) or XPDRM_DRM_MARLIN_BB (4).
      */
     XPDRM_ERR_UNKNOWN_DRM = 200,
     /**
@@ -395,6 +396,47 @@ enum xpdrm_status
      * code for it.
      */
     XPDRM_ERR_INVALID_ALG_ID = 219,
+    /**
+     * A Marlin token parameter does not have the form real clients send; the request's reason names the
+     * parameter and the form.
+     */
+    XPDRM_ERR_MARLIN_INVALID_VALUE = 230,
+    /**
+     * A Marlin token request lacks a parameter that its kind needs; the request's reason names it.
+     */
+    XPDRM_ERR_MARLIN_MISSING_PARAMETER = 231,
+    /**
+     * Marlin token parameters that belong together are not given together; the request's reason names them.
+     */
+    XPDRM_ERR_MARLIN_PARAMETER_MISMATCH = 232,
+    /**
+     * The MS3 token server's answer holds no compound URL with a single, well-formed b token.
+     */
+    XPDRM_ERR_RESPONSE_MS3_NO_TOKEN = 233,
+    /**
+     * The MS3 compound URL's fragment does not decode to a content URL (percent-encoded UTF-8 text).
+     */
+    XPDRM_ERR_RESPONSE_MS3_CONTENT_URL = 234,
+    /**
+     * This response carries no content URL: only an MS3 compound URL with a fragment has one.
+     */
+    XPDRM_ERR_RESPONSE_NO_CONTENT_URL = 235,
+    /**
+     * The Marlin BB token server's answer is not a well-formed XML document.
+     */
+    XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED = 236,
+    /**
+     * The Marlin BB token server's answer is well-formed XML but not a Marlin ActionToken document.
+     */
+    XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN = 237,
+    /**
+     * This response holds no Marlin BB action token: only a Marlin BB answer has one.
+     */
+    XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN = 238,
+    /**
+     * This response is a Marlin BB action token: it has no license URL or token text; read the action token.
+     */
+    XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN = 239,
     /**
      * The SEES message is not well-formed JSON.
      */
@@ -991,6 +1033,15 @@ typedef enum xpdrm_drm : int32_t {
      * Microsoft PlayReady: the `pr-gen` token service.
      */
     XPDRM_DRM_PLAYREADY = 2,
+    /**
+     * Marlin MS3: the `ms3-gen` token service; the answer is a compound URL (`xpdrm_token_response_content_url`).
+     */
+    XPDRM_DRM_MARLIN_MS3 = 3,
+    /**
+     * Marlin Broadband: the `bb-gen` token service; the answer is an XML action token
+     * (`xpdrm_token_response_action_token`).
+     */
+    XPDRM_DRM_MARLIN_BB = 4,
 } XPDRM_CLOSED_ENUM xpdrm_drm;
 #else
 typedef int32_t xpdrm_drm;
@@ -1006,6 +1057,15 @@ typedef int32_t xpdrm_drm;
  * Microsoft PlayReady: the `pr-gen` token service.
  */
 #define XPDRM_DRM_PLAYREADY 2
+/**
+ * Marlin MS3: the `ms3-gen` token service; the answer is a compound URL (`xpdrm_token_response_content_url`).
+ */
+#define XPDRM_DRM_MARLIN_MS3 3
+/**
+ * Marlin Broadband: the `bb-gen` token service; the answer is an XML action token
+ * (`xpdrm_token_response_action_token`).
+ */
+#define XPDRM_DRM_MARLIN_BB 4
 #endif
 
 /**
@@ -1578,7 +1638,8 @@ xpdrm_status xpdrm_log_set_callback(xpdrm_log_callback XPDRM_NULLABLE callback,
 /**
  * Creates an empty token request for `drm`, aimed at that DRM's test service.
  *
- * * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`.
+ * * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE`, `XPDRM_DRM_PLAYREADY`, `XPDRM_DRM_MARLIN_MS3` or
+ *   `XPDRM_DRM_MARLIN_BB`.
  * * `out`: receives the new request. The caller owns it and frees it with `xpdrm_token_request_free`.
  *
  * Returns `XPDRM_OK`; `XPDRM_ERR_UNKNOWN_DRM`; `XPDRM_ERR_NULL_ARGUMENT` if `out` is NULL. On failure
@@ -1612,6 +1673,16 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *
  * Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
  * `xpdrm_token_request_url` and `xpdrm_token_request_form`.
+ *
+ * Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N` as for
+ * the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration
+ * token requests (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's
+ * Marlin client's job. No error table is published for the Marlin token servers, so their rules come from real clients and
+ * the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
+ * PHP integrations): they check form only, never refuse a value a real client sends, and refuse with local
+ * statuses that name the parameter (`XPDRM_ERR_MARLIN_INVALID_VALUE` 230, `XPDRM_ERR_MARLIN_MISSING_PARAMETER`
+ * 231, `XPDRM_ERR_MARLIN_PARAMETER_MISMATCH` 232), not with server codes. The server's own refusals still
+ * come back through `xpdrm_token_response_parse`.
  *
  * Parameter reference (generated from the tables in src/token/params.rs):
  *
@@ -1790,6 +1861,79 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   table].
  * - Rule (-2022): a Rental needs rental.periodEndTime [vendor's table].
  * - Rule (-2035): extensionType and extensionPayload are given together or not at all [vendor's table].
+ *
+ * Marlin MS3 (XPDRM_DRM_MARLIN_MS3):
+ * - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
+ *   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+ *   trusted proxy may add it.
+ * - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+ *   answers.
+ * - useHttps (optional; 231 missing or empty, 230 invalid): true or false (PHP clients send 1 and 0): an
+ *   https license URL in the answer.
+ * - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+ *   published.
+ * - cookie (optional; 230): any text of at most 32 characters.
+ * - contentId (optional, also contentId.N per key; 231): the content ID, any non-empty text:
+ *   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+ *   real clients.
+ * - contentKey (optional, also contentKey.N per key; 231 missing or empty, 230 not 32 hex digits): the
+ *   content key: 32 hexadecimal digits; a secret.
+ * - kid (optional; 231 missing or empty, 230 not 32 hex digits): 32 hexadecimal digits, or ^ followed by 1
+ *   to 64 characters (a real client sends kid with contentKey instead of contentId).
+ * - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
+ *   MP4), hls:// for HLS; it comes back as the compound URL's fragment.
+ * - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): <organization
+ *   urn>,<name>,<value>, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
+ * - outputControlFlags (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+ * - outputControlValue (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+ * - extensionType (optional; 231 missing or empty, 230 invalid): exactly 4 characters, such as wudo; needs
+ *   extensionPayload.
+ * - extensionCriticalFlag (optional; 231 missing or empty, 230 invalid): true or false; needs extensionType.
+ * - extensionPayload (optional; 231 missing or empty, 230 invalid): non-empty standard base64 (with or
+ *   without = padding), such as AAAAAA==; needs extensionType.
+ * - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
+ *   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
+ * - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
+ * - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
+ *   N.
+ * - Rule (232): extensionType and extensionPayload are given together or not at all.
+ * - Rule (232): extensionCriticalFlag needs extensionType.
+ *
+ * Marlin BB (XPDRM_DRM_MARLIN_BB):
+ * - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
+ *   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+ *   trusted proxy may add it.
+ * - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+ *   answers.
+ * - actionTokenType (required; 231 missing or empty, 230 invalid): 0 registration (needs userId), 1 license
+ *   (needs contentId, contentKey, rightsType), 2 deregistration (needs userId).
+ * - userId (required for a registration or deregistration (actionTokenType 0 or 2); 231): the user's ID in
+ *   the service, any non-empty text.
+ * - userKey (optional; 231 missing or empty, 230 not 32 hex digits): the user's 128-bit key: 32 hexadecimal
+ *   digits; a secret.
+ * - contentId (required for a license (actionTokenType 1); 231): the content ID, any non-empty text:
+ *   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+ *   real clients.
+ * - contentKey (required for a license (actionTokenType 1); 231 missing or empty, 230 not 32 hex digits):
+ *   the content key: 32 hexadecimal digits; a secret.
+ * - rightsType (required for a license (actionTokenType 1); 231 missing or empty, 230 invalid): BuyToOwn or
+ *   Rental.
+ * - rental.periodEndTime (optional; 231 missing or empty, 230 invalid): end of the rental period: an RFC
+ *   3339 UTC time with Z, or + and seconds (+9999).
+ * - rental.playDuration (optional; 231 missing or empty, 230 invalid): rental play duration in seconds, a
+ *   decimal integer from 0 to 2147483647.
+ * - outputControlOverrideId (optional; 231): the output control's organization or ID, any text.
+ * - outputControlOverrideParameter (optional; 231): the output control parameter's name, any text.
+ * - outputControlOverrideValue (optional; 231): the output control parameter's value, any text.
+ * - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+ *   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+ *   published.
+ * - cookie (optional; 230): any text of at most 32 characters.
+ * - Rule (231): a registration or deregistration (actionTokenType 0 or 2) needs userId.
+ * - Rule (231): a license (actionTokenType 1) needs contentId.
+ * - Rule (231): a license (actionTokenType 1) needs contentKey.
+ * - Rule (231): a license (actionTokenType 1) needs rightsType.
  *
  * End of the parameter reference.
  *
@@ -1982,6 +2126,15 @@ void xpdrm_token_request_free(struct xpdrm_token_request *XPDRM_NULLABLE req);
  *   fields ignored): an error response, even with a 2xx status. The `[-NNNN] ` prefix with which messages
  *   repeat their code is not part of the error text.
  * - License URLs are kept exactly as given: `http` or `https`, any port.
+ * - 2xx from `XPDRM_DRM_MARLIN_MS3`: `text/uri-list` with one compound URL,
+ *   `https://.../hms/ms3/rights/?b=<token>#<percent-encoded content URL>`, kept exactly as given (the license
+ *   URL); the token is the `b` value; the fragment, percent-decoded, is `xpdrm_token_response_content_url`.
+ *   No single well-formed `b`: `XPDRM_ERR_RESPONSE_MS3_NO_TOKEN`; a fragment that does not decode to UTF-8
+ *   text: `XPDRM_ERR_RESPONSE_MS3_CONTENT_URL`.
+ * - 2xx from `XPDRM_DRM_MARLIN_BB`: an XML action token (`application/vnd.marlin.drm.actiontoken+xml`, or
+ *   any type but JSON and HTML), kept byte for byte (`xpdrm_token_response_action_token`) once an XML parser
+ *   found it well-formed (no DTD) with an `ActionToken` root: else `XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED`
+ *   or `XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN`.
  * - non-2xx with an HTML, text or empty body: the first `[-NNNN]` code in its text; without one, a local
  *   code for the HTTP status: `XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS`,
  *   `XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED`, `XPDRM_ERR_SERVER_404_INVALID_URL`,
@@ -2133,6 +2286,47 @@ xpdrm_status xpdrm_token_request_set_indexed(struct xpdrm_token_request *XPDRM_N
 XPDRM_MUST_USE
 xpdrm_status xpdrm_kid_from_name(const char *XPDRM_NONNULL caret_name,
                                  uint8_t *XPDRM_NONNULL out);
+
+/**
+ * Writes the content URL of an MS3 answer: the compound URL's fragment, percent-decoded (the stream's URL
+ * as the request's `contentURL` gave it: `https://.../stream.mpd`, `hls://.../master.m3u8`). Safe to log.
+ *
+ * * `resp`: the response (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated URL (size query allowed).
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_RESPONSE_IS_ERROR` if the answer is an error;
+ * `XPDRM_ERR_RESPONSE_NO_CONTENT_URL` for an answer of another DRM, or a compound URL without a fragment (a
+ * request without `contentURL`); `XPDRM_ERR_BUFFER_TOO_SMALL` with the length in `*out_len`;
+ * `XPDRM_ERR_NULL_ARGUMENT`.
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_content_url(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                              char *XPDRM_NULLABLE out,
+                                              size_t out_cap,
+                                              size_t *XPDRM_NONNULL out_len);
+
+/**
+ * Copies the action token of a Marlin BB answer: the body exactly as the server sent it (XML, checked
+ * well-formed with an `ActionToken` root), to hand to the Marlin agent unchanged. Not NUL-terminated. It
+ * authorises a license or a registration: do not log it, and wipe your copy when done.
+ *
+ * A caller buffer rather than the sketch's `xpdrm_bytes`: every response accessor takes one, the size query
+ * works as for them, and it needs no `http` feature.
+ *
+ * * `resp`: the response (only read).
+ * * `out`, `out_cap`, `out_len`: caller-owned buffer for the bytes; `out` may be NULL with `out_cap == 0` to
+ *   ask for the size.
+ *
+ * Returns `XPDRM_OK`; `XPDRM_ERR_RESPONSE_IS_ERROR` if the answer is an error;
+ * `XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN` for an answer of another DRM; `XPDRM_ERR_BUFFER_TOO_SMALL` with the
+ * length in `*out_len`; `XPDRM_ERR_NULL_ARGUMENT`. (For a BB answer, `xpdrm_token_response_license_url`,
+ * `_license_base_url` and `_token` return `XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN`.)
+ */
+XPDRM_MUST_USE
+xpdrm_status xpdrm_token_response_action_token(const struct xpdrm_token_response *XPDRM_NONNULL resp,
+                                               uint8_t *XPDRM_NULLABLE out,
+                                               size_t out_cap,
+                                               size_t *XPDRM_NONNULL out_len);
 
 /**
  * Compares two device IDs after normalising them, in constant time.
@@ -3185,7 +3379,10 @@ void xpdrm_http_response_free(struct xpdrm_http_response *XPDRM_NULLABLE resp);
  *   success here too**, as for `xpdrm_token_response_parse`: read `xpdrm_token_response_error_code`.
  * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
  *
- * Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result.
+ * Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result. Marlin works
+ * the same way: an MS3 request gives a compound URL (`xpdrm_token_response_content_url`), a BB request an
+ * XML action token (`application/vnd.marlin.drm.actiontoken+xml`, asked for in `Accept`; read it with
+ * `xpdrm_token_response_action_token`).
  *
  * Returns `XPDRM_OK`; the whole-request check's code; the statuses of `xpdrm_token_response_parse` for a
  * 2xx answer without a token (`XPDRM_ERR_RESPONSE_CONTENT_TYPE` for a content type that carries neither a

@@ -53,7 +53,8 @@ pub enum xpdrm_status {
     XPDRM_ERR_WRAPPED_LENGTH = 103,
 
     // ---- 200..299: token requests and responses ----
-    /// Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2).
+    /// Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1), XPDRM_DRM_PLAYREADY (2),
+    /// XPDRM_DRM_MARLIN_MS3 (3) or XPDRM_DRM_MARLIN_BB (4).
     XPDRM_ERR_UNKNOWN_DRM = 200,
     /// Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user
     /// information, query or fragment.
@@ -102,6 +103,28 @@ pub enum xpdrm_status {
     /// Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no
     /// code for it.
     XPDRM_ERR_INVALID_ALG_ID = 219,
+    // ---- 230..249: Marlin token requests and responses (SPEC.md section 7) ----
+    /// A Marlin token parameter does not have the form real clients send; the request's reason names the
+    /// parameter and the form.
+    XPDRM_ERR_MARLIN_INVALID_VALUE = 230,
+    /// A Marlin token request lacks a parameter that its kind needs; the request's reason names it.
+    XPDRM_ERR_MARLIN_MISSING_PARAMETER = 231,
+    /// Marlin token parameters that belong together are not given together; the request's reason names them.
+    XPDRM_ERR_MARLIN_PARAMETER_MISMATCH = 232,
+    /// The MS3 token server's answer holds no compound URL with a single, well-formed b token.
+    XPDRM_ERR_RESPONSE_MS3_NO_TOKEN = 233,
+    /// The MS3 compound URL's fragment does not decode to a content URL (percent-encoded UTF-8 text).
+    XPDRM_ERR_RESPONSE_MS3_CONTENT_URL = 234,
+    /// This response carries no content URL: only an MS3 compound URL with a fragment has one.
+    XPDRM_ERR_RESPONSE_NO_CONTENT_URL = 235,
+    /// The Marlin BB token server's answer is not a well-formed XML document.
+    XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED = 236,
+    /// The Marlin BB token server's answer is well-formed XML but not a Marlin ActionToken document.
+    XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN = 237,
+    /// This response holds no Marlin BB action token: only a Marlin BB answer has one.
+    XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN = 238,
+    /// This response is a Marlin BB action token: it has no license URL or token text; read the action token.
+    XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN = 239,
     // ---- 300..399: SEES entitlement messages ----
     /// The SEES message is not well-formed JSON.
     XPDRM_ERR_SEES_MALFORMED_JSON = 300,
@@ -352,6 +375,16 @@ impl Status {
         XPDRM_ERR_INVALID_PLAYBACK_DURATION,
         XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL,
         XPDRM_ERR_INVALID_ALG_ID,
+        XPDRM_ERR_MARLIN_INVALID_VALUE,
+        XPDRM_ERR_MARLIN_MISSING_PARAMETER,
+        XPDRM_ERR_MARLIN_PARAMETER_MISMATCH,
+        XPDRM_ERR_RESPONSE_MS3_NO_TOKEN,
+        XPDRM_ERR_RESPONSE_MS3_CONTENT_URL,
+        XPDRM_ERR_RESPONSE_NO_CONTENT_URL,
+        XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED,
+        XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN,
+        XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN,
+        XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN,
         XPDRM_ERR_SEES_MALFORMED_JSON,
         XPDRM_ERR_SEES_NOT_AN_OBJECT,
         XPDRM_ERR_SEES_MESSAGE_TOO_LARGE,
@@ -507,7 +540,7 @@ impl Status {
                 c"Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16."
             }
             XPDRM_ERR_UNKNOWN_DRM => {
-                c"Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2)."
+                c"Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1), XPDRM_DRM_PLAYREADY (2), XPDRM_DRM_MARLIN_MS3 (3) or XPDRM_DRM_MARLIN_BB (4)."
             }
             XPDRM_ERR_INVALID_BASE_URL => {
                 c"Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user information, query or fragment."
@@ -554,6 +587,36 @@ impl Status {
             }
             XPDRM_ERR_INVALID_ALG_ID => {
                 c"Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no code for it."
+            }
+            XPDRM_ERR_MARLIN_INVALID_VALUE => {
+                c"A Marlin token parameter does not have the form real clients send; the request's reason names the parameter and the form."
+            }
+            XPDRM_ERR_MARLIN_MISSING_PARAMETER => {
+                c"A Marlin token request lacks a parameter that its kind needs; the request's reason names it."
+            }
+            XPDRM_ERR_MARLIN_PARAMETER_MISMATCH => {
+                c"Marlin token parameters that belong together are not given together; the request's reason names them."
+            }
+            XPDRM_ERR_RESPONSE_MS3_NO_TOKEN => {
+                c"The MS3 token server's answer holds no compound URL with a single, well-formed b token."
+            }
+            XPDRM_ERR_RESPONSE_MS3_CONTENT_URL => {
+                c"The MS3 compound URL's fragment does not decode to a content URL (percent-encoded UTF-8 text)."
+            }
+            XPDRM_ERR_RESPONSE_NO_CONTENT_URL => {
+                c"This response carries no content URL: only an MS3 compound URL with a fragment has one."
+            }
+            XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED => {
+                c"The Marlin BB token server's answer is not a well-formed XML document."
+            }
+            XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN => {
+                c"The Marlin BB token server's answer is well-formed XML but not a Marlin ActionToken document."
+            }
+            XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN => {
+                c"This response holds no Marlin BB action token: only a Marlin BB answer has one."
+            }
+            XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN => {
+                c"This response is a Marlin BB action token: it has no license URL or token text; read the action token."
             }
             XPDRM_ERR_SEES_MALFORMED_JSON => c"The SEES message is not well-formed JSON.",
             XPDRM_ERR_SEES_NOT_AN_OBJECT => c"The SEES message is not a JSON object.",

@@ -31,6 +31,7 @@ fn base(drm: Drm) -> Vec<(String, String)> {
             p.extend([("kid", KID), ("rightsType", "BuyToOwn")]);
             p.extend(OPLS.iter().map(|o| (*o, "100")));
         }
+        Drm::MarlinMs3 | Drm::MarlinBb => unreachable!("the Marlin cases are in tests/testsrv_agreement_marlin.rs"),
     }
     p.into_iter().map(|(a, b)| (a.to_owned(), b.to_owned())).collect()
 }

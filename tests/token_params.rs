@@ -7,7 +7,9 @@ mod token_support;
 
 use token_support::Req;
 use xpdrm::Status;
-use xpdrm::ffi::token::{XPDRM_DRM_FAIRPLAY, XPDRM_DRM_PLAYREADY, XPDRM_DRM_WIDEVINE, xpdrm_drm};
+use xpdrm::ffi::token::{
+    XPDRM_DRM_FAIRPLAY, XPDRM_DRM_MARLIN_BB, XPDRM_DRM_MARLIN_MS3, XPDRM_DRM_PLAYREADY, XPDRM_DRM_WIDEVINE, xpdrm_drm,
+};
 use xpdrm::token::params::{Check, Presence};
 use xpdrm::token::{Drm, params};
 
@@ -28,6 +30,8 @@ fn c_drm(drm: Drm) -> xpdrm_drm {
         Drm::FairPlay => XPDRM_DRM_FAIRPLAY,
         Drm::Widevine => XPDRM_DRM_WIDEVINE,
         Drm::PlayReady => XPDRM_DRM_PLAYREADY,
+        Drm::MarlinMs3 => XPDRM_DRM_MARLIN_MS3,
+        Drm::MarlinBb => XPDRM_DRM_MARLIN_BB,
     }
 }
 
@@ -294,6 +298,12 @@ fn baseline(drm: Drm) -> Req {
             for opl in ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"] {
                 r.ok(opl, "0");
             }
+        }
+        Drm::MarlinMs3 => {
+            r.ok("contentId", "urn:marlin:kid:00112233445566778899aabbccddeeff").ok("contentKey", KEY);
+        }
+        Drm::MarlinBb => {
+            r.ok("actionTokenType", "0").ok("userId", "555556");
         }
     }
     assert!(r.url().is_ok(), "{} baseline: {}", drm.name(), r.last_error());

@@ -23,13 +23,13 @@ fn fairplay() -> Req {
 
 #[test]
 fn new_refuses_unknown_drms_and_a_null_out() {
-    for bad in [-1, 3, 100, i32::MIN, i32::MAX] {
+    for bad in [-1, 5, 100, i32::MIN, i32::MAX] {
         let mut p = std::ptr::dangling_mut::<xpdrm_token_request>();
         assert_eq!(unsafe { xpdrm_token_request_new(bad, &mut p) }, XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(p, std::ptr::dangling_mut(), "*out written on failure");
     }
     assert_eq!(unsafe { xpdrm_token_request_new(XPDRM_DRM_FAIRPLAY, null_mut()) }, XPDRM_ERR_NULL_ARGUMENT);
-    assert!(XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_PLAYREADY (2)"));
+    assert!(XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_PLAYREADY (2)") && XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_MARLIN_BB (4)"));
 }
 
 #[test]

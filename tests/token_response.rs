@@ -229,7 +229,7 @@ fn bad_arguments() {
     let ct = c"text/uri-list".as_ptr();
     let mut p = std::ptr::dangling_mut::<xpdrm_token_response>();
     unsafe {
-        assert_eq!(xpdrm_token_response_parse(3, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
+        assert_eq!(xpdrm_token_response_parse(5, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(xpdrm_token_response_parse(-1, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(xpdrm_token_response_parse(FP, 0, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(xpdrm_token_response_parse(FP, 99, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
-use xpdrm::token::params::{Check, Param, Presence};
+use xpdrm::token::params::{Check, Form, Param, Presence};
 use xpdrm::token::{Drm, TokenRequest};
 
 /// The clock of every request: 2023-11-14T22:13:20Z.
@@ -88,6 +88,20 @@ fn valid_value(p: &Param) -> Option<BoxedStrategy<String>> {
         Check::Hex4Bytes { .. } => hex_digits(8).boxed(),
         Check::Free => text(0, 40).boxed(),
         Check::Unsupported { .. } => return None,
+        Check::Form { form, .. } => {
+            let part = || "[a-z0-9:.]{1,12}";
+            match form {
+                Form::ContentUrl => ("(http|https|hls|HTTPS)", part(), "[a-zA-Z0-9/._-]{0,30}")
+                    .prop_map(|(s, h, p)| format!("{s}://{h}/{p}"))
+                    .boxed(),
+                Form::OutputControlOverride => (part(), part(), "[a-z0-9,]{1,8}")
+                    .prop_map(|(o, n, v)| format!("urn:{o},{n},{v}"))
+                    .boxed(),
+                Form::Ms3Extension => ("[a-z]{4}", prop_oneof![Just("true"), Just("false")], base64(1, 40))
+                    .prop_map(|(t, c, p)| format!("{t},{c},{p}"))
+                    .boxed(),
+            }
+        }
     })
 }
 

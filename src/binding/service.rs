@@ -82,6 +82,13 @@ impl ServiceFlow {
     /// Its token template is empty until [`set_token_template`](Self::set_token_template): a token request
     /// then fails with the code of the first parameter the DRM requires.
     pub fn new(drm: Drm, customer_authenticator: &str) -> Result<ServiceFlow, Problem> {
+        if drm.is_marlin() {
+            // SEES device binding (SPEC.md section 6) is for the license-token DRMs only.
+            return Err(Problem::new(
+                crate::Status::XPDRM_ERR_UNKNOWN_DRM,
+                format!("the device-binding flow has no {} tokens: FairPlay, Widevine or PlayReady only", drm.name()),
+            ));
+        }
         let authenticator = CustomerAuthenticator::new(drm, customer_authenticator)?;
         Ok(ServiceFlow {
             template: TokenRequest::new(drm),

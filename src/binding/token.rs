@@ -206,6 +206,7 @@ pub(super) mod tests {
                 ("uncompressedDigitalAudioOPL", "0"),
                 ("uncompressedDigitalVideoOPL", "0"),
             ],
+            Drm::MarlinMs3 | Drm::MarlinBb => unreachable!("device binding is for the license-token DRMs"),
         };
         let mut t = TokenRequest::new(drm);
         for (n, v) in params {

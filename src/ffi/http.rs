@@ -599,7 +599,10 @@ pub unsafe extern "C" fn xpdrm_http_response_free(resp: *mut xpdrm_http_response
 ///   success here too**, as for `xpdrm_token_response_parse`: read `xpdrm_token_response_error_code`.
 /// * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`).
 ///
-/// Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result.
+/// Not repeated after an HTTP 5xx (each request mints a token); the 5xx answer is the result. Marlin works
+/// the same way: an MS3 request gives a compound URL (`xpdrm_token_response_content_url`), a BB request an
+/// XML action token (`application/vnd.marlin.drm.actiontoken+xml`, asked for in `Accept`; read it with
+/// `xpdrm_token_response_action_token`).
 ///
 /// Returns `XPDRM_OK`; the whole-request check's code; the statuses of `xpdrm_token_response_parse` for a
 /// 2xx answer without a token (`XPDRM_ERR_RESPONSE_CONTENT_TYPE` for a content type that carries neither a

@@ -18,6 +18,7 @@ pub mod basics;
 pub mod keywrap;
 pub mod log;
 pub mod token;
+pub mod marlin;
 // In the header's reading order: device IDs and cookies, SEES messages, then the binding flow.
 pub mod device;
 pub mod sees;

@@ -24,6 +24,11 @@ pub const XPDRM_DRM_FAIRPLAY: xpdrm_drm = 0;
 pub const XPDRM_DRM_WIDEVINE: xpdrm_drm = 1;
 /// Microsoft PlayReady: the `pr-gen` token service.
 pub const XPDRM_DRM_PLAYREADY: xpdrm_drm = 2;
+/// Marlin MS3: the `ms3-gen` token service; the answer is a compound URL (`xpdrm_token_response_content_url`).
+pub const XPDRM_DRM_MARLIN_MS3: xpdrm_drm = 3;
+/// Marlin Broadband: the `bb-gen` token service; the answer is an XML action token
+/// (`xpdrm_token_response_action_token`).
+pub const XPDRM_DRM_MARLIN_BB: xpdrm_drm = 4;
 
 /// An ExpressPlay environment, one of the `XPDRM_ENVIRONMENT_*` values.
 #[allow(non_camel_case_types)]
@@ -90,7 +95,8 @@ unsafe fn request_text<'a>(
 
 /// Creates an empty token request for `drm`, aimed at that DRM's test service.
 ///
-/// * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE` or `XPDRM_DRM_PLAYREADY`.
+/// * `drm`: `XPDRM_DRM_FAIRPLAY`, `XPDRM_DRM_WIDEVINE`, `XPDRM_DRM_PLAYREADY`, `XPDRM_DRM_MARLIN_MS3` or
+///   `XPDRM_DRM_MARLIN_BB`.
 /// * `out`: receives the new request. The caller owns it and frees it with `xpdrm_token_request_free`.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_UNKNOWN_DRM`; `XPDRM_ERR_NULL_ARGUMENT` if `out` is NULL. On failure
@@ -129,6 +135,16 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 ///
 /// Whole-request rules (required parameters, the rules across parameters listed as "Rule") are checked by
 /// `xpdrm_token_request_url` and `xpdrm_token_request_form`.
+///
+/// Marlin (MS3, BB) covers MS3 token requests (plain and indexed keys, `contentId.N`/`contentKey.N` as for
+/// the other DRMs) with their compound-URL answers, and Marlin BB registration, license and deregistration
+/// token requests (`actionTokenType` 0, 1, 2) with their XML action tokens; redeeming them is the device's
+/// Marlin client's job. No error table is published for the Marlin token servers, so their rules come from real clients and
+/// the vendor's tutorials (the HbbTV reference application, published Node, Ruby, Lua, Java and
+/// PHP integrations): they check form only, never refuse a value a real client sends, and refuse with local
+/// statuses that name the parameter (`XPDRM_ERR_MARLIN_INVALID_VALUE` 230, `XPDRM_ERR_MARLIN_MISSING_PARAMETER`
+/// 231, `XPDRM_ERR_MARLIN_PARAMETER_MISMATCH` 232), not with server codes. The server's own refusals still
+/// come back through `xpdrm_token_response_parse`.
 ///
 /// Parameter reference (generated from the tables in src/token/params.rs):
 ///
@@ -307,6 +323,79 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 ///   table].
 /// - Rule (-2022): a Rental needs rental.periodEndTime [vendor's table].
 /// - Rule (-2035): extensionType and extensionPayload are given together or not at all [vendor's table].
+///
+/// Marlin MS3 (XPDRM_DRM_MARLIN_MS3):
+/// - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
+///   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+///   trusted proxy may add it.
+/// - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+///   answers.
+/// - useHttps (optional; 231 missing or empty, 230 invalid): true or false (PHP clients send 1 and 0): an
+///   https license URL in the answer.
+/// - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+///   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+///   published.
+/// - cookie (optional; 230): any text of at most 32 characters.
+/// - contentId (optional, also contentId.N per key; 231): the content ID, any non-empty text:
+///   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+///   real clients.
+/// - contentKey (optional, also contentKey.N per key; 231 missing or empty, 230 not 32 hex digits): the
+///   content key: 32 hexadecimal digits; a secret.
+/// - kid (optional; 231 missing or empty, 230 not 32 hex digits): 32 hexadecimal digits, or ^ followed by 1
+///   to 64 characters (a real client sends kid with contentKey instead of contentId).
+/// - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
+///   MP4), hls:// for HLS; it comes back as the compound URL's fragment.
+/// - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): <organization
+///   urn>,<name>,<value>, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
+/// - outputControlFlags (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+/// - outputControlValue (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
+/// - extensionType (optional; 231 missing or empty, 230 invalid): exactly 4 characters, such as wudo; needs
+///   extensionPayload.
+/// - extensionCriticalFlag (optional; 231 missing or empty, 230 invalid): true or false; needs extensionType.
+/// - extensionPayload (optional; 231 missing or empty, 230 invalid): non-empty standard base64 (with or
+///   without = padding), such as AAAAAA==; needs extensionType.
+/// - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
+///   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
+/// - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
+/// - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
+///   N.
+/// - Rule (232): extensionType and extensionPayload are given together or not at all.
+/// - Rule (232): extensionCriticalFlag needs extensionType.
+///
+/// Marlin BB (XPDRM_DRM_MARLIN_BB):
+/// - customerAuthenticator (required by the server, optional here; 231 missing or empty, 230 invalid): the
+///   customer ID in decimal digits, a comma, and 32 hexadecimal digits; a secret; optional here because a
+///   trusted proxy may add it.
+/// - errorFormat (optional; 231 missing or empty, 230 invalid): html or json: the form of the server's error
+///   answers.
+/// - actionTokenType (required; 231 missing or empty, 230 invalid): 0 registration (needs userId), 1 license
+///   (needs contentId, contentKey, rightsType), 2 deregistration (needs userId).
+/// - userId (required for a registration or deregistration (actionTokenType 0 or 2); 231): the user's ID in
+///   the service, any non-empty text.
+/// - userKey (optional; 231 missing or empty, 230 not 32 hex digits): the user's 128-bit key: 32 hexadecimal
+///   digits; a secret.
+/// - contentId (required for a license (actionTokenType 1); 231): the content ID, any non-empty text:
+///   urn:marlin:kid:<32 hex> for MS3 in the tutorials, cid:marlin#...@... or urn:marlin:organization:... in
+///   real clients.
+/// - contentKey (required for a license (actionTokenType 1); 231 missing or empty, 230 not 32 hex digits):
+///   the content key: 32 hexadecimal digits; a secret.
+/// - rightsType (required for a license (actionTokenType 1); 231 missing or empty, 230 invalid): BuyToOwn or
+///   Rental.
+/// - rental.periodEndTime (optional; 231 missing or empty, 230 invalid): end of the rental period: an RFC
+///   3339 UTC time with Z, or + and seconds (+9999).
+/// - rental.playDuration (optional; 231 missing or empty, 230 invalid): rental play duration in seconds, a
+///   decimal integer from 0 to 2147483647.
+/// - outputControlOverrideId (optional; 231): the output control's organization or ID, any text.
+/// - outputControlOverrideParameter (optional; 231): the output control parameter's name, any text.
+/// - outputControlOverrideValue (optional; 231): the output control parameter's value, any text.
+/// - expirationTime (optional; 231 missing or empty, 230 invalid): an RFC 3339 UTC time with Z
+///   (2006-04-14T12:01:10Z) or + and seconds (+2592000); no limit is checked here, as no Marlin limit is
+///   published.
+/// - cookie (optional; 230): any text of at most 32 characters.
+/// - Rule (231): a registration or deregistration (actionTokenType 0 or 2) needs userId.
+/// - Rule (231): a license (actionTokenType 1) needs contentId.
+/// - Rule (231): a license (actionTokenType 1) needs contentKey.
+/// - Rule (231): a license (actionTokenType 1) needs rightsType.
 ///
 /// End of the parameter reference.
 ///
@@ -591,6 +680,15 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 ///   fields ignored): an error response, even with a 2xx status. The `[-NNNN] ` prefix with which messages
 ///   repeat their code is not part of the error text.
 /// - License URLs are kept exactly as given: `http` or `https`, any port.
+/// - 2xx from `XPDRM_DRM_MARLIN_MS3`: `text/uri-list` with one compound URL,
+///   `https://.../hms/ms3/rights/?b=<token>#<percent-encoded content URL>`, kept exactly as given (the license
+///   URL); the token is the `b` value; the fragment, percent-decoded, is `xpdrm_token_response_content_url`.
+///   No single well-formed `b`: `XPDRM_ERR_RESPONSE_MS3_NO_TOKEN`; a fragment that does not decode to UTF-8
+///   text: `XPDRM_ERR_RESPONSE_MS3_CONTENT_URL`.
+/// - 2xx from `XPDRM_DRM_MARLIN_BB`: an XML action token (`application/vnd.marlin.drm.actiontoken+xml`, or
+///   any type but JSON and HTML), kept byte for byte (`xpdrm_token_response_action_token`) once an XML parser
+///   found it well-formed (no DTD) with an `ActionToken` root: else `XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED`
+///   or `XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN`.
 /// - non-2xx with an HTML, text or empty body: the first `[-NNNN]` code in its text; without one, a local
 ///   code for the HTTP status: `XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS`,
 ///   `XPDRM_ERR_SERVER_401_AUTHENTICATION_FAILED`, `XPDRM_ERR_SERVER_404_INVALID_URL`,

@@ -53,6 +53,14 @@ fn require_success(answer: &Answer, who: &str) -> Result<(), Problem> {
     }
 }
 
+/// The `Accept` header of a token request: a Marlin BB server answers an XML action token.
+fn accept(drm: Drm) -> &'static str {
+    match drm {
+        Drm::MarlinBb => "application/vnd.marlin.drm.actiontoken+xml, application/xml;q=0.9, application/json, text/html;q=0.5",
+        _ => "application/json, text/uri-list, text/html;q=0.5",
+    }
+}
+
 impl Client {
     /// Fetches a token: the token request as a `GET` of its URL or a `POST` of its form body (checked whole
     /// by the token module first: a missing parameter is its code, and nothing is sent), and the answer read
@@ -71,7 +79,7 @@ impl Client {
                 OutboundRequest::post(SecretString::from(request.base_url()), "application/x-www-form-urlencoded", body)
             }
         }
-        .with_header("Accept", "application/json, text/uri-list, text/html;q=0.5");
+        .with_header("Accept", accept(drm));
         let answer = self.execute_op(&out, Repeat::UnlessSent, Operation::FetchToken)?;
         TokenResponse::parse(drm, answer.status, answer.content_type.as_deref(), &answer.body).map_err(|s| {
             Problem::new(

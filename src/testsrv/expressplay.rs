@@ -7,6 +7,8 @@
 //!   tokens as `text/uri-list` (FairPlay, Widevine: `https://127.0.0.1:<port>/hms/<drm>/rights/?ExpressPlayToken=<token>`)
 //!   or JSON (PlayReady: `{"licenseAcquisitionUrl": ..., "token": ...}`, pretty-printed and labelled
 //!   `text/uri-list` as the real service's own table says, so that clients are tested reading it by its body).
+//! * `GET|POST /hms/<ms3|bb>/token`: the Marlin token servers ([`marlin`](super::marlin), their own checks):
+//!   an MS3 compound URL, a BB XML action token.
 //! * `POST /hms/<drm>/rights/`: the token in the query or an `ExpressPlayToken` header, the body a stand-in
 //!   SPC ([`spc`](super::spc)). The token must be this server's, unexpired, for this DRM (else -4010); the
 //!   SPC must name a device this server knows (else -4001); a device-bound token must be redeemed by its
@@ -236,6 +238,14 @@ impl State {
             return Reply::with(405, "text/plain", "GET or POST");
         }
         let params = req.params();
+        if drm.is_marlin() {
+            let base = self.base_url.get().cloned().unwrap_or_default();
+            let reply = super::marlin::token(drm, &params, &self.setup.authenticator, &base, &self.events);
+            if matches!(reply, Reply::Answer { status: 200, .. }) {
+                self.tokens_minted.fetch_add(1, Ordering::AcqRel);
+            }
+            return reply;
+        }
         let json_errors = params.iter().any(|(n, v)| n == "errorFormat" && v == "json");
         let accepted = match token_rules::check(drm, &params, now()) {
             Ok(a) => a,

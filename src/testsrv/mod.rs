@@ -5,6 +5,8 @@
 //! * [`expressplay`]: an ExpressPlay-compatible token server (FairPlay, Widevine, PlayReady), license server
 //!   and record retrieval, over HTTPS. Its parameter checks ([`token_rules`]) are written from SPEC.md on
 //!   their own, apart from the library's validator.
+//! * [`marlin`]: the Marlin MS3 and BB token servers of the same server (`/hms/ms3/token`, `/hms/bb/token`),
+//!   with their own form checks, compound URLs and XML action tokens.
 //! * [`sees`]: a SEES reference server over mutual TLS, on the library's service side and HTTP client.
 //! * [`faults`]: one path per fault the client must report (refused, stall, 5xx, truncated, oversized,
 //!   wrong content type, TLS faults).
@@ -17,6 +19,7 @@
 pub mod expressplay;
 pub mod faults;
 pub mod httpd;
+pub mod marlin;
 pub mod pki;
 pub mod sees;
 pub mod spc;

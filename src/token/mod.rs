@@ -1,5 +1,6 @@
 //! ExpressPlay license tokens: building token requests and reading token responses, for FairPlay, Widevine
-//! and PlayReady. Sans-IO: the caller sends the request and hands back what the server answered.
+//! and PlayReady, and Marlin MS3 and BB tokens (SPEC.md section 7: their rules come from real clients, as no
+//! error table is published). Sans-IO: the caller sends the request and hands back what the server answered.
 //!
 //! * [`TokenRequest`]: set parameters by name; each value is checked against the DRM's table in
 //!   [`params`] when it is set and refused with the very code the ExpressPlay server would answer; the whole
@@ -45,17 +46,35 @@ pub enum Drm {
     Widevine,
     /// Microsoft PlayReady (`pr-gen`).
     PlayReady,
+    /// Marlin MS3 (`ms3-gen`): a compound URL for a stream (SPEC.md section 7).
+    MarlinMs3,
+    /// Marlin Broadband (`bb-gen`): XML action tokens for registration, license and deregistration.
+    MarlinBb,
 }
 
 impl Drm {
-    /// Every DRM, in the order of their C values (0, 1, 2).
+    /// The three license-token DRMs of SPEC.md section 2, in the order of their C values (0, 1, 2): the ones
+    /// with ExpressPlay error tables, license URLs and device binding. The Marlin ones are in [`Drm::MARLIN`],
+    /// all five in [`Drm::EVERY`].
     pub const ALL: [Drm; 3] = [Drm::FairPlay, Drm::Widevine, Drm::PlayReady];
 
+    /// The two Marlin DRMs (C values 3 and 4).
+    pub const MARLIN: [Drm; 2] = [Drm::MarlinMs3, Drm::MarlinBb];
+
+    /// Every DRM, in the order of their C values (0 to 4).
+    pub const EVERY: [Drm; 5] = [Drm::FairPlay, Drm::Widevine, Drm::PlayReady, Drm::MarlinMs3, Drm::MarlinBb];
+
     /// The DRM with this C value (`XPDRM_DRM_FAIRPLAY` = 0, `XPDRM_DRM_WIDEVINE` = 1,
-    /// `XPDRM_DRM_PLAYREADY` = 2), or [`Status::XPDRM_ERR_UNKNOWN_DRM`].
+    /// `XPDRM_DRM_PLAYREADY` = 2, `XPDRM_DRM_MARLIN_MS3` = 3, `XPDRM_DRM_MARLIN_BB` = 4), or
+    /// [`Status::XPDRM_ERR_UNKNOWN_DRM`].
     pub fn from_code(code: i32) -> Result<Drm, Status> {
-        Drm::ALL.get(usize::try_from(code).map_err(|_| Status::XPDRM_ERR_UNKNOWN_DRM)?).copied()
+        Drm::EVERY.get(usize::try_from(code).map_err(|_| Status::XPDRM_ERR_UNKNOWN_DRM)?).copied()
             .ok_or(Status::XPDRM_ERR_UNKNOWN_DRM)
+    }
+
+    /// True for Marlin MS3 and BB, whose rules come from real clients, not from an error table.
+    pub fn is_marlin(self) -> bool {
+        matches!(self, Drm::MarlinMs3 | Drm::MarlinBb)
     }
 
     /// Its name, as used in reasons and logs.
@@ -64,6 +83,8 @@ impl Drm {
             Drm::FairPlay => "FairPlay",
             Drm::Widevine => "Widevine",
             Drm::PlayReady => "PlayReady",
+            Drm::MarlinMs3 => "Marlin MS3",
+            Drm::MarlinBb => "Marlin BB",
         }
     }
 
@@ -76,6 +97,10 @@ impl Drm {
             (Drm::Widevine, Environment::Production) => "https://wv-gen.service.expressplay.com/hms/wv/token",
             (Drm::PlayReady, Environment::Test) => "https://pr-gen.test.expressplay.com/hms/pr/token",
             (Drm::PlayReady, Environment::Production) => "https://pr-gen.service.expressplay.com/hms/pr/token",
+            (Drm::MarlinMs3, Environment::Test) => "https://ms3-gen.test.expressplay.com/hms/ms3/token",
+            (Drm::MarlinMs3, Environment::Production) => "https://ms3-gen.service.expressplay.com/hms/ms3/token",
+            (Drm::MarlinBb, Environment::Test) => "https://bb-gen.test.expressplay.com/hms/bb/token",
+            (Drm::MarlinBb, Environment::Production) => "https://bb-gen.service.expressplay.com/hms/bb/token",
         }
     }
 
@@ -85,6 +110,8 @@ impl Drm {
             Drm::FairPlay => params::FAIRPLAY,
             Drm::Widevine => params::WIDEVINE,
             Drm::PlayReady => params::PLAYREADY,
+            Drm::MarlinMs3 => params::MARLIN_MS3,
+            Drm::MarlinBb => params::MARLIN_BB,
         }
     }
 
@@ -94,6 +121,8 @@ impl Drm {
             Drm::FairPlay => params::FAIRPLAY_RULES,
             Drm::Widevine => params::WIDEVINE_RULES,
             Drm::PlayReady => params::PLAYREADY_RULES,
+            Drm::MarlinMs3 => params::MARLIN_MS3_RULES,
+            Drm::MarlinBb => params::MARLIN_BB_RULES,
         }
     }
 }
@@ -154,7 +183,9 @@ mod tests {
         assert_eq!(Drm::from_code(0), Ok(Drm::FairPlay));
         assert_eq!(Drm::from_code(1), Ok(Drm::Widevine));
         assert_eq!(Drm::from_code(2), Ok(Drm::PlayReady));
-        for bad in [-1, 3, i32::MIN, i32::MAX] {
+        assert_eq!(Drm::from_code(3), Ok(Drm::MarlinMs3));
+        assert_eq!(Drm::from_code(4), Ok(Drm::MarlinBb));
+        for bad in [-1, 5, i32::MIN, i32::MAX] {
             assert_eq!(Drm::from_code(bad), Err(Status::XPDRM_ERR_UNKNOWN_DRM));
         }
     }
@@ -163,5 +194,7 @@ mod tests {
     fn base_urls_follow_the_spec_table() {
         assert_eq!(Drm::Widevine.base_url(Environment::Production), "https://wv-gen.service.expressplay.com/hms/wv/token");
         assert_eq!(Drm::PlayReady.base_url(Environment::Test), "https://pr-gen.test.expressplay.com/hms/pr/token");
+        assert_eq!(Drm::MarlinMs3.base_url(Environment::Test), "https://ms3-gen.test.expressplay.com/hms/ms3/token");
+        assert_eq!(Drm::MarlinBb.base_url(Environment::Production), "https://bb-gen.service.expressplay.com/hms/bb/token");
     }
 }

@@ -82,6 +82,8 @@ pub enum Check {
     Free,
     /// The DRM does not support this parameter: any value is refused with `code`.
     Unsupported { code: Status },
+    /// A form only Marlin parameters have (a content URL, an output control override, an MS3 extension).
+    Form { form: marlin::Form, invalid: Status },
 }
 
 /// One parameter of a DRM's token request.
@@ -162,6 +164,7 @@ pub fn indexed_names(drm: Drm) -> &'static [&'static str] {
     match drm {
         Drm::Widevine => WIDEVINE_INDEXED,
         Drm::PlayReady => PLAYREADY_INDEXED,
+        Drm::MarlinMs3 => MARLIN_MS3_INDEXED,
         #[allow(unreachable_patterns)] // DRMs added later carry one key unless they say otherwise
         _ => &[],
     }
@@ -935,6 +938,7 @@ impl Check {
             }
             Check::Free => Ok(()),
             Check::Unsupported { code } => fail(code, "is not supported by this DRM's token server"),
+            Check::Form { form, invalid } => form.check(v).or_else(|what| fail(invalid, what)),
         }
     }
 
@@ -950,7 +954,8 @@ impl Check {
             | Check::MaxChars { invalid, .. }
             | Check::ExactChars { invalid, .. }
             | Check::Base64 { invalid }
-            | Check::Integer { invalid, .. } => vec![(invalid, "invalid")],
+            | Check::Integer { invalid, .. }
+            | Check::Form { invalid, .. } => vec![(invalid, "invalid")],
             Check::Hex32 { not_32_hex, empty } => vec![(not_32_hex, "not 32 hex digits"), (empty, "empty")],
             Check::Kid { not_32_hex, too_long, invalid } => vec![
                 (not_32_hex, "not 32 hex digits"),
@@ -1007,6 +1012,12 @@ pub fn reference(drm: Drm) -> Vec<String> {
     }
     lines
 }
+
+// ---- Marlin MS3 and BB (SPEC.md section 7): their own file, form checks only ----
+
+#[path = "marlin_params.rs"]
+mod marlin;
+pub use marlin::{Form, MARLIN_BB, MARLIN_BB_RULES, MARLIN_MS3, MARLIN_MS3_INDEXED, MARLIN_MS3_RULES};
 
 #[cfg(test)]
 mod tests {

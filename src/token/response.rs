@@ -39,6 +39,8 @@ pub struct TokenResponse {
     drm: Drm,
     http_status: u16,
     outcome: Outcome,
+    /// What a Marlin token answer adds (the MS3 content URL, the BB action token): `src/token/marlin.rs`.
+    marlin: Option<marlin::Extra>,
 }
 
 enum Outcome {
@@ -158,7 +160,13 @@ impl TokenResponse {
             return Err(Status::XPDRM_ERR_INPUT_TOO_LARGE);
         }
         let kind = Kind::of(content_type, body);
-        let outcome = if (200..300).contains(&http_status) {
+        let mut marlin = None;
+        let outcome = if (200..300).contains(&http_status) && drm.is_marlin() {
+            marlin::success(drm, content_type, body).map(|(outcome, extra)| {
+                marlin = extra;
+                outcome
+            })
+        } else if (200..300).contains(&http_status) {
             success(kind, body)
         } else {
             Ok(server_error(kind, http_status, body))
@@ -177,7 +185,7 @@ impl TokenResponse {
                 status.text()
             ),
         }
-        outcome.map(|outcome| TokenResponse { drm, http_status, outcome })
+        outcome.map(|outcome| TokenResponse { drm, http_status, outcome, marlin })
     }
 
     /// The DRM given to [`parse`](Self::parse).
@@ -219,6 +227,7 @@ impl TokenResponse {
     /// 80 stays so); for a PlayReady JSON answer, `licenseAcquisitionUrl` with `ExpressPlayToken=<token>`
     /// appended (unless it already carries it). `XPDRM_ERR_RESPONSE_IS_ERROR` for an error answer.
     pub fn license_url(&self) -> Result<&str, Status> {
+        self.not_action_token()?;
         match &self.outcome {
             Outcome::Token(t) => Ok(&t.license_url),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
@@ -228,6 +237,7 @@ impl TokenResponse {
     /// The license URL without its `ExpressPlayToken` query parameter (other parameters kept as given): for
     /// redemption with the token in an `ExpressPlayToken` request header instead.
     pub fn license_base_url(&self) -> Result<&str, Status> {
+        self.not_action_token()?;
         match &self.outcome {
             Outcome::Token(t) => Ok(t.base()),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
@@ -236,12 +246,19 @@ impl TokenResponse {
 
     /// The token (URL-safe base64, percent-decoded): a bearer credential, never logged.
     pub fn token(&self) -> Result<&str, Status> {
+        self.not_action_token()?;
         match &self.outcome {
             Outcome::Token(t) => Ok(t.token()),
             Outcome::Error { .. } => Err(Status::XPDRM_ERR_RESPONSE_IS_ERROR),
         }
     }
 }
+
+// ---- Marlin (SPEC.md section 7): the MS3 compound URL and the BB action token, in their own file ----
+
+#[path = "marlin.rs"]
+mod marlin;
+pub use marlin::{ACTION_TOKEN_CONTENT_TYPE, check_action_token};
 
 // ---- Success ----
 

@@ -169,13 +169,16 @@ fn nullability(header: &str, exports: &BTreeMap<String, Export>) -> String {
             // A pointer field of a struct the library fills in (the event record's `host`, `path`): always
             // valid while the struct is, so `_Nonnull`.
             let field = line.trim_start();
-            if in_struct && line.starts_with("    ") && !field.starts_with(['*', '/']) && field.ends_with(';') {
-                if let Some(star) = field.rfind('*') {
-                    let indent = &line[..line.len() - field.len()];
-                    out.push_str(&format!("{indent}{}*XPDRM_NONNULL {}\n", &field[..star], field[star + 1..].trim_start()));
-                    i += 1;
-                    continue;
-                }
+            if in_struct
+                && line.starts_with("    ")
+                && !field.starts_with(['*', '/'])
+                && field.ends_with(';')
+                && let Some(star) = field.rfind('*')
+            {
+                let indent = &line[..line.len() - field.len()];
+                out.push_str(&format!("{indent}{}*XPDRM_NONNULL {}\n", &field[..star], field[star + 1..].trim_start()));
+                i += 1;
+                continue;
             }
             out.push_str(line);
             out.push('\n');

@@ -43,7 +43,7 @@ abstract class NativeHandle internal constructor(handle: Pointer, private val fr
 }
 
 /** The DRM systems of ExpressPlay's token services (`xpdrm_drm`). */
-enum class Drm(val code: Int) { FAIRPLAY(0), WIDEVINE(1), PLAYREADY(2) }
+enum class Drm(val code: Int) { FAIRPLAY(0), WIDEVINE(1), PLAYREADY(2), MARLIN_MS3(3), MARLIN_BB(4) }
 
 /** Test or production token services (`xpdrm_environment`). */
 enum class Environment(val code: Int) { TEST(0), PRODUCTION(1) }

@@ -32,7 +32,7 @@ object Status {
     const val ERR_KEY_LENGTH = 102
     /** Invalid wrapped key length: KW needs a multiple of 8 bytes, at least 24; KWP a multiple of 8, at least 16. */
     const val ERR_WRAPPED_LENGTH = 103
-    /** Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1) or XPDRM_DRM_PLAYREADY (2). */
+    /** Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1), XPDRM_DRM_PLAYREADY (2), XPDRM_DRM_MARLIN_MS3 (3) or XPDRM_DRM_MARLIN_BB (4). */
     const val ERR_UNKNOWN_DRM = 200
     /** Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user information, query or fragment. */
     const val ERR_INVALID_BASE_URL = 201
@@ -70,6 +70,26 @@ object Status {
     const val ERR_INVALID_MIN_CERT_SECURITY_LEVEL = 218
     /** Invalid PlayReady algId parameter: it must be aesctr or aescbc; a local check, as the server documents no code for it. */
     const val ERR_INVALID_ALG_ID = 219
+    /** A Marlin token parameter does not have the form real clients send; the request's reason names the parameter and the form. */
+    const val ERR_MARLIN_INVALID_VALUE = 230
+    /** A Marlin token request lacks a parameter that its kind needs; the request's reason names it. */
+    const val ERR_MARLIN_MISSING_PARAMETER = 231
+    /** Marlin token parameters that belong together are not given together; the request's reason names them. */
+    const val ERR_MARLIN_PARAMETER_MISMATCH = 232
+    /** The MS3 token server's answer holds no compound URL with a single, well-formed b token. */
+    const val ERR_RESPONSE_MS3_NO_TOKEN = 233
+    /** The MS3 compound URL's fragment does not decode to a content URL (percent-encoded UTF-8 text). */
+    const val ERR_RESPONSE_MS3_CONTENT_URL = 234
+    /** This response carries no content URL: only an MS3 compound URL with a fragment has one. */
+    const val ERR_RESPONSE_NO_CONTENT_URL = 235
+    /** The Marlin BB token server's answer is not a well-formed XML document. */
+    const val ERR_RESPONSE_ACTION_TOKEN_MALFORMED = 236
+    /** The Marlin BB token server's answer is well-formed XML but not a Marlin ActionToken document. */
+    const val ERR_RESPONSE_NOT_ACTION_TOKEN = 237
+    /** This response holds no Marlin BB action token: only a Marlin BB answer has one. */
+    const val ERR_RESPONSE_NO_ACTION_TOKEN = 238
+    /** This response is a Marlin BB action token: it has no license URL or token text; read the action token. */
+    const val ERR_RESPONSE_IS_ACTION_TOKEN = 239
     /** The SEES message is not well-formed JSON. */
     const val ERR_SEES_MALFORMED_JSON = 300
     /** The SEES message is not a JSON object. */
@@ -306,6 +326,16 @@ object Status {
         217 -> "XPDRM_ERR_INVALID_PLAYBACK_DURATION"
         218 -> "XPDRM_ERR_INVALID_MIN_CERT_SECURITY_LEVEL"
         219 -> "XPDRM_ERR_INVALID_ALG_ID"
+        230 -> "XPDRM_ERR_MARLIN_INVALID_VALUE"
+        231 -> "XPDRM_ERR_MARLIN_MISSING_PARAMETER"
+        232 -> "XPDRM_ERR_MARLIN_PARAMETER_MISMATCH"
+        233 -> "XPDRM_ERR_RESPONSE_MS3_NO_TOKEN"
+        234 -> "XPDRM_ERR_RESPONSE_MS3_CONTENT_URL"
+        235 -> "XPDRM_ERR_RESPONSE_NO_CONTENT_URL"
+        236 -> "XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED"
+        237 -> "XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN"
+        238 -> "XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN"
+        239 -> "XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN"
         300 -> "XPDRM_ERR_SEES_MALFORMED_JSON"
         301 -> "XPDRM_ERR_SEES_NOT_AN_OBJECT"
         302 -> "XPDRM_ERR_SEES_MESSAGE_TOO_LARGE"
