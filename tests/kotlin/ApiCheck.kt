@@ -194,6 +194,85 @@ fun tokens() {
     fails(Status.ERR_RESPONSE_NOT_UTF8, "bad UTF-8 body") { TokenResponse.parse(Drm.FAIRPLAY, 200, "text/uri-list", byteArrayOf(0xff.toByte())) }
 }
 
+// ExpressPlay's test-token tutorial: its MS3 answer's real `b` token (the page cuts the fragment: here the
+// request's contentURL, percent-encoded), and an action token of the real shape.
+private const val MS3_B = "AAwAAwAAAxkAAlRXPGAAECBR0l7K6dxdkxUSrLNplXUAcDb87DeJyouvcWEmW_-VnmUCGj3vNRJP5f3R_455AWnHcflhQYwJ-O1XUvJYJGK_xtVeEXdJ6DFnwSyo5sRo0ewSCcp-S3MDZGtH2KvXzPBawG45q-VUIc9h2qBpjlnbmqzDkSXpNDm8SwKE0v2MzY0AAAAU6O8AXt97WK0NMFGHgfcAidReoRE"
+private const val MS3_ANSWER = "https://ms3.test.hostedmarlin.com:8443/hms/ms3/rights/?b=$MS3_B" +
+    "#https%3A%2F%2Fwww.expressplay.com%2Fep%2Fvideo%2FExpressPlayerDASH-BBB%2Fstream.mpd"
+private const val ACTION_TOKEN = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" +
+    "<ActionToken xmlns=\"urn:marlin:broadband:1-2:nemo:services:action-token\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n" +
+    "<ConfigurationInfo broadbandServiceId=\"urn:marlin:organization:seacert:eval-marlin-service:500\" configVersion=\"1\"/>\n" +
+    "<LicenseAcquisitionAction><ContentId>bigbuckbunnyhls</ContentId></LicenseAcquisitionAction>\n" +
+    "</ActionToken>\n"
+
+/** Marlin MS3 and BB (issue 11): requests with their local statuses, the MS3 content URL, the BB action token. */
+fun marlin() {
+    check(Drm.MARLIN_MS3.code == 3 && Drm.MARLIN_BB.code == 4, "Marlin DRM codes")
+    TokenRequest(Drm.MARLIN_MS3).use { req ->
+        req.set("customerAuthenticator", AUTH).set("contentId", "urn:marlin:kid:67895432987623454756654729382341")
+            .set("contentKey", "43210987123478904321098712340987".toByteArray())
+            .set("contentURL", "https://www.expressplay.com/ep/video/ExpressPlayerDASH-BBB/stream.mpd")
+        val url = req.url()
+        println("ms3 url: ${req.redacted()}")
+        check(url.contains("/hms/ms3/token?") && url.contains("contentURL=https"), "MS3 URL: ${req.redacted()}")
+        check(!req.redacted().contains("43210987123478904321098712340987"), "MS3 key redacted: ${req.redacted()}")
+        val e = fails(Status.ERR_MARLIN_INVALID_VALUE, "MS3 contentURL of another scheme") { req.set("contentURL", "ftp://h/x.mpd") }
+        check(e?.reason?.startsWith("contentURL ") == true, "Marlin reason: ${e?.reason}")
+        req.setIndexed("contentKey", 1, "12345678123456781234567812345678")
+        fails(Status.ERR_MARLIN_PARAMETER_MISMATCH, "MS3 key without its ID") { req.url() }
+        req.setIndexed("contentId", 1, "bigbuckbunnyhls")
+        check(req.url().contains("contentId.1=bigbuckbunnyhls"), "MS3 indexed")
+    }
+    TokenRequest(Drm.MARLIN_BB).use { req ->
+        req.set("customerAuthenticator", AUTH)
+        fails(Status.ERR_MARLIN_MISSING_PARAMETER, "BB without actionTokenType") { req.url() }
+        req.set("actionTokenType", "0")
+        val e = fails(Status.ERR_MARLIN_MISSING_PARAMETER, "BB registration without userId") { req.url() }
+        check(e?.reason?.contains("userId") == true, "BB reason: ${e?.reason}")
+        req.set("userId", "555556")
+        check(req.url().contains("/hms/bb/token?"), "BB URL: ${req.redacted()}")
+        fails(Status.ERR_MARLIN_INVALID_VALUE, "BB actionTokenType 3") { req.set("actionTokenType", "3") }
+        fails(Status.ERR_UNKNOWN_PARAMETER, "a FairPlay name for BB") { req.set("iv", "d5fbd6b82ed93e4ef98ae40931ee8d9d") }
+    }
+    // The MS3 answer: the compound URL kept exactly, its b token, its content URL decoded.
+    TokenResponse.parse(Drm.MARLIN_MS3, 200, "text/uri-list", "$MS3_ANSWER\r\n".toByteArray()).use { r ->
+        check(r.errorCode == 0 && r.licenseUrl() == MS3_ANSWER && r.token() == MS3_B, "MS3 answer")
+        check(r.licenseBaseUrl() == "https://ms3.test.hostedmarlin.com:8443/hms/ms3/rights/", r.licenseBaseUrl())
+        check(r.contentUrl() == "https://www.expressplay.com/ep/video/ExpressPlayerDASH-BBB/stream.mpd", r.contentUrl())
+        fails(Status.ERR_RESPONSE_NO_ACTION_TOKEN, "action token of an MS3 answer") { r.actionToken() }
+    }
+    TokenResponse.parse(Drm.MARLIN_MS3, 200, null, MS3_ANSWER.substringBefore('#').toByteArray()).use { r ->
+        fails(Status.ERR_RESPONSE_NO_CONTENT_URL, "MS3 answer without a fragment") { r.contentUrl() }
+    }
+    fails(Status.ERR_RESPONSE_MS3_CONTENT_URL, "MS3 fragment of a bad escape") {
+        TokenResponse.parse(Drm.MARLIN_MS3, 200, "text/uri-list", "${MS3_ANSWER.substringBefore('#')}#%".toByteArray())
+    }
+    fails(Status.ERR_RESPONSE_MS3_NO_TOKEN, "MS3 answer with an empty b") {
+        TokenResponse.parse(Drm.MARLIN_MS3, 200, "text/uri-list", "https://h/hms/ms3/rights/?b=#x".toByteArray())
+    }
+    // The BB answer: the action token byte for byte; it is not a license URL.
+    TokenResponse.parse(Drm.MARLIN_BB, 200, "application/vnd.marlin.drm.actiontoken+xml", ACTION_TOKEN.toByteArray()).use { r ->
+        val token = r.actionToken()
+        check(token.contentEquals(ACTION_TOKEN.toByteArray()), "action token byte for byte")
+        token.fill(0)
+        fails(Status.ERR_RESPONSE_IS_ACTION_TOKEN, "license URL of a BB answer") { r.licenseUrl() }
+        fails(Status.ERR_RESPONSE_IS_ACTION_TOKEN, "token of a BB answer") { r.token() }
+        fails(Status.ERR_RESPONSE_NO_CONTENT_URL, "content URL of a BB answer") { r.contentUrl() }
+    }
+    fails(Status.ERR_RESPONSE_ACTION_TOKEN_MALFORMED, "BB answer, unclosed") {
+        TokenResponse.parse(Drm.MARLIN_BB, 200, "application/xml", ACTION_TOKEN.replace("</ActionToken>", "").toByteArray())
+    }
+    TokenResponse.parse(Drm.MARLIN_BB, 400, "text/html", "<html><body><h1>Error 400</h1><p>userId is missing</p></body></html>".toByteArray()).use { r ->
+        check(r.errorCode != 0, "BB error answer ${r.errorCode}")
+        fails(Status.ERR_RESPONSE_IS_ERROR, "action token of an error") { r.actionToken() }
+        fails(Status.ERR_RESPONSE_IS_ERROR, "content URL of an error") { r.contentUrl() }
+    }
+    TokenResponse.parse(Drm.PLAYREADY, 200, "text/uri-list", "https://pr.test.expressplay.com/x?ExpressPlayToken=AAAA".toByteArray()).use { r ->
+        fails(Status.ERR_RESPONSE_NO_CONTENT_URL, "content URL of a PlayReady answer") { r.contentUrl() }
+        fails(Status.ERR_RESPONSE_NO_ACTION_TOKEN, "action token of a PlayReady answer") { r.actionToken() }
+    }
+}
+
 fun deviceIds() {
     check(DeviceIds.match(" $DEVICE_ID ", DEVICE_ID.toLowerCase()), "match")
     check(!DeviceIds.match(DEVICE_ID, "0123"), "no match")
@@ -624,7 +703,7 @@ fun httpNet() {
 }
 
 fun main() {
-    val parts = listOf(::library, ::keyWrap, ::tokens, ::deviceIds, ::sees, ::binding, ::http, ::httpNet)
+    val parts = listOf(::library, ::keyWrap, ::tokens, ::marlin, ::deviceIds, ::sees, ::binding, ::http, ::httpNet)
     for (part in parts) {
         try {
             part()

@@ -110,6 +110,8 @@ internal interface XpdrmNative : Library {
     fun xpdrm_token_header_name(): String
     fun xpdrm_token_request_set_indexed(req: Pointer?, name: String?, index: Int, value: Pointer?): Int
     fun xpdrm_kid_from_name(caretName: String?, out: Pointer?): Int
+    fun xpdrm_token_response_content_url(resp: Pointer?, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
+    fun xpdrm_token_response_action_token(resp: Pointer?, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
     fun xpdrm_device_id_match(a: String?, b: String?, outMatch: ByteByReference): Int
     fun xpdrm_device_id_fingerprint(id: String?, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
     fun xpdrm_cookie_generate(out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int

@@ -127,4 +127,20 @@ class TokenResponse internal constructor(handle: Pointer) : NativeHandle(handle,
 
     /** The server's error text of an error answer. */
     fun errorText(): String = readText { o, c, l -> lib.xpdrm_token_response_error_text(ptr, o, c, l) }
+
+    /**
+     * The content URL of a Marlin MS3 answer: the compound URL's fragment, percent-decoded (the request's
+     * `contentURL`, `https://.../stream.mpd` or `hls://...`); safe to log. Another DRM's answer, or one without
+     * a fragment: [Status.ERR_RESPONSE_NO_CONTENT_URL]. (The compound URL itself is [licenseUrl], its `b`
+     * token [token].)
+     */
+    fun contentUrl(): String = readText { o, c, l -> lib.xpdrm_token_response_content_url(ptr, o, c, l) }
+
+    /**
+     * The action token of a Marlin BB answer: the XML exactly as the server sent it, to hand to the Marlin
+     * agent unchanged. It authorises a license or a registration: never log it; the array is the caller's,
+     * to wipe when done. Another DRM's answer: [Status.ERR_RESPONSE_NO_ACTION_TOKEN] (and for a BB answer
+     * [licenseUrl], [licenseBaseUrl] and [token] throw [Status.ERR_RESPONSE_IS_ACTION_TOKEN]).
+     */
+    fun actionToken(): ByteArray = readOut(false) { o, c, l -> lib.xpdrm_token_response_action_token(ptr, o, c, l) }
 }
