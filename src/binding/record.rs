@@ -73,6 +73,9 @@ fn record_list(doc: &Value) -> Result<&Vec<Value>, Problem> {
 fn string_field<'a>(record: &'a Map<String, Value>, key: &str, index: usize) -> Result<Option<&'a str>, Problem> {
     json::opt_str(record, key).map_err(|e| match e {
         json::FieldError::WrongType(found) => invalid(format!("record {index}: {key} is {found}, not a string")),
+        json::FieldError::InteriorNul => {
+            invalid(format!("record {index}: {key} holds a NUL character (\\u0000), which C text cannot carry"))
+        }
         _ => invalid(format!("record {index}: {key} cannot be read")),
     })
 }

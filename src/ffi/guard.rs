@@ -270,6 +270,21 @@ impl OutText {
 }
 
 impl OutText {
+    /// Like [`OutText::write`], for the reason texts (`xpdrm_<object>_reason` and the like): a caller asking
+    /// why something failed must get an answer, so a NUL is shown as U+FFFD instead of refusing the call.
+    /// (Reasons quote input escaped, see `json::quoted`, so this is a defence only.)
+    pub(crate) fn write_reason(&self, text: &str) -> Result<(), Status> {
+        self.write(&c_safe(text))
+    }
+}
+
+/// `text` with every NUL replaced by U+FFFD (the replacement character), for diagnostic text only: reasons
+/// and server error texts, which are shown to people and never compared.
+pub(crate) fn c_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') { text.replace('\0', "\u{FFFD}").into() } else { text.into() }
+}
+
+impl OutText {
     /// Like [`OutText::write`], for text of a known length that `fill` produces straight into the caller's
     /// buffer (no intermediate copy, no allocation). `fill` gets exactly `len` bytes and must fill them with
     /// UTF-8 text; it runs only when `len` bytes and the NUL fit.

@@ -171,6 +171,8 @@ impl Reason {
         if self.cap == 0 {
             return;
         }
+        // A reason quotes input escaped; should a NUL slip through, it is shown as U+FFFD, never cut short.
+        let text = &*crate::ffi::guard::c_safe(text);
         let limit = (self.cap - 1).min(XPDRM_HTTP_REASON_MAX - 1);
         let mut end = text.len().min(limit);
         while !text.is_char_boundary(end) {
@@ -415,7 +417,7 @@ pub unsafe extern "C" fn xpdrm_http_config_reason(
         {
             let cfg = unsafe { handle_ref(cfg) }?;
             let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-            out.write(cfg.note.as_deref().unwrap_or(""))
+            out.write_reason(cfg.note.as_deref().unwrap_or(""))
         }
     })
 }

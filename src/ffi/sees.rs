@@ -189,7 +189,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_reason(
     ffi_guard!({
         let req = unsafe { handle_ref(req) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(match &req.inner {
+        out.write_reason(match &req.inner {
             Ok(_) => "valid",
             Err(r) => &r.reason,
         })
@@ -473,7 +473,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_reason(
     ffi_guard!({
         let resp = unsafe { handle_ref(resp) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&resp.reason)
+        out.write_reason(&resp.reason)
     })
 }
 
