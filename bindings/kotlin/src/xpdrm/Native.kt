@@ -163,6 +163,7 @@ internal interface XpdrmNative : Library {
     fun xpdrm_bytes_data(b: Pointer?): Pointer?
     fun xpdrm_bytes_len(b: Pointer?): SizeT
     fun xpdrm_bytes_free(b: Pointer?)
+    fun xpdrm_wipe(ptr: Pointer?, len: SizeT)
 
     companion object {
         /** The library: libxpdrm.so (jna.library.path, the system's library path, or an Android app's jniLibs). */
