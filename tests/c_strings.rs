@@ -203,6 +203,7 @@ fn token_answers_refuse_a_nul_in_urls_and_tokens_and_show_it_in_error_texts() {
     }
     for (ct, body) in [
         ("application/json", r#"{"errorCode": -2001, "message": "bad\u0000customer"}"#),
+        ("application/json", r#"{"errorCode": -2001, "text": "bad\u0000\u0000customer"}"#),
     ] {
         let (st, resp) = token_answer(400, ct, body);
         assert_eq!(st, XPDRM_OK, "{body}");
