@@ -222,6 +222,17 @@ mod tests {
     }
 
     #[test]
+    fn a_nul_in_a_record_field_is_refused_with_the_field_named() {
+        let id_with_nul = format!(r#"[{{"cookie":"{COOKIE}","device_id":"ab\u0000cd"}}]"#);
+        let p = device_id_for_cookie(id_with_nul.as_bytes(), COOKIE).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_BINDING_RECORDS_INVALID);
+        assert!(p.reason.starts_with("record 0: device_id holds a NUL"), "{}", p.reason);
+        let cookie_with_nul = format!(r#"[{{"cookie":"{COOKIE}\u0000","device_id":"{ID}"}}]"#);
+        let p = device_id_for_cookie(cookie_with_nul.as_bytes(), COOKIE).unwrap_err();
+        assert!(p.reason.starts_with("record 0: cookie holds a NUL"), "{}", p.reason);
+    }
+
+    #[test]
     fn logs_carry_fingerprints_only() {
         let answer = format!(r#"[{{"cookie":"{COOKIE}","device_id":"{ID}"}}]"#);
         let logged = crate::log::capture::logged(|| {
