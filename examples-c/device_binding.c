@@ -98,10 +98,10 @@ static int take(xpdrm_outbound_request *req, outbound *o) {
 static void release(outbound *o) {
     /* The body may hold the customer authenticator or content keys: wipe before freeing. */
     if (o->body != NULL) {
-        memset(o->body, 0, o->body_len);
+        xpdrm_wipe(o->body, o->body_len);
         free(o->body);
     }
-    memset(o, 0, sizeof *o);
+    xpdrm_wipe(o, sizeof *o);
 }
 
 /* The service's answer (entitlement response JSON), malloc'ed; NULL on failure. */
@@ -332,7 +332,7 @@ int main(void) {
         st = xpdrm_binding_device_token_url(dev, url, sizeof url, &len);
         CHECK(st == XPDRM_OK && strcmp(url, BOUND_TOKEN_URL) == 0, "the device-bound token URL");
         printf("5. device: device-bound token URL ready (%zu bytes)\n", len);
-        memset(url, 0, sizeof url);
+        xpdrm_wipe(url, sizeof url);
     }
 
     /* Out of order: the flow is done; another SPC is refused and changes nothing. */

@@ -120,7 +120,7 @@ int main(void) {
         CHECK(strncmp(text, base, strlen(base)) == 0, "the URL starts with the test service");
         printf("GET URL: %zu bytes, starts with the test service\n", n);
         /* ... send it with your HTTP stack here ... */
-        memset(text, 0, n);
+        xpdrm_wipe(text, n);
         free(text);
     }
 
@@ -145,8 +145,8 @@ int main(void) {
             printf("license URL: %s\n", url);
             printf("or POST the SPC to %s with header %s: (%zu-character token)\n", base, xpdrm_token_header_name(),
                    strlen(token));
-            memset(token, 0, sizeof token);
-            memset(url, 0, sizeof url);
+            xpdrm_wipe(token, sizeof token);
+            xpdrm_wipe(url, sizeof url);
             xpdrm_token_response_free(resp);
             resp = NULL;
         }

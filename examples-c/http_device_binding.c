@@ -79,7 +79,7 @@ static unsigned char *read_file(const char *path, size_t *len) {
 
 static void wipe_free(void *p, size_t len) {
     if (p != NULL) {
-        memset(p, 0, len);
+        xpdrm_wipe(p, len);
         free(p);
     }
 }
@@ -199,8 +199,8 @@ static xpdrm_status redeem_and_unwrap(const xpdrm_http_client *client, const cha
     if (xpdrm_key_unwrap_hex(kek_hex, ek, key, sizeof key, &key_len) == XPDRM_OK) {
         to_hex(key, key_len, key_hex);
         *key_ok = strcmp(key_hex, env("XPDRM_TEST_CONTENT_KEY")) == 0;
-        memset(key, 0, sizeof key);
-        memset(key_hex, 0, sizeof key_hex);
+        xpdrm_wipe(key, sizeof key);
+        xpdrm_wipe(key_hex, sizeof key_hex);
     }
     xpdrm_bytes_free(license);
     return st;
@@ -297,7 +297,7 @@ int main(void) {
             printf("6. another device -> license server: the first device's token is refused: %d (%s)\n", (int)st,
                    xpdrm_status_str(st));
         }
-        memset(token_url, 0, sizeof token_url);
+        xpdrm_wipe(token_url, sizeof token_url);
     }
 
     /* 7. The other device binds itself, the whole flow in one call. */
@@ -322,7 +322,7 @@ int main(void) {
         printf("7. another device: its own flow in one call (xpdrm_http_run_device_binding), license redeemed, key "
                "unwrapped\n");
     }
-    memset(token_url, 0, sizeof token_url);
+    xpdrm_wipe(token_url, sizeof token_url);
 
     xpdrm_binding_device_free(other);
     xpdrm_binding_device_free(dev);

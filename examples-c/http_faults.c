@@ -89,7 +89,7 @@ static xpdrm_http_client *client_with(const char *cert_var, const char *key_var)
     free(ca);
     free(cert);
     if (key != NULL) {
-        memset(key, 0, key_len);
+        xpdrm_wipe(key, key_len);
         free(key);
     }
     return client;

@@ -131,7 +131,7 @@ static void check_ms3(const xpdrm_token_response *resp, const char *what, const 
                what, token_len);
     }
     printf("MS3 (%s): content URL %s\n", what, content_url);
-    memset(token, 0, sizeof token); /* a bearer credential */
+    xpdrm_wipe(token, sizeof token); /* a bearer credential */
 }
 
 /* Checks a BB answer: an XML action token, not a license URL. Returns its bytes (caller frees). */

@@ -88,7 +88,7 @@ static void check_url(const xpdrm_token_request *req, const char *what, const ch
         fprintf(stderr, "%s: got      %s\n%s: expected %s\n", what, st == XPDRM_OK ? url : "(none)", what, expected);
         failures++;
     }
-    memset(url, 0, len); /* it holds the customer authenticator and the content keys */
+    xpdrm_wipe(url, len); /* it holds the customer authenticator and the content keys */
     free(url);
 }
 

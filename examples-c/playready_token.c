@@ -112,7 +112,7 @@ int main(void) {
     printf("log: %s\n", text);
     st = xpdrm_token_request_url(req, text, sizeof text, &len);
     CHECK(st == XPDRM_OK && strstr(text, "&deviceId=0123456789ABCDEF0123456789abcdef&") != NULL, "the URL");
-    memset(text, 0, sizeof text); /* it held the content key */
+    xpdrm_wipe(text, sizeof text); /* it held the content key */
     xpdrm_token_request_free(req);
 
     /* 3. PlayReady's answer: JSON with the license acquisition URL and, separately, the token. */

@@ -177,7 +177,7 @@ int main(void) {
         if (st == XPDRM_OK) {
             printf("device: license granted, epTokenURL matches (%zu bytes)\n", url_len);
         }
-        memset(url, 0, sizeof url);
+        xpdrm_wipe(url, sizeof url);
         xpdrm_entitlement_response_free(resp);
         free(answer);
     }

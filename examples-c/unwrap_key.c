@@ -69,7 +69,7 @@ int main(void) {
     st = xpdrm_key_unwrap(kek, sizeof kek, ek, sizeof ek, NULL, 0, &key_len);
     CHECK(st == XPDRM_ERR_BUFFER_TOO_SMALL && key_len == 16, "size query reports 16 bytes");
     printf("binary form: size query says %zu bytes\n", key_len);
-    memset(key, 0, sizeof key);
+    xpdrm_wipe(key, sizeof key);
     st = xpdrm_key_unwrap(kek, sizeof kek, ek, sizeof ek, key, key_len, &key_len);
     CHECK(st == XPDRM_OK && key_len == 16 && memcmp(key, expected, 16) == 0, "binary unwrap gives the sample key");
     if (st == XPDRM_OK) {
@@ -113,7 +113,7 @@ int main(void) {
     }
 
     /* Keys are secrets: wipe our copy when done. */
-    memset(key, 0, sizeof key);
+    xpdrm_wipe(key, sizeof key);
 
     if (failures != 0) {
         fprintf(stderr, "unwrap_key: %d check(s) failed\n", failures);

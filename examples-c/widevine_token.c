@@ -114,7 +114,7 @@ int main(void) {
             printf("POST https://wv-gen.service.expressplay.com/hms/wv/token "
                    "(Content-Type: application/x-www-form-urlencoded), %zu-byte body\n",
                    len);
-            memset(body, 0, len); /* it holds kek and ek */
+            xpdrm_wipe(body, len); /* it holds kek and ek */
             free(body);
         }
     }

@@ -28,7 +28,10 @@
  * when a caller-provided buffer is too small, the function returns `XPDRM_ERR_BUFFER_TOO_SMALL` and writes
  * the required size to `*out_len`. Buffers are passed as `(out, out_cap, out_len)`: `out` may be NULL with
  * `out_cap == 0` to ask for the size (the answer is `XPDRM_ERR_BUFFER_TOO_SMALL` with the size in `*out_len`).
- * Text outputs are NUL-terminated; `*out_len` excludes the NUL, which must also fit in `out_cap`.
+ * Text outputs are NUL-terminated; `*out_len` excludes the NUL, which must also fit in `out_cap`. Text handed
+ * to C never holds an interior NUL (`strlen(out) == *out_len`, so `strcmp` is safe): input that would put one
+ * there is refused where it enters (the setter or parser, with its status and a reason naming the field), and
+ * every text output refuses with `XPDRM_ERR_INTERIOR_NUL`, writing nothing, as a last line of defence.
  * Output buffers must not overlap input buffers. The SEES parse functions (`xpdrm_entitlement_request_parse`,
  * `xpdrm_entitlement_response_parse`) differ on purpose: a refused message is an answer, not a failed call,
  * so they hand out an object that explains the refusal together with its status; free it in every case.
@@ -65,7 +68,9 @@
  * xpdrm is written in Rust. An internal bug that panics is caught at the boundary of the function that was
  * called: it returns `XPDRM_ERR_PANIC` (or the documented safe value for functions without a status) and
  * writes no output. Nothing unwinds into C, and nothing is printed; the log callback, if any, gets an error
- * message with the location.
+ * message with the location. The objects that call borrowed may be half-changed, so they are poisoned: every
+ * later call with them returns `XPDRM_ERR_POISONED` (functions without a status treat them as NULL) until
+ * they are freed; their `_free` function still works.
  */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -292,6 +297,15 @@ enum xpdrm_status
      * An input exceeds the documented maximum size.
      */
     XPDRM_ERR_INPUT_TOO_LARGE = 9,
+    /**
+     * The object is unusable: an earlier call on it caught a panic (XPDRM_ERR_PANIC) and may have left it
+     * half-changed; only its free function still works.
+     */
+    XPDRM_ERR_POISONED = 10,
+    /**
+     * A text would hold a NUL character (U+0000), which C text cannot carry; nothing was written.
+     */
+    XPDRM_ERR_INTERIOR_NUL = 11,
     /**
      * Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written.
      */
@@ -3718,6 +3732,18 @@ xpdrm_status xpdrm_http_pin_of_cert_pem(const uint8_t *XPDRM_NULLABLE cert_pem,
                                         char *XPDRM_NULLABLE out,
                                         size_t out_cap,
                                         size_t *XPDRM_NONNULL out_len);
+
+/**
+ * Overwrites `len` bytes at `ptr` with zeros in a way the compiler may not remove as a dead store (unlike
+ * `memset` before `free` or before a buffer goes out of scope). For the caller's own copies of secrets:
+ * content keys and KEKs read out of xpdrm, customer authenticators, tokens. xpdrm wipes its own copies
+ * itself.
+ *
+ * `ptr` must be valid for writes of `len` bytes; it may be NULL, and then nothing happens (whatever `len`
+ * is). Thread-safe (it touches only the caller's bytes). Never fails.
+ */
+void xpdrm_wipe(void *XPDRM_NULLABLE ptr,
+                size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -231,6 +231,14 @@ pub(crate) enum FieldError {
     WrongType(&'static str),
     /// An integer outside the field's range (the text says which range).
     OutOfRange(String),
+    /// A string that holds a NUL character (decoded from `\u0000`): text handed to C cannot carry it, and no
+    /// field of the protocols xpdrm reads has one, so the string readers refuse it where it enters.
+    InteriorNul,
+}
+
+/// The string of a string field, refused if it holds a NUL.
+fn no_nul(s: &str) -> Result<&str, FieldError> {
+    if s.contains('\0') { Err(FieldError::InteriorNul) } else { Ok(s) }
 }
 
 /// The JSON type of a value, for reasons.
@@ -250,7 +258,7 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
 pub(crate) fn opt_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, FieldError> {
     match object.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::String(s)) => no_nul(s).map(Some),
         Some(other) => Err(FieldError::WrongType(type_name(other))),
     }
 }
@@ -259,7 +267,7 @@ pub(crate) fn opt_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<
 pub(crate) fn req_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a str, FieldError> {
     match object.get(name) {
         None => Err(FieldError::Missing),
-        Some(Value::String(s)) => Ok(s),
+        Some(Value::String(s)) => no_nul(s),
         Some(other) => Err(FieldError::WrongType(type_name(other))),
     }
 }
@@ -369,6 +377,15 @@ mod tests {
         {
             assert!(matches!(parse(bad, L), Err(JsonError::Malformed { .. })), "{:?}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn string_fields_refuse_an_interior_nul() {
+        let o = obj(r#"{"a": "ab\u0000cd", "b": "\u0000", "c": "abcd"}"#);
+        assert_eq!(opt_str(&o, "a"), Err(FieldError::InteriorNul));
+        assert_eq!(req_str(&o, "a"), Err(FieldError::InteriorNul));
+        assert_eq!(req_str(&o, "b"), Err(FieldError::InteriorNul));
+        assert_eq!(req_str(&o, "c"), Ok("abcd"));
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub enum xpdrm_status {
     XPDRM_ERR_INVALID_HEX = 8,
     /// An input exceeds the documented maximum size.
     XPDRM_ERR_INPUT_TOO_LARGE = 9,
+    /// The object is unusable: an earlier call on it caught a panic (XPDRM_ERR_PANIC) and may have left it
+    /// half-changed; only its free function still works.
+    XPDRM_ERR_POISONED = 10,
+    /// A text would hold a NUL character (U+0000), which C text cannot carry; nothing was written.
+    XPDRM_ERR_INTERIOR_NUL = 11,
 
     // ---- 100..199: key wrap ----
     /// Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written.
@@ -352,6 +357,8 @@ impl Status {
         XPDRM_ERR_PANIC,
         XPDRM_ERR_INVALID_HEX,
         XPDRM_ERR_INPUT_TOO_LARGE,
+        XPDRM_ERR_POISONED,
+        XPDRM_ERR_INTERIOR_NUL,
         XPDRM_ERR_INTEGRITY,
         XPDRM_ERR_KEK_LENGTH,
         XPDRM_ERR_KEY_LENGTH,
@@ -529,6 +536,12 @@ impl Status {
                 c"A hexadecimal argument has an odd length or a character outside 0-9, a-f, A-F."
             }
             XPDRM_ERR_INPUT_TOO_LARGE => c"An input exceeds the documented maximum size.",
+            XPDRM_ERR_POISONED => {
+                c"The object is unusable: an earlier call on it caught a panic (XPDRM_ERR_PANIC) and may have left it half-changed; only its free function still works."
+            }
+            XPDRM_ERR_INTERIOR_NUL => {
+                c"A text would hold a NUL character (U+0000), which C text cannot carry; nothing was written."
+            }
             XPDRM_ERR_INTEGRITY => {
                 c"Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written."
             }

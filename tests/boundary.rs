@@ -141,3 +141,21 @@ fn the_scan_recognises_an_unguarded_export() {
     assert_eq!(out.len(), 1);
     assert!(!out[0].guarded && !out[0].must_use && out[0].returns_status);
 }
+
+/// A panic poisons the objects its call borrowed (src/ffi/guard.rs); that works only if every handle is
+/// borrowed through the guard's helpers, never dereferenced directly.
+#[test]
+fn handles_are_borrowed_only_through_the_guards_helpers() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ffi"), &mut files);
+    let mut direct = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("guard.rs")) {
+        for (n, line) in std::fs::read_to_string(file).unwrap().lines().enumerate() {
+            let raw_deref = line.contains("unsafe {") && (line.contains(".as_ref()") || line.contains(".as_mut()"));
+            if raw_deref || line.contains("Box::from_raw") {
+                direct.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(direct.is_empty(), "handles dereferenced outside src/ffi/guard.rs: {direct:#?}");
+}

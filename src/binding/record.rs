@@ -73,6 +73,9 @@ fn record_list(doc: &Value) -> Result<&Vec<Value>, Problem> {
 fn string_field<'a>(record: &'a Map<String, Value>, key: &str, index: usize) -> Result<Option<&'a str>, Problem> {
     json::opt_str(record, key).map_err(|e| match e {
         json::FieldError::WrongType(found) => invalid(format!("record {index}: {key} is {found}, not a string")),
+        json::FieldError::InteriorNul => {
+            invalid(format!("record {index}: {key} holds a NUL character (\\u0000), which C text cannot carry"))
+        }
         _ => invalid(format!("record {index}: {key} cannot be read")),
     })
 }
@@ -216,6 +219,17 @@ mod tests {
         assert_eq!(lookup(&deep), Err(XPDRM_ERR_BINDING_RECORDS_INVALID));
         let big = format!("[\"{}\"]", "x".repeat(MAX_ANSWER_LEN));
         assert_eq!(lookup(&big), Err(XPDRM_ERR_BINDING_RECORDS_INVALID));
+    }
+
+    #[test]
+    fn a_nul_in_a_record_field_is_refused_with_the_field_named() {
+        let id_with_nul = format!(r#"[{{"cookie":"{COOKIE}","device_id":"ab\u0000cd"}}]"#);
+        let p = device_id_for_cookie(id_with_nul.as_bytes(), COOKIE).unwrap_err();
+        assert_eq!(p.status, XPDRM_ERR_BINDING_RECORDS_INVALID);
+        assert!(p.reason.starts_with("record 0: device_id holds a NUL"), "{}", p.reason);
+        let cookie_with_nul = format!(r#"[{{"cookie":"{COOKIE}\u0000","device_id":"{ID}"}}]"#);
+        let p = device_id_for_cookie(cookie_with_nul.as_bytes(), COOKIE).unwrap_err();
+        assert!(p.reason.starts_with("record 0: cookie holds a NUL"), "{}", p.reason);
     }
 
     #[test]

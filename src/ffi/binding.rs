@@ -309,7 +309,7 @@ pub unsafe extern "C" fn xpdrm_binding_device_reason(
     ffi_guard!({
         let dev = unsafe { handle_ref(dev) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&dev.note.clone().unwrap_or_else(|| dev.flow.describe()))
+        out.write_reason(&dev.note.clone().unwrap_or_else(|| dev.flow.describe()))
     })
 }
 
@@ -701,7 +701,7 @@ pub unsafe extern "C" fn xpdrm_binding_service_reason(
     ffi_guard!({
         let svc = unsafe { handle_ref(svc) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&svc.note.clone().unwrap_or_else(|| svc.flow.describe()))
+        out.write_reason(&svc.note.clone().unwrap_or_else(|| svc.flow.describe()))
     })
 }
 

@@ -6,7 +6,8 @@
 use core::ffi::{CStr, c_char};
 use core::panic::AssertUnwindSafe;
 use std::cell::Cell;
-use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
 
 use crate::Status;
 
@@ -49,10 +50,91 @@ fn install_quiet_panic_hook() {
     });
 }
 
+// ---- Poisoning: an object whose call panicked refuses further use until freed ----
+//
+// A panic can leave an object half-changed (a parameter half set, a state machine between steps), so the
+// handles a panicking call borrowed are marked, and `handle_ref`/`handle_mut` refuse them with
+// `XPDRM_ERR_POISONED` from then on; `free_handle` still frees them (and forgets the mark, so that a later
+// object at the same address is not refused). The marks are by address: every handle access goes through
+// `handle_ref`, `handle_mut` or `handle_peek`, which makes the rule hold for every kind of object at once.
+
+/// How many handles one call can borrow and still have them all poisoned by a panic. No export takes more
+/// than three handles; a call past this limit poisons the first ones only.
+const TOUCHED_MAX: usize = 8;
+
+thread_local! {
+    /// The handles the guarded call(s) under way on this thread have borrowed (a fixed array: the boundary
+    /// must not allocate, see tests/no_alloc.rs).
+    static TOUCHED: Cell<([usize; TOUCHED_MAX], usize)> = const { Cell::new(([0; TOUCHED_MAX], 0)) };
+}
+
+/// The poisoned handles' addresses, and how many there are (so that the usual case, none, takes no lock).
+static POISONED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static POISONED_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+fn poisoned_list() -> std::sync::MutexGuard<'static, Vec<usize>> {
+    POISONED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn is_poisoned(addr: usize) -> bool {
+    POISONED_COUNT.load(Ordering::Acquire) != 0 && poisoned_list().contains(&addr)
+}
+
+/// Notes that the call under way borrowed the handle at `addr`.
+fn touch(addr: usize) {
+    if DEPTH.with(Cell::get) == 0 {
+        return;
+    }
+    TOUCHED.with(|t| {
+        let (mut list, n) = t.get();
+        if n < TOUCHED_MAX && !list[..n].contains(&addr) {
+            list[n] = addr;
+            t.set((list, n + 1));
+        }
+    });
+}
+
+/// Marks every handle the panicking call borrowed.
+fn poison_touched() {
+    let (list, n) = TOUCHED.with(Cell::get);
+    if n == 0 {
+        return;
+    }
+    let mut poisoned = poisoned_list();
+    for &addr in &list[..n] {
+        if !poisoned.contains(&addr) {
+            poisoned.push(addr);
+        }
+    }
+    POISONED_COUNT.store(poisoned.len(), Ordering::Release);
+}
+
+/// Forgets the mark of a handle that is being freed.
+fn unpoison(addr: usize) {
+    if POISONED_COUNT.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    let mut poisoned = poisoned_list();
+    poisoned.retain(|&a| a != addr);
+    POISONED_COUNT.store(poisoned.len(), Ordering::Release);
+}
+
 fn guarded<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     install_quiet_panic_hook();
-    DEPTH.with(|d| d.set(d.get() + 1));
+    let outermost = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get() == 1
+    });
+    if outermost {
+        TOUCHED.with(|t| t.set(([0; TOUCHED_MAX], 0)));
+    }
     let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    if result.is_err() {
+        poison_touched();
+    }
+    if outermost {
+        TOUCHED.with(|t| t.set(([0; TOUCHED_MAX], 0)));
+    }
     DEPTH.with(|d| d.set(d.get() - 1));
     result
 }
@@ -162,8 +244,16 @@ impl OutText {
     }
 
     /// Copies `text` and a NUL out (or reports the length of `text`, without the NUL).
+    ///
+    /// The last line of defence for the rule that text handed to C holds no interior NUL (a C caller would
+    /// see a shorter string than `*out_len` says, and `strcmp` would take two different texts for one): such
+    /// text is refused with `XPDRM_ERR_INTERIOR_NUL` and nothing is written, not even the size. Each field
+    /// refuses NUL where it enters the library (with its own status and reason), so this should never fire.
     pub(crate) fn write(&self, text: &str) -> Result<(), Status> {
         let b = &self.0;
+        if memchr::memchr(0, text.as_bytes()).is_some() {
+            return Err(Status::XPDRM_ERR_INTERIOR_NUL);
+        }
         if b.out.is_null() || text.len() >= b.cap {
             // SAFETY: checked non-NULL in `new`.
             unsafe { b.len.write(text.len()) };
@@ -180,6 +270,21 @@ impl OutText {
 }
 
 impl OutText {
+    /// Like [`OutText::write`], for the reason texts (`xpdrm_<object>_reason` and the like): a caller asking
+    /// why something failed must get an answer, so a NUL is shown as U+FFFD instead of refusing the call.
+    /// (Reasons quote input escaped, see `json::quoted`, so this is a defence only.)
+    pub(crate) fn write_reason(&self, text: &str) -> Result<(), Status> {
+        self.write(&c_safe(text))
+    }
+}
+
+/// `text` with every NUL replaced by U+FFFD (the replacement character), for diagnostic text only: reasons
+/// and server error texts, which are shown to people and never compared.
+pub(crate) fn c_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') { text.replace('\0', "\u{FFFD}").into() } else { text.into() }
+}
+
+impl OutText {
     /// Like [`OutText::write`], for text of a known length that `fill` produces straight into the caller's
     /// buffer (no intermediate copy, no allocation). `fill` gets exactly `len` bytes and must fill them with
     /// UTF-8 text; it runs only when `len` bytes and the NUL fit.
@@ -192,7 +297,13 @@ impl OutText {
         }
         // SAFETY: `out` holds at least `len + 1` bytes by the caller's contract, and nothing else refers to
         // them during the call.
-        fill(unsafe { core::slice::from_raw_parts_mut(b.out, len) });
+        let filled = unsafe { core::slice::from_raw_parts_mut(b.out, len) };
+        fill(filled);
+        if memchr::memchr(0, filled).is_some() {
+            // The caller's buffer holds a partial text now; wipe it so that nothing is written on failure.
+            filled.fill(0);
+            return Err(Status::XPDRM_ERR_INTERIOR_NUL);
+        }
         unsafe {
             b.out.add(len).write(0);
             b.len.write(len);
@@ -220,7 +331,24 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
 /// # Safety
 /// `ptr` must be NULL or a live handle made by [`into_handle`] and not used mutably elsewhere meanwhile.
 pub(crate) unsafe fn handle_ref<'a, T>(ptr: *const T) -> Result<&'a T, Status> {
-    unsafe { ptr.as_ref() }.ok_or(Status::XPDRM_ERR_NULL_ARGUMENT)
+    if ptr.is_null() {
+        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+    }
+    if is_poisoned(ptr as usize) {
+        return Err(Status::XPDRM_ERR_POISONED);
+    }
+    touch(ptr as usize);
+    // SAFETY: non-NULL and live by the caller's contract.
+    Ok(unsafe { &*ptr })
+}
+
+/// Borrows an optional handle for an export that returns a value rather than a status: NULL and a poisoned
+/// handle both give `None` (the export's documented "absent" value).
+///
+/// # Safety
+/// As for [`handle_ref`].
+pub(crate) unsafe fn handle_peek<'a, T>(ptr: *const T) -> Option<&'a T> {
+    unsafe { handle_ref(ptr) }.ok()
 }
 
 /// Borrows a handle mutably.
@@ -228,7 +356,15 @@ pub(crate) unsafe fn handle_ref<'a, T>(ptr: *const T) -> Result<&'a T, Status> {
 /// # Safety
 /// `ptr` must be NULL or a live handle made by [`into_handle`], not used elsewhere meanwhile.
 pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T) -> Result<&'a mut T, Status> {
-    unsafe { ptr.as_mut() }.ok_or(Status::XPDRM_ERR_NULL_ARGUMENT)
+    if ptr.is_null() {
+        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+    }
+    if is_poisoned(ptr as usize) {
+        return Err(Status::XPDRM_ERR_POISONED);
+    }
+    touch(ptr as usize);
+    // SAFETY: non-NULL, live and not borrowed elsewhere by the caller's contract.
+    Ok(unsafe { &mut *ptr })
 }
 
 /// Takes ownership back from C and drops the value (running its wipe-on-drop). NULL is a no-op.
@@ -237,6 +373,7 @@ pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T) -> Result<&'a mut T, Status>
 /// `ptr` must be NULL or a live handle made by [`into_handle`]; it is dangling afterwards.
 pub(crate) unsafe fn free_handle<T>(ptr: *mut T) {
     if !ptr.is_null() {
+        unpoison(ptr as usize);
         // SAFETY: made by `Box::into_raw` in `into_handle`, by the caller's contract.
         drop(unsafe { Box::from_raw(ptr) });
     }
@@ -321,6 +458,69 @@ mod tests {
             let bad = [0xffu8, 0xfe, 0];
             assert_eq!(text(bad.as_ptr().cast()), Err(Status::XPDRM_ERR_INVALID_UTF8));
         }
+    }
+
+    #[test]
+    fn a_handle_whose_call_panicked_is_refused_until_freed() {
+        let poisoned = into_handle(String::from("before"));
+        let bystander = into_handle(String::from("other"));
+        let status = status_boundary(|| {
+            let s = unsafe { handle_mut(poisoned) }?;
+            s.push_str(" half-changed");
+            panic!("boom");
+        });
+        assert_eq!(status, Status::XPDRM_ERR_PANIC);
+        unsafe {
+            assert_eq!(handle_ref(poisoned).err(), Some(Status::XPDRM_ERR_POISONED));
+            assert_eq!(handle_mut(poisoned).err(), Some(Status::XPDRM_ERR_POISONED));
+            assert!(handle_peek(poisoned).is_none());
+            assert_eq!(
+                status_boundary(|| handle_ref(poisoned).map(|_| ())),
+                Status::XPDRM_ERR_POISONED,
+                "through the boundary too"
+            );
+            // A handle the panicking call did not borrow stays usable.
+            assert_eq!(handle_ref(bystander).map(String::as_str), Ok("other"));
+            assert_eq!(status_boundary(|| handle_mut(bystander).map(|s| s.push('!'))), Status::XPDRM_OK);
+            // The free function still works on the poisoned handle, and forgets the mark.
+            assert_eq!(value_boundary((), || free_handle(poisoned)), ());
+            assert!(!is_poisoned(poisoned as usize));
+            free_handle(bystander);
+        }
+    }
+
+    #[test]
+    fn a_value_export_that_panics_poisons_too() {
+        let h = into_handle(7u32);
+        let v = value_boundary(0u32, || {
+            let n = unsafe { handle_ref(h) }.map_or(0, |n| *n);
+            if n == 7 {
+                panic!("boom");
+            }
+            n
+        });
+        assert_eq!(v, 0);
+        unsafe {
+            assert_eq!(handle_ref(h).err(), Some(Status::XPDRM_ERR_POISONED));
+            free_handle(h);
+        }
+    }
+
+    #[test]
+    fn text_with_an_interior_nul_is_refused_and_nothing_is_written() {
+        let mut buf = [0x55u8; 8];
+        let mut len = 99usize;
+        let out = unsafe { OutText::new(buf.as_mut_ptr().cast(), 8, &mut len) }.unwrap();
+        assert_eq!(out.write("ab\0cd"), Err(Status::XPDRM_ERR_INTERIOR_NUL));
+        assert_eq!((len, buf), (99, [0x55; 8]));
+        // Also for a size query: the size of a text that cannot be handed out is not reported.
+        let size = unsafe { OutText::new(core::ptr::null_mut(), 0, &mut len) }.unwrap();
+        assert_eq!(size.write("ab\0cd"), Err(Status::XPDRM_ERR_INTERIOR_NUL));
+        assert_eq!(len, 99);
+        assert_eq!(out.write_with(5, |b| b.copy_from_slice(b"ab\0cd")), Err(Status::XPDRM_ERR_INTERIOR_NUL));
+        assert_eq!(len, 99);
+        assert_eq!(out.write_with(5, |b| b.copy_from_slice(b"abxcd")), Ok(()));
+        assert_eq!((len, &buf[..6]), (5, &b"abxcd\0"[..]));
     }
 
     #[test]

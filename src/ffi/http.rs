@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::Status;
 use crate::ffi::binding::{noted, xpdrm_binding_device, xpdrm_binding_service};
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, out_param, text};
+use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, out_param, text};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};
 use crate::ffi::token::{xpdrm_token_request, xpdrm_token_response};
@@ -171,6 +171,8 @@ impl Reason {
         if self.cap == 0 {
             return;
         }
+        // A reason quotes input escaped; should a NUL slip through, it is shown as U+FFFD, never cut short.
+        let text = &*crate::ffi::guard::c_safe(text);
         let limit = (self.cap - 1).min(XPDRM_HTTP_REASON_MAX - 1);
         let mut end = text.len().min(limit);
         while !text.is_char_boundary(end) {
@@ -415,7 +417,7 @@ pub unsafe extern "C" fn xpdrm_http_config_reason(
         {
             let cfg = unsafe { handle_ref(cfg) }?;
             let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-            out.write(cfg.note.as_deref().unwrap_or(""))
+            out.write_reason(cfg.note.as_deref().unwrap_or(""))
         }
     })
 }
@@ -891,7 +893,7 @@ pub unsafe extern "C" fn xpdrm_http_run_binding_service(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
     ffi_guard!(on_panic: core::ptr::null(), {
-        unsafe { b.as_ref() }.map_or(core::ptr::null(), |b| b.data.as_ptr())
+        unsafe { handle_peek(b) }.map_or(core::ptr::null(), |b| b.data.as_ptr())
     })
 }
 
@@ -899,7 +901,7 @@ pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
 /// cbindgen:nullable=[b]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_len(b: *const xpdrm_bytes) -> usize {
-    ffi_guard!(on_panic: 0, { unsafe { b.as_ref() }.map_or(0, |b| b.data.len()) })
+    ffi_guard!(on_panic: 0, { unsafe { handle_peek(b) }.map_or(0, |b| b.data.len()) })
 }
 
 /// Frees bytes that xpdrm handed out, wiping them first. NULL does nothing.

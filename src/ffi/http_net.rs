@@ -235,7 +235,7 @@ pub unsafe extern "C" fn xpdrm_http_cancel_is_fired(cancel: *const xpdrm_http_ca
         }
         #[cfg(feature = "http")]
         {
-            unsafe { cancel.as_ref() }.is_some_and(|c| c.inner.is_cancelled())
+            unsafe { crate::ffi::guard::handle_peek(cancel) }.is_some_and(|c| c.inner.is_cancelled())
         }
     })
 }
@@ -265,7 +265,7 @@ pub unsafe extern "C" fn xpdrm_http_client_set_cancel(
         #[cfg(feature = "http")]
         {
             let client = unsafe { handle_ref(client) }?;
-            let cancel = unsafe { cancel.as_ref() }.map(|c| c.inner.clone());
+            let cancel = if cancel.is_null() { None } else { Some(unsafe { handle_ref(cancel) }?.inner.clone()) };
             client.client().set_cancel(cancel);
             Ok(())
         }

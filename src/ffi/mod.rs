@@ -28,3 +28,4 @@ pub mod binding;
 pub mod http;
 // Cancellation, proxies, trust and pins, answer headers, events.
 pub mod http_net;
+pub mod wipe;

@@ -8,7 +8,7 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::ffi::guard::{OutBuf, OutText, free_handle, handle_ref, out_param};
+use crate::ffi::guard::{OutBuf, OutText, free_handle, handle_peek, handle_ref, out_param};
 use crate::outbound::OutboundRequest;
 use crate::status::xpdrm_status;
 
@@ -32,7 +32,7 @@ fn header(req: &xpdrm_outbound_request, index: usize) -> Result<&(String, crate:
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_outbound_request_method(req: *const xpdrm_outbound_request) -> *const c_char {
     ffi_guard!(on_panic: core::ptr::null(), {
-        unsafe { req.as_ref() }.map_or(core::ptr::null(), |r| r.inner.method().c_name().as_ptr())
+        unsafe { handle_peek(req) }.map_or(core::ptr::null(), |r| r.inner.method().c_name().as_ptr())
     })
 }
 

@@ -8,7 +8,7 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, opt_text, out_param, text};
+use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, opt_text, out_param, text};
 use crate::sees::{self, Denial, EntitlementRequest, EntitlementResponse, Rejection, RequestType};
 use crate::status::xpdrm_status;
 
@@ -189,7 +189,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_reason(
     ffi_guard!({
         let req = unsafe { handle_ref(req) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(match &req.inner {
+        out.write_reason(match &req.inner {
             Ok(_) => "valid",
             Err(r) => &r.reason,
         })
@@ -454,7 +454,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_status(resp: *const xpdrm_en
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_response_is_allowed(resp: *const xpdrm_entitlement_response) -> bool {
     ffi_guard!(on_panic: false, {
-        unsafe { resp.as_ref() }.is_some_and(|r| r.verdict == Status::XPDRM_OK)
+        unsafe { handle_peek(resp) }.is_some_and(|r| r.verdict == Status::XPDRM_OK)
     })
 }
 
@@ -473,7 +473,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_reason(
     ffi_guard!({
         let resp = unsafe { handle_ref(resp) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&resp.reason)
+        out.write_reason(&resp.reason)
     })
 }
 

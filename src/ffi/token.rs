@@ -648,7 +648,7 @@ pub unsafe extern "C" fn xpdrm_token_request_last_error(
         let h = unsafe { handle_ref(req) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
         let last = h.last_error.lock().unwrap_or_else(|p| p.into_inner());
-        out.write(last.as_ref().map_or("", Error::reason))
+        out.write_reason(last.as_ref().map_or("", Error::reason))
     })
 }
 

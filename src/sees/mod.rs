@@ -109,6 +109,10 @@ pub(crate) fn field_problem(name: &str, expected: &str, e: FieldError) -> Proble
         FieldError::OutOfRange(range) => {
             Problem::new(Status::XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE, format!("{name} is out of range: it {range}"))
         }
+        FieldError::InteriorNul => Problem::new(
+            Status::XPDRM_ERR_SEES_INVALID_FIELD,
+            format!("{name} holds a NUL character (\\u0000), which C text cannot carry"),
+        ),
     }
 }
 

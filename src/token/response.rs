@@ -575,7 +575,12 @@ fn collapse(s: &str) -> String {
 }
 
 /// At most [`MAX_ERROR_TEXT_LEN`] bytes, cut at a character boundary.
-fn cut(mut s: String) -> String {
+///
+/// Also the one place a server's error text is made fit for C: a NUL in it (from `\u0000` in JSON or `&#0;`
+/// in HTML) becomes U+FFFD. The text is for people, never compared, and refusing the answer would lose the
+/// server's error code, so it is replaced rather than refused.
+fn cut(s: String) -> String {
+    let mut s = if s.contains('\0') { s.replace('\0', "\u{FFFD}") } else { s };
     if s.len() > MAX_ERROR_TEXT_LEN {
         let mut end = MAX_ERROR_TEXT_LEN;
         while !s.is_char_boundary(end) {

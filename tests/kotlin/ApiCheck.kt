@@ -106,6 +106,13 @@ fun library() {
     check(Xpdrm.hasFeature(Feature.HTTP) == Xpdrm.version.contains("http"), "feature http")
     check(Xpdrm.statusText(Status.ERR_INTEGRITY).startsWith("Key unwrap integrity check failed"), "status text")
     check(Xpdrm.statusText(123456) == "Unknown status code.", "unknown status text: ${Xpdrm.statusText(123456)}")
+    check(Xpdrm.statusName(Status.ERR_POISONED) == "XPDRM_ERR_POISONED" && Status.ERR_INTERIOR_NUL == 11, "statuses 10, 11")
+    com.sun.jna.Memory(16).use { m ->
+        m.setMemory(0, 16, 0x5a)
+        Xpdrm.wipe(m.share(4), 8)
+        Xpdrm.wipe(null, 0)
+        check((0L until 16L).all { m.getByte(it) == (if (it in 4L until 12L) 0 else 0x5a).toByte() }, "wipe")
+    }
     check(Xpdrm.statusName(Status.ERR_INVALID_IV) == "XPDRM_ERR_INVALID_IV" && Xpdrm.statusName(123456) == "XPDRM_STATUS_123456", "names")
     check(Xpdrm.tokenHeaderName == "ExpressPlayToken", "header name")
     val e = XpdrmException(Status.ERR_INVALID_IV, "why")

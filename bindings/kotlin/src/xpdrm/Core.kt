@@ -93,6 +93,12 @@ object Xpdrm {
     /** Whether this build of the library has [feature] (the HTTP client is optional). */
     fun hasFeature(feature: Feature): Boolean = lib.xpdrm_has_feature(feature.code).toInt() != 0
 
+    /**
+     * Zeroes [len] bytes of native memory at [ptr] so that no compiler removes it (`xpdrm_wipe`): for the
+     * application's own native copies of secrets. A null [ptr] does nothing.
+     */
+    fun wipe(ptr: Pointer?, len: Long) = lib.xpdrm_wipe(ptr, SizeT(len))
+
     /** xpdrm's text for any status code (also unknown ones). */
     fun statusText(status: Int): String = lib.xpdrm_status_str(status)
 
@@ -135,7 +141,7 @@ internal inline fun check(status: Int, reason: () -> String? = { null }) {
 internal class Scratch(size: Long) : java.io.Closeable {
     val memory = Memory(if (size > 0) size else 1)
     override fun close() {
-        memory.clear()
+        lib.xpdrm_wipe(memory, SizeT(memory.size()))
         memory.close()
     }
 }

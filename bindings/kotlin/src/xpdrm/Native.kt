@@ -211,6 +211,7 @@ internal interface XpdrmNative : Library {
     fun xpdrm_http_response_header(resp: Pointer?, name: String?, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
     fun xpdrm_http_client_clock_offset(client: Pointer?, outOffsetMs: LongByReference): Int
     fun xpdrm_http_pin_of_cert_pem(certPem: Pointer?, certLen: SizeT, out: Pointer?, outCap: SizeT, outLen: SizeTByReference): Int
+    fun xpdrm_wipe(ptr: Pointer?, len: SizeT)
 
     companion object {
         /** The library: libxpdrm.so (jna.library.path, the system's library path, or an Android app's jniLibs). */

@@ -24,6 +24,10 @@ object Status {
     const val ERR_INVALID_HEX = 8
     /** An input exceeds the documented maximum size. */
     const val ERR_INPUT_TOO_LARGE = 9
+    /** The object is unusable: an earlier call on it caught a panic (XPDRM_ERR_PANIC) and may have left it half-changed; only its free function still works. */
+    const val ERR_POISONED = 10
+    /** A text would hold a NUL character (U+0000), which C text cannot carry; nothing was written. */
+    const val ERR_INTERIOR_NUL = 11
     /** Key unwrap integrity check failed: wrong KEK or corrupted wrapped key; no output was written. */
     const val ERR_INTEGRITY = 100
     /** The key-encryption key must be 16, 24 or 32 bytes. */
@@ -303,6 +307,8 @@ object Status {
         7 -> "XPDRM_ERR_PANIC"
         8 -> "XPDRM_ERR_INVALID_HEX"
         9 -> "XPDRM_ERR_INPUT_TOO_LARGE"
+        10 -> "XPDRM_ERR_POISONED"
+        11 -> "XPDRM_ERR_INTERIOR_NUL"
         100 -> "XPDRM_ERR_INTEGRITY"
         101 -> "XPDRM_ERR_KEK_LENGTH"
         102 -> "XPDRM_ERR_KEY_LENGTH"
