@@ -16,7 +16,13 @@ pub(crate) fn decode_into(text: &str, out: &mut [u8]) -> Result<(), Status> {
 
 /// True if `text` is non-empty, of even length, and only hex digits (either case). For public values.
 pub fn is_hex(text: &str) -> bool {
-    !text.is_empty() && text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit())
+    !text.is_empty() && text.len().is_multiple_of(2) && only_hex_digits(text)
+}
+
+/// True if every character of `text` is a hex digit (either case); any length, the empty text included. For
+/// public values whose length rule the caller checks itself (a number in hex may have an odd length).
+pub fn only_hex_digits(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -38,5 +44,6 @@ mod tests {
         assert_eq!(decode_into("abcg", &mut out), Err(Status::XPDRM_ERR_INVALID_HEX));
         assert_eq!(decode_into("ab d", &mut out), Err(Status::XPDRM_ERR_INVALID_HEX));
         assert!(is_hex("0aF9") && !is_hex("") && !is_hex("0") && !is_hex("0x"));
+        assert!(only_hex_digits("") && only_hex_digits("abC") && !only_hex_digits("0x1"));
     }
 }

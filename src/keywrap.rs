@@ -156,7 +156,7 @@ fn unwrap_into<'a>(mode: Mode, kek: &[u8], wrapped: &[u8], buf: &'a mut [u8]) ->
 /// The byte length of hex text, refusing odd lengths and text that is not hex at all. The digits' values
 /// are checked in constant time later, when decoding.
 fn hex_len(text: &str) -> Result<usize, Status> {
-    if text.is_empty() || !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !crate::hex::is_hex(text) {
         return Err(Status::XPDRM_ERR_INVALID_HEX);
     }
     Ok(text.len() / 2)

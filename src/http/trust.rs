@@ -45,7 +45,7 @@ pub fn parse_pin(text: &str) -> Result<Pin, Problem> {
     }
     let t = t.strip_prefix("sha256/").unwrap_or(t);
     let hex: String = t.chars().filter(|&c| c != ':').collect();
-    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hex.len() == 64 && crate::hex::only_hex_digits(&hex) {
         let mut pin = [0u8; 32];
         crate::hex::decode_into(&hex, &mut pin).map_err(|_| bad("is not valid hex"))?;
         return Ok(pin);

@@ -734,9 +734,7 @@ fn fail(status: Status, what: impl Into<String>) -> Result<(), Violation> {
     Err((status, what.into()))
 }
 
-fn is_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_hexdigit())
-}
+use crate::hex::only_hex_digits as is_hex;
 
 fn is_base64(s: &str) -> bool {
     use base64ct::{Base64Unpadded, Encoding};
