@@ -47,6 +47,15 @@
  * UTF-8; invalid UTF-8 gives `XPDRM_ERR_INVALID_UTF8`. A NULL where a value is required gives
  * `XPDRM_ERR_NULL_ARGUMENT`.
  *
+ * Reasons. One rule for asking why: a call that modifies an object (it takes a non-`const` handle) records
+ * the reason of its failure in that object, and a successful one clears it; `xpdrm_<object>_reason` (for a
+ * token request `xpdrm_token_request_last_error`) writes that reason, or, when the most recent modifying
+ * call succeeded, what the object's own state says (why a token request fails its whole-request check, why a
+ * flow failed or where it stands, a message's verdict). Calls that take a `const` handle only read: they
+ * record nothing, so their reason is derived from the object's state by its `_reason` function, or, for the
+ * HTTP operations (a client may serve several threads at once), written to the call's own `char *reason`
+ * buffer. Reasons never hold a secret.
+ *
  * THREAD SAFETY
  *
  * Functions without an object argument (key wrap, status texts, the version, device-ID helpers) are
@@ -2094,12 +2103,12 @@ xpdrm_status xpdrm_token_request_redacted(const struct xpdrm_token_request *XPDR
                                           size_t *XPDRM_NONNULL out_len);
 
 /**
- * Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
- * request, or of the whole request when it was built: which parameter, what is wrong with it, the rule,
- * and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
- * content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.` Reasons
- * never quote a value. An empty text if nothing was refused yet. Successful calls, size queries,
- * too-small buffers and NULL arguments other than names and values leave it as it is.
+ * Writes the request's reason, by the reason rule of CONVENTIONS: if the most recent call that modifies the
+ * request (a setter, taking a non-`const` handle) failed, why: which parameter, what is wrong with it, the
+ * rule, and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
+ * content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.`
+ * Otherwise why the whole request fails the check of `xpdrm_token_request_url` (a missing parameter, a
+ * rule across parameters), or an empty text if it passes. Reasons never quote a value.
  *
  * * `req`: the request (only read).
  * * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).

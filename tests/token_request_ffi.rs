@@ -108,7 +108,7 @@ fn output_buffers_follow_the_convention_and_nothing_is_written_on_failure() {
 }
 
 #[test]
-fn last_error_keeps_the_most_recent_refusal_and_ignores_size_queries() {
+fn last_error_follows_the_reason_rule() {
     let mut r = fairplay();
     assert_eq!(r.last_error(), "");
     assert_eq!(r.set("kid", "^"), XPDRM_ERR_INVALID_KID);
@@ -119,15 +119,23 @@ fn last_error_keeps_the_most_recent_refusal_and_ignores_size_queries() {
          storage derives that key's KID as the first 16 bytes of SHA-1 of the name: xpdrm_kid_from_name) \
          [vendor's table; key storage spec]. Status -4022: Invalid kid."
     );
-    // Successes and size queries leave it.
-    r.ok("kid", "^movie");
+    // `const` calls only read: a size query, and a failed build, leave the reason of the failed setter.
     let mut len = 0usize;
     assert_eq!(unsafe { xpdrm_token_request_url(r.0, null_mut(), 0, &mut len) }, XPDRM_ERR_BUFFER_TOO_SMALL);
     assert_eq!(r.last_error(), reason);
-    // A build failure replaces it.
     assert_eq!(r.unset("iv"), XPDRM_OK);
+    // The successful setter cleared it: the reason is now the whole request's, derived from its state.
+    let missing = "iv is missing; a FairPlay request requires it.";
+    assert!(r.last_error().starts_with(missing), "{}", r.last_error());
+    assert_eq!(r.set("kid", "^"), XPDRM_ERR_INVALID_KID);
     assert_eq!(r.url(), Err(XPDRM_ERR_INVALID_IV));
-    assert!(r.last_error().starts_with("iv is missing; a FairPlay request requires it."), "{}", r.last_error());
+    assert_eq!(r.last_error(), reason, "a const call recorded its own reason");
+    r.ok("kid", "^movie");
+    assert!(r.last_error().starts_with(missing), "{}", r.last_error());
+    assert_eq!(r.set_environment(7), XPDRM_ERR_INVALID_ARGUMENT);
+    assert!(r.last_error().contains("neither XPDRM_ENVIRONMENT_TEST"), "{}", r.last_error());
+    assert_eq!(r.set_environment(XPDRM_ENVIRONMENT_TEST), XPDRM_OK);
+    assert!(r.last_error().starts_with(missing), "{}", r.last_error());
 }
 
 #[test]
@@ -252,8 +260,9 @@ fn a_large_request_is_written_whole() {
 fn reading_text_checks_the_protocol_even_for_empty_text() {
     let r = Req::new(XPDRM_DRM_WIDEVINE);
     let p = r.0;
-    let empty = read_text(|o, cap, len| unsafe { xpdrm_token_request_last_error(p, o, cap, len) });
-    assert_eq!(empty, Ok(String::new()));
+    // A new request has no failed setter: its reason is why the whole request fails the check.
+    let reason = read_text(|o, cap, len| unsafe { xpdrm_token_request_last_error(p, o, cap, len) }).unwrap();
+    assert!(reason.contains("is missing"), "{reason}");
 }
 
 #[test]

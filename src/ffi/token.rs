@@ -6,7 +6,6 @@
 
 use core::ffi::{CStr, c_char};
 use std::borrow::Cow;
-use std::sync::Mutex;
 
 use crate::Status;
 use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, out_param, text};
@@ -48,9 +47,9 @@ const _: () = assert!(XPDRM_TOKEN_RESPONSE_MAX_BODY == response::MAX_BODY_LEN);
 #[allow(non_camel_case_types)]
 pub struct xpdrm_token_request {
     req: TokenRequest,
-    /// The reason of the most recent refusal. A lock because the `const` functions record theirs too, and
-    /// may run on several threads at once.
-    last_error: Mutex<Option<Error>>,
+    /// The reason of the most recent modifying call, if it failed (README, "Conventions": the reason rule).
+    /// Only calls with a non-`const` handle write it; a successful one clears it.
+    last_error: Option<Error>,
 }
 
 impl xpdrm_token_request {
@@ -59,16 +58,22 @@ impl xpdrm_token_request {
         &self.req
     }
 
-    /// Keeps the reason of a refusal and returns its status.
-    fn record<T>(&self, result: Result<T, Error>) -> Result<T, Status> {
-        result.map_err(|e| {
-            let status = e.status();
-            *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-            status
-        })
+    /// Keeps the outcome of a modifying call: the reason of a refusal, or none after a success.
+    fn record<T>(&mut self, result: Result<T, Error>) -> Result<T, Status> {
+        match result {
+            Ok(value) => {
+                self.last_error = None;
+                Ok(value)
+            }
+            Err(e) => {
+                let status = e.status();
+                self.last_error = Some(e);
+                Err(status)
+            }
+        }
     }
 
-    fn refuse(&self, status: Status, reason: String) -> Status {
+    fn refuse(&mut self, status: Status, reason: String) -> Status {
         let _ = self.record::<()>(Err(Error::new(status, reason)));
         status
     }
@@ -83,7 +88,7 @@ pub struct xpdrm_token_response {
 
 /// A text argument that belongs to a request: NULL and invalid UTF-8 are recorded as the request's reason.
 unsafe fn request_text<'a>(
-    h: &xpdrm_token_request,
+    h: &mut xpdrm_token_request,
     ptr: *const c_char,
     what: impl FnOnce() -> String,
 ) -> Result<&'a str, Status> {
@@ -107,7 +112,7 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
     ffi_guard!({
         let out = unsafe { out_param(out) }?;
         let drm = Drm::from_code(drm)?;
-        out.write(into_handle(xpdrm_token_request { req: TokenRequest::new(drm), last_error: Mutex::new(None) }));
+        out.write(into_handle(xpdrm_token_request { req: TokenRequest::new(drm), last_error: None }));
         Ok(())
     })
 }
@@ -514,7 +519,7 @@ pub unsafe extern "C" fn xpdrm_token_request_set_environment(
             }
         };
         h.req.set_environment(environment);
-        Ok(())
+        h.record(Ok(()))
     })
 }
 
@@ -538,7 +543,7 @@ pub unsafe extern "C" fn xpdrm_token_request_set_clock(
     ffi_guard!({
         let h = unsafe { handle_mut(req) }?;
         h.req.set_clock((now_unix_seconds != 0).then_some(now_unix_seconds));
-        Ok(())
+        h.record(Ok(()))
     })
 }
 
@@ -551,7 +556,8 @@ unsafe fn write_output(
 ) -> Result<(), Status> {
     let h = unsafe { handle_ref(req) }?;
     let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-    h.record(h.req.check())?;
+    // A `const` call only reads: the check's reason is not stored, `xpdrm_token_request_last_error` derives it.
+    h.req.check().map_err(|e| e.status())?;
     let len = h.req.encoded_len(kind);
     out.write_with(len, |buf| h.req.encode_into(kind, buf))
 }
@@ -625,12 +631,12 @@ pub unsafe extern "C" fn xpdrm_token_request_redacted(
     })
 }
 
-/// Writes the reason of the most recent refusal of a name, value, base URL or environment given to this
-/// request, or of the whole request when it was built: which parameter, what is wrong with it, the rule,
-/// and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
-/// content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.` Reasons
-/// never quote a value. An empty text if nothing was refused yet. Successful calls, size queries,
-/// too-small buffers and NULL arguments other than names and values leave it as it is.
+/// Writes the request's reason, by the reason rule of CONVENTIONS: if the most recent call that modifies the
+/// request (a setter, taking a non-`const` handle) failed, why: which parameter, what is wrong with it, the
+/// rule, and the status, for example `iv has 4 characters, not 32 hexadecimal digits. Rule for iv: the
+/// content's packaging IV: 32 hexadecimal digits. Status -6003: Invalid iv parameter specified.`
+/// Otherwise why the whole request fails the check of `xpdrm_token_request_url` (a missing parameter, a
+/// rule across parameters), or an empty text if it passes. Reasons never quote a value.
 ///
 /// * `req`: the request (only read).
 /// * `out`, `out_cap`, `out_len`: caller-owned buffer for the NUL-terminated text (size query allowed).
@@ -647,8 +653,15 @@ pub unsafe extern "C" fn xpdrm_token_request_last_error(
     ffi_guard!({
         let h = unsafe { handle_ref(req) }?;
         let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        let last = h.last_error.lock().unwrap_or_else(|p| p.into_inner());
-        out.write_reason(last.as_ref().map_or("", Error::reason))
+        let check;
+        let reason = match &h.last_error {
+            Some(e) => e.reason(),
+            None => {
+                check = h.req.check().err();
+                check.as_ref().map_or("", Error::reason)
+            }
+        };
+        out.write_reason(reason)
     })
 }
 
