@@ -185,7 +185,7 @@ static xpdrm_binding_service *service_for(const char *body, size_t body_len, xpd
     xpdrm_status st;
     *begun = XPDRM_ERR_NULL_ARGUMENT;
     st = xpdrm_entitlement_request_parse((const uint8_t *)body, body_len, &req);
-    CHECK(st == XPDRM_OK, "SEES parses the entitlement request");
+    CHECK(st == XPDRM_OK && xpdrm_entitlement_request_status(req) == XPDRM_OK, "SEES parses the entitlement request");
     st = xpdrm_binding_service_new(drm, AUTHENTICATOR, &svc);
     CHECK(st == XPDRM_OK, "service flow");
     if (st == XPDRM_OK) {
@@ -372,6 +372,9 @@ int main(void) {
             answer = answer_json(miss_svc);
             st = xpdrm_entitlement_response_parse(bound, (const uint8_t *)answer,
                                                   answer != NULL ? strlen(answer) : 0, &resp);
+            if (st == XPDRM_OK) {
+                st = xpdrm_entitlement_response_status(resp); /* the verdict */
+            }
             CHECK(st == XPDRM_ERR_SEES_DENIED && xpdrm_entitlement_response_error(resp, &error) == XPDRM_OK &&
                       error == XPDRM_ERR_BINDING_NO_RECORD,
                   "denied with the failure's status");

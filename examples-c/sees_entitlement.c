@@ -90,6 +90,10 @@ static char *service_answers(const char *request_body, bool allow) {
     st = xpdrm_entitlement_request_parse((const uint8_t *)request_body, strlen(request_body), &req);
     CHECK(st == XPDRM_OK, "service parses the request");
     if (st == XPDRM_OK) {
+        st = xpdrm_entitlement_request_status(req); /* the verdict: a refused request is parsed too */
+        CHECK(st == XPDRM_OK, "the request is valid");
+    }
+    if (st == XPDRM_OK) {
         st = xpdrm_entitlement_response_new(req, allow, allow ? TOKEN_URL : NULL, &resp);
         CHECK(st == XPDRM_OK, "service builds its answer");
         if (st == XPDRM_OK && !allow) {
@@ -111,7 +115,11 @@ static xpdrm_status device_checks(const xpdrm_entitlement_request *req, const ch
     xpdrm_entitlement_response *resp = NULL;
     xpdrm_status st, ignored;
     st = xpdrm_entitlement_response_parse(req, (const uint8_t *)answer, strlen(answer), &resp);
+    if (st != XPDRM_OK) {
+        return st; /* no object is handed out without XPDRM_OK: nothing leaks */
+    }
     CHECK(resp != NULL, "the device gets a response object also for a denial");
+    st = xpdrm_entitlement_response_status(resp); /* the verdict */
     if (reason != NULL) {
         *reason = get_text(resp_reason, resp, &ignored);
     }
@@ -152,7 +160,7 @@ int main(void) {
         char content[64], cookie[64];
         size_t content_len = 0, cookie_len = 0;
         st = xpdrm_entitlement_request_parse((const uint8_t *)body, strlen(body), &seen);
-        CHECK(st == XPDRM_OK, "service parses the request");
+        CHECK(st == XPDRM_OK && xpdrm_entitlement_request_status(seen) == XPDRM_OK, "service parses the request");
         CHECK(xpdrm_entitlement_request_content_id(seen, content, sizeof content, &content_len) == XPDRM_OK,
               "contentID");
         CHECK(xpdrm_entitlement_request_customer_cookie(seen, cookie, sizeof cookie, &cookie_len) == XPDRM_OK,
@@ -190,6 +198,8 @@ int main(void) {
         char error_text[XPDRM_SEES_MAX_ERROR_TEXT_CHARS * 4 + 1];
         size_t error_len = 0;
         st = xpdrm_entitlement_response_parse(req, (const uint8_t *)answer, strlen(answer), &resp);
+        CHECK(st == XPDRM_OK, "device: the answer parses");
+        st = xpdrm_entitlement_response_status(resp); /* the verdict */
         CHECK(st == XPDRM_ERR_SEES_DENIED && !xpdrm_entitlement_response_is_allowed(resp), "device: denied");
         CHECK(xpdrm_entitlement_response_error(resp, &error) == XPDRM_OK && error == -42, "error");
         CHECK(xpdrm_entitlement_response_error_text(resp, error_text, sizeof error_text, &error_len) == XPDRM_OK,
@@ -211,6 +221,8 @@ int main(void) {
             xpdrm_entitlement_response *resp = NULL;
             xpdrm_status url_st;
             st = xpdrm_entitlement_response_parse(req, (const uint8_t *)other_answer, strlen(other_answer), &resp);
+            CHECK(st == XPDRM_OK, "the answer parses");
+            st = xpdrm_entitlement_response_status(resp); /* the verdict */
             url_st = xpdrm_entitlement_response_ep_token_url(resp, text, sizeof text, &len);
             CHECK(st == XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH, "mismatched messageID is denied");
             CHECK(!xpdrm_entitlement_response_is_allowed(resp), "not allowed");
@@ -257,6 +269,7 @@ int main(void) {
         xpdrm_entitlement_response *denial = NULL;
         char *reason = NULL;
         st = xpdrm_entitlement_request_parse((const uint8_t *)broken, strlen(broken), &seen);
+        CHECK(st == XPDRM_OK, "a refused request is handed out with XPDRM_OK");
         reason = get_text(req_reason, seen, &st);
         CHECK(xpdrm_entitlement_request_status(seen) == XPDRM_ERR_SEES_WRONG_TYPE, "broken request refused");
         printf("service: broken request refused: status %d (%s)\n", (int)xpdrm_entitlement_request_status(seen),

@@ -32,9 +32,11 @@
  * to C never holds an interior NUL (`strlen(out) == *out_len`, so `strcmp` is safe): input that would put one
  * there is refused where it enters (the setter or parser, with its status and a reason naming the field), and
  * every text output refuses with `XPDRM_ERR_INTERIOR_NUL`, writing nothing, as a last line of defence.
- * Output buffers must not overlap input buffers. The SEES parse functions (`xpdrm_entitlement_request_parse`,
- * `xpdrm_entitlement_response_parse`) differ on purpose: a refused message is an answer, not a failed call,
- * so they hand out an object that explains the refusal together with its status; free it in every case.
+ * Output buffers must not overlap input buffers. Parse functions follow one rule: a function that hands
+ * out an object through `**out` writes it only when it returns `XPDRM_OK`, so `if (st != XPDRM_OK) return st;`
+ * never leaks one. A message that was judged (a token server's error answer, a refused or denied SEES
+ * message) is a successful parse: its verdict is read from the object (`xpdrm_token_response_error_code`,
+ * `xpdrm_entitlement_request_status`, `xpdrm_entitlement_response_status`), with its `_reason`.
  *
  * Ownership. Unless a function says otherwise, pointer arguments are borrowed for the duration of the call
  * only: xpdrm keeps no pointer to caller memory after it returns. Objects that xpdrm allocates are returned
@@ -893,7 +895,8 @@ typedef struct xpdrm_bytes xpdrm_bytes;
 
 /**
  * An entitlement request: built by a device (`xpdrm_entitlement_request_new`) or parsed by a service
- * (`xpdrm_entitlement_request_parse`, which also hands out a refused request so its reason can be read).
+ * (`xpdrm_entitlement_request_parse`, which also hands out a refused request, with `XPDRM_OK`, so that its
+ * verdict and reason can be read).
  * Owned by the caller; free with `xpdrm_entitlement_request_free`.
  */
 typedef struct xpdrm_entitlement_request xpdrm_entitlement_request;
@@ -2426,18 +2429,18 @@ xpdrm_status xpdrm_entitlement_request_new(const char *XPDRM_NONNULL content_id,
  * unknown fields ignored.
  *
  * * `json`, `json_len`: the request body, at most `XPDRM_SEES_MAX_MESSAGE_LEN` bytes. Borrowed.
- * * `out`: receives a request object **whenever the arguments are usable, also when the request is
- *   refused**: then `xpdrm_entitlement_request_status` repeats the refusal, `xpdrm_entitlement_request_reason`
- *   names the field, and `xpdrm_entitlement_request_message_id` still gives the `messageID` if it was a
- *   GUID, so that the service can address a denial to it. Initialise the pointer to NULL and free it with
- *   `xpdrm_entitlement_request_free` in every case.
+ * * `out`: receives the request object on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS); the
+ *   caller owns it and frees it with `xpdrm_entitlement_request_free`.
  *
- * Returns `XPDRM_OK` for a valid request, or the first rule it broke: `XPDRM_ERR_SEES_MALFORMED_JSON`,
- * `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`, `XPDRM_ERR_SEES_TOO_DEEP`,
- * `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`, `XPDRM_ERR_SEES_WRONG_TYPE`,
- * `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`, `XPDRM_ERR_SEES_INVALID_FIELD`
- * (with `*out` set). `XPDRM_ERR_NULL_ARGUMENT` (`out` NULL, or `json` NULL with a non-zero length) writes
- * nothing.
+ * Returns `XPDRM_OK` whenever the arguments are usable, **also when the request is refused**: the request's
+ * verdict is `xpdrm_entitlement_request_status` (`XPDRM_OK` for a valid request, or the first rule it broke:
+ * `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`,
+ * `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`,
+ * `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`,
+ * `XPDRM_ERR_SEES_INVALID_FIELD`); `xpdrm_entitlement_request_reason` names the field, the other readers
+ * return the refusal status, and `xpdrm_entitlement_request_message_id` still gives the `messageID` if it
+ * was a GUID, so that the service can address a denial to it. `XPDRM_ERR_NULL_ARGUMENT` (`out` NULL, or
+ * `json` NULL with a non-zero length) writes nothing.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_entitlement_request_parse(const uint8_t *XPDRM_NULLABLE json,
@@ -2584,19 +2587,20 @@ xpdrm_status xpdrm_entitlement_response_set_error(struct xpdrm_entitlement_respo
  *
  * * `req`: the request this answers; must be a valid request. Borrowed for the call.
  * * `json`, `json_len`: the response body. Borrowed.
- * * `out`: receives a response object **whenever the arguments are usable, also for a denial**, so that
- *   `xpdrm_entitlement_response_reason` can say why. Initialise the pointer to NULL and free it with
- *   `xpdrm_entitlement_response_free` in every case.
+ * * `out`: receives the response object on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS); the
+ *   caller owns it and frees it with `xpdrm_entitlement_response_free`.
  *
- * Returns `XPDRM_OK` when the license is granted (read the URL with `xpdrm_entitlement_response_ep_token_url`);
- * `XPDRM_ERR_SEES_DENIED` when the service denied it in a valid message (read `error` and `errorText`);
- * otherwise the status of the first rule the response broke, which is also a denial:
- * `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, `XPDRM_ERR_SEES_VERSION_TOO_HIGH`, `XPDRM_ERR_SEES_TOKEN_URL_MISSING`,
- * `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`,
- * `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`,
- * `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`,
- * `XPDRM_ERR_SEES_INVALID_FIELD` (all with `*out` set). Without writing `*out`: `XPDRM_ERR_NULL_ARGUMENT`,
- * and the refusal status of a refused `req`.
+ * Returns `XPDRM_OK` whenever the arguments are usable, **also for a denial**: the verdict is
+ * `xpdrm_entitlement_response_status` (or `xpdrm_entitlement_response_is_allowed`), and
+ * `xpdrm_entitlement_response_reason` says why. The verdict is `XPDRM_OK` when the license is granted (read
+ * the URL with `xpdrm_entitlement_response_ep_token_url`); `XPDRM_ERR_SEES_DENIED` when the service denied it
+ * in a valid message (read `error` and `errorText`); otherwise the status of the first rule the response
+ * broke, which is also a denial: `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, `XPDRM_ERR_SEES_VERSION_TOO_HIGH`,
+ * `XPDRM_ERR_SEES_TOKEN_URL_MISSING`, `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`,
+ * `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`, `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`,
+ * `XPDRM_ERR_SEES_MISSING_FIELD`, `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`,
+ * `XPDRM_ERR_SEES_FIELD_TOO_LONG`, `XPDRM_ERR_SEES_INVALID_FIELD`. Without writing `*out`:
+ * `XPDRM_ERR_NULL_ARGUMENT`, and the refusal status of a refused `req`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_entitlement_response_parse(const struct xpdrm_entitlement_request *XPDRM_NONNULL req,
@@ -3456,17 +3460,18 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NON
  *
  * * `sees_url`: SEES's entitlement URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
  * * `req`: the request (from `xpdrm_entitlement_request_new`). Borrowed.
- * * `out`: receives the answer **when SEES answered**, also for a denial, as `xpdrm_entitlement_response_parse`
- *   hands it out (free it in every case that wrote it). Nothing is written on a transport failure.
- * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`); for a
- *   denial, the response's own reason (as `xpdrm_entitlement_response_reason` gives it).
+ * * `out`: receives the answer on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS), also for a
+ *   denial, as `xpdrm_entitlement_response_parse` hands it out; free it with `xpdrm_entitlement_response_free`.
+ * * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`); empty on
+ *   `XPDRM_OK` (a denial's reason is the response's, `xpdrm_entitlement_response_reason`).
  *
  * Repeated after an HTTP 5xx (the repeat carries the same `messageID`). Returns `XPDRM_OK` when SEES
- * grants the license; SEES's verdict as `xpdrm_entitlement_response_parse` returns it (`XPDRM_ERR_SEES_DENIED`,
- * `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ...) with `*out` set; without `*out`: `XPDRM_ERR_HTTP_STATUS`
- * (SEES answered neither 2xx nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of
- * `xpdrm_http_execute`, the status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL),
- * `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
+ * answered: SEES's verdict is `xpdrm_entitlement_response_status` of `*out` (`XPDRM_OK` when SEES grants
+ * the license, `XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ..., as for
+ * `xpdrm_entitlement_response_parse`). Without `*out`: `XPDRM_ERR_HTTP_STATUS` (SEES answered neither 2xx
+ * nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of `xpdrm_http_execute`, the
+ * status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL), `XPDRM_ERR_INVALID_UTF8`,
+ * `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
 xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *XPDRM_NONNULL client,

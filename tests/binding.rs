@@ -782,8 +782,9 @@ fn service_arguments_and_order() {
     let mut req = null_mut();
     assert_eq!(
         unsafe { xpdrm_entitlement_request_parse(broken.as_ptr(), broken.len(), &mut req) },
-        XPDRM_ERR_SEES_MISSING_FIELD
+        XPDRM_OK
     );
+    assert_eq!(unsafe { xpdrm_entitlement_request_status(req) }, XPDRM_ERR_SEES_MISSING_FIELD);
     assert_eq!(unsafe { xpdrm_binding_service_begin(s.0, req) }, XPDRM_ERR_SEES_MISSING_FIELD);
     unsafe { xpdrm_entitlement_request_free(req) };
     assert_eq!(svc_reason(&s), "contentID is missing");

@@ -84,15 +84,18 @@ fn new_request(cookie: Option<&str>) -> Req {
 fn parse_request(json: &[u8]) -> (Status, Req) {
     let mut out = null_mut();
     let st = unsafe { xpdrm_entitlement_request_parse(json.as_ptr(), json.len(), &mut out) };
+    // The parse rule: an object only with XPDRM_OK, also for a refused request; the verdict is the object's.
+    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
     assert!(!out.is_null());
-    (st, Req(out))
+    (unsafe { xpdrm_entitlement_request_status(out) }, Req(out))
 }
 
 fn parse_response(req: &Req, json: &[u8]) -> (Status, Resp) {
     let mut out = null_mut();
     let st = unsafe { xpdrm_entitlement_response_parse(req.0, json.as_ptr(), json.len(), &mut out) };
+    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
     assert!(!out.is_null());
-    (st, Resp(out))
+    (unsafe { xpdrm_entitlement_response_status(out) }, Resp(out))
 }
 
 fn request_json(req: &Req) -> Value {

@@ -244,7 +244,8 @@ mod with_http {
             let mut refused = ptr::null_mut();
             let bad = b"{\"messageID\":1}";
             let st = xpdrm::ffi::sees::xpdrm_entitlement_request_parse(bad.as_ptr(), bad.len(), &mut refused);
-            assert_eq!(st, XPDRM_ERR_SEES_WRONG_TYPE);
+            assert_eq!(st, XPDRM_OK, "a refused request is handed out with XPDRM_OK");
+            assert_eq!(xpdrm::ffi::sees::xpdrm_entitlement_request_status(refused), XPDRM_ERR_SEES_WRONG_TYPE);
             let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), refused, &mut eout, reason.ptr(), reason.cap());
             assert_eq!((st, eout), (XPDRM_ERR_SEES_WRONG_TYPE, std::ptr::dangling_mut()));
             xpdrm::ffi::sees::xpdrm_entitlement_request_free(refused);

@@ -193,8 +193,11 @@ fn a_device_bound_request_for_a_cookie_without_records_is_denied() {
     let mut out = ptr::null_mut();
     let mut reason = ReasonBuf::new();
     let st = unsafe { xpdrm_http_exchange_entitlement(cl.0, url.as_ptr(), req, &mut out, reason.ptr(), reason.cap()) };
-    assert_eq!(st, XPDRM_ERR_SEES_DENIED, "{:?}", reason.text());
+    // SEES answered: XPDRM_OK and the answer; its verdict is the denial.
+    assert_eq!(st, XPDRM_OK, "{:?}", reason.text());
     assert!(!out.is_null(), "a denial is handed out");
+    assert_eq!(reason.text().as_deref(), Some(""), "the reason buffer is empty on XPDRM_OK");
+    assert_eq!(unsafe { xpdrm_entitlement_response_status(out) }, XPDRM_ERR_SEES_DENIED);
     let mut code = 0;
     assert_eq!(unsafe { xpdrm_entitlement_response_error(out, &mut code) }, XPDRM_OK);
     assert_eq!(code, XPDRM_ERR_BINDING_NO_RECORD.code());
@@ -205,7 +208,8 @@ fn a_device_bound_request_for_a_cookie_without_records_is_denied() {
     assert_eq!(unsafe { xpdrm_entitlement_request_new(unknown.as_ptr(), XPDRM_REQUEST_TIME_BASED, ptr::null(), &mut req2) }, XPDRM_OK);
     let mut out2 = ptr::null_mut();
     let st = unsafe { xpdrm_http_exchange_entitlement(cl.0, url.as_ptr(), req2, &mut out2, reason.ptr(), reason.cap()) };
-    assert_eq!(st, XPDRM_ERR_SEES_DENIED);
+    assert_eq!(st, XPDRM_OK);
+    assert_eq!(unsafe { xpdrm_entitlement_response_status(out2) }, XPDRM_ERR_SEES_DENIED);
     unsafe {
         xpdrm_entitlement_response_free(out2);
         xpdrm_entitlement_request_free(req2);

@@ -42,15 +42,18 @@ fn new_request(t: xpdrm_request_type, cookie: Option<&str>) -> Req {
 fn parse_request(json: &[u8]) -> (Status, Req) {
     let mut out = null_mut();
     let st = unsafe { xpdrm_entitlement_request_parse(json.as_ptr(), json.len(), &mut out) };
-    assert!(!out.is_null(), "a parse with usable arguments always hands out an object");
-    (st, Req(out))
+    // The parse rule: an object only with XPDRM_OK, also for a refused request; the verdict is the object's.
+    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
+    assert!(!out.is_null());
+    (unsafe { xpdrm_entitlement_request_status(out) }, Req(out))
 }
 
 fn parse_response(req: &Req, json: &[u8]) -> (Status, Resp) {
     let mut out = null_mut();
     let st = unsafe { xpdrm_entitlement_response_parse(req.0, json.as_ptr(), json.len(), &mut out) };
-    assert!(!out.is_null(), "a parse with usable arguments always hands out an object");
-    (st, Resp(out))
+    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
+    assert!(!out.is_null());
+    (unsafe { xpdrm_entitlement_response_status(out) }, Resp(out))
 }
 
 fn request_json(req: &Req) -> String {
@@ -266,14 +269,44 @@ fn hostile_requests_get_a_status_never_a_crash() {
     }
 }
 
+/// The parse rule (CONVENTIONS): an object is handed out only with `XPDRM_OK`, so C's usual
+/// `if (st != XPDRM_OK) return st;` never leaks one. Before, a refused request and a denied or refused response
+/// came back with their verdict as the status *and* an object to free.
+#[test]
+fn a_parse_hands_out_an_object_only_with_ok() {
+    let req = new_request(1, None);
+    let id = get_text(&|o, cap, l| unsafe { xpdrm_entitlement_request_message_id(req.0, o, cap, l) }).unwrap();
+    let denial = format!(r#"{{"messageID":"{id}","version":1,"isAllowed":false,"error":7,"errorText":"no"}}"#);
+    let requests: [&[u8]; 4] = [b"", b"{", b"[]", br#"{"messageID":"x","version":1,"contentID":"y"}"#];
+    for json in requests {
+        let mut out = null_mut();
+        let st = unsafe { xpdrm_entitlement_request_parse(json.as_ptr(), json.len(), &mut out) };
+        assert_eq!((st, out.is_null()), (XPDRM_OK, false), "{:?}", String::from_utf8_lossy(json));
+        assert_ne!(unsafe { xpdrm_entitlement_request_status(out) }, XPDRM_OK);
+        drop(Req(out));
+    }
+    let responses: [&[u8]; 3] = [denial.as_bytes(), b"{", br#"{"messageID":"00000000-0000-0000-0000-000000000000","version":1,"isAllowed":true,"epTokenURL":"https://a.example/t"}"#];
+    for json in responses {
+        let mut out = null_mut();
+        let st = unsafe { xpdrm_entitlement_response_parse(req.0, json.as_ptr(), json.len(), &mut out) };
+        assert_eq!((st, out.is_null()), (XPDRM_OK, false), "{:?}", String::from_utf8_lossy(json));
+        assert_ne!(unsafe { xpdrm_entitlement_response_status(out) }, XPDRM_OK);
+        assert!(!unsafe { xpdrm_entitlement_response_is_allowed(out) });
+        let why = get_text(&|o, cap, l| unsafe { xpdrm_entitlement_response_reason(out, o, cap, l) }).unwrap();
+        assert!(!why.is_empty());
+        drop(Resp(out));
+    }
+}
+
 #[test]
 fn parse_arguments_and_null_handles() {
     let mut out = sentinel();
     assert_eq!(unsafe { xpdrm_entitlement_request_parse(null(), 1, &mut out) }, XPDRM_ERR_NULL_ARGUMENT);
     assert_eq!(out, sentinel());
     assert_eq!(unsafe { xpdrm_entitlement_request_parse(b"{}".as_ptr(), 2, null_mut()) }, XPDRM_ERR_NULL_ARGUMENT);
-    // NULL with length 0 is an empty document.
-    assert_eq!(unsafe { xpdrm_entitlement_request_parse(null(), 0, &mut out) }, XPDRM_ERR_SEES_MALFORMED_JSON);
+    // NULL with length 0 is an empty document: a refused request, handed out with XPDRM_OK.
+    assert_eq!(unsafe { xpdrm_entitlement_request_parse(null(), 0, &mut out) }, XPDRM_OK);
+    assert_eq!(unsafe { xpdrm_entitlement_request_status(out) }, XPDRM_ERR_SEES_MALFORMED_JSON);
     drop(Req(out));
 
     let req = new_request(1, None);

@@ -708,17 +708,18 @@ pub unsafe extern "C" fn xpdrm_http_redeem_license(
 ///
 /// * `sees_url`: SEES's entitlement URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
 /// * `req`: the request (from `xpdrm_entitlement_request_new`). Borrowed.
-/// * `out`: receives the answer **when SEES answered**, also for a denial, as `xpdrm_entitlement_response_parse`
-///   hands it out (free it in every case that wrote it). Nothing is written on a transport failure.
-/// * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`); for a
-///   denial, the response's own reason (as `xpdrm_entitlement_response_reason` gives it).
+/// * `out`: receives the answer on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS), also for a
+///   denial, as `xpdrm_entitlement_response_parse` hands it out; free it with `xpdrm_entitlement_response_free`.
+/// * `reason`, `reason_cap`: optional buffer for why the call failed (see `xpdrm_http_execute`); empty on
+///   `XPDRM_OK` (a denial's reason is the response's, `xpdrm_entitlement_response_reason`).
 ///
 /// Repeated after an HTTP 5xx (the repeat carries the same `messageID`). Returns `XPDRM_OK` when SEES
-/// grants the license; SEES's verdict as `xpdrm_entitlement_response_parse` returns it (`XPDRM_ERR_SEES_DENIED`,
-/// `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ...) with `*out` set; without `*out`: `XPDRM_ERR_HTTP_STATUS`
-/// (SEES answered neither 2xx nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of
-/// `xpdrm_http_execute`, the status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL),
-/// `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
+/// answered: SEES's verdict is `xpdrm_entitlement_response_status` of `*out` (`XPDRM_OK` when SEES grants
+/// the license, `XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ..., as for
+/// `xpdrm_entitlement_response_parse`). Without `*out`: `XPDRM_ERR_HTTP_STATUS` (SEES answered neither 2xx
+/// nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of `xpdrm_http_execute`, the
+/// status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL), `XPDRM_ERR_INVALID_UTF8`,
+/// `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_exchange_entitlement(
@@ -735,24 +736,16 @@ pub unsafe extern "C" fn xpdrm_http_exchange_entitlement(
         #[cfg(feature = "http")]
         {
             let reason = unsafe { Reason::new(reason, reason_cap) }?;
-            let verdict = reason.run(|| {
+            reason.run(|| {
                 let client = unsafe { handle_ref(client) }.map_err(plain)?;
                 let url = unsafe { text(sees_url) }.map_err(plain)?;
                 let req = unsafe { handle_ref(req) }.map_err(plain)?;
                 let out = unsafe { out_param(out) }.map_err(plain)?;
                 let request = crate::ffi::sees::valid_request(req).map_err(plain)?;
                 let checked = client.inner.exchange_entitlement(url, request)?;
-                let verdict = checked.as_ref().err().map(|d| (d.status, d.reason.clone()));
                 out.write(into_handle(xpdrm_entitlement_response::checked(checked)));
-                Ok(verdict)
-            })?;
-            match verdict {
-                None => Ok(()),
-                Some((status, why)) => {
-                    reason.write(&why);
-                    Err(status)
-                }
-            }
+                Ok(())
+            })
         }
     })
 }

@@ -44,7 +44,8 @@ const _: () = assert!(XPDRM_SEES_MAX_TOKEN_URL_LEN == sees::MAX_TOKEN_URL_LEN);
 const _: () = assert!(XPDRM_SEES_MAX_ERROR_TEXT_CHARS == sees::MAX_ERROR_TEXT_CHARS);
 
 /// An entitlement request: built by a device (`xpdrm_entitlement_request_new`) or parsed by a service
-/// (`xpdrm_entitlement_request_parse`, which also hands out a refused request so its reason can be read).
+/// (`xpdrm_entitlement_request_parse`, which also hands out a refused request, with `XPDRM_OK`, so that its
+/// verdict and reason can be read).
 /// Owned by the caller; free with `xpdrm_entitlement_request_free`.
 #[allow(non_camel_case_types)]
 pub struct xpdrm_entitlement_request {
@@ -136,18 +137,18 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_new(
 /// unknown fields ignored.
 ///
 /// * `json`, `json_len`: the request body, at most `XPDRM_SEES_MAX_MESSAGE_LEN` bytes. Borrowed.
-/// * `out`: receives a request object **whenever the arguments are usable, also when the request is
-///   refused**: then `xpdrm_entitlement_request_status` repeats the refusal, `xpdrm_entitlement_request_reason`
-///   names the field, and `xpdrm_entitlement_request_message_id` still gives the `messageID` if it was a
-///   GUID, so that the service can address a denial to it. Initialise the pointer to NULL and free it with
-///   `xpdrm_entitlement_request_free` in every case.
+/// * `out`: receives the request object on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS); the
+///   caller owns it and frees it with `xpdrm_entitlement_request_free`.
 ///
-/// Returns `XPDRM_OK` for a valid request, or the first rule it broke: `XPDRM_ERR_SEES_MALFORMED_JSON`,
-/// `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`, `XPDRM_ERR_SEES_TOO_DEEP`,
-/// `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`, `XPDRM_ERR_SEES_WRONG_TYPE`,
-/// `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`, `XPDRM_ERR_SEES_INVALID_FIELD`
-/// (with `*out` set). `XPDRM_ERR_NULL_ARGUMENT` (`out` NULL, or `json` NULL with a non-zero length) writes
-/// nothing.
+/// Returns `XPDRM_OK` whenever the arguments are usable, **also when the request is refused**: the request's
+/// verdict is `xpdrm_entitlement_request_status` (`XPDRM_OK` for a valid request, or the first rule it broke:
+/// `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`,
+/// `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`,
+/// `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`,
+/// `XPDRM_ERR_SEES_INVALID_FIELD`); `xpdrm_entitlement_request_reason` names the field, the other readers
+/// return the refusal status, and `xpdrm_entitlement_request_message_id` still gives the `messageID` if it
+/// was a GUID, so that the service can address a denial to it. `XPDRM_ERR_NULL_ARGUMENT` (`out` NULL, or
+/// `json` NULL with a non-zero length) writes nothing.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_request_parse(
@@ -159,9 +160,8 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_parse(
         let out = unsafe { out_param(out) }?;
         let json = unsafe { bytes(json, json_len) }?;
         let inner = EntitlementRequest::parse(json);
-        let status = inner.as_ref().err().map_or(Status::XPDRM_OK, |r| r.status);
         out.write(into_handle(xpdrm_entitlement_request { inner }));
-        if status == Status::XPDRM_OK { Ok(()) } else { Err(status) }
+        Ok(())
     })
 }
 
@@ -403,19 +403,20 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_set_error(
 ///
 /// * `req`: the request this answers; must be a valid request. Borrowed for the call.
 /// * `json`, `json_len`: the response body. Borrowed.
-/// * `out`: receives a response object **whenever the arguments are usable, also for a denial**, so that
-///   `xpdrm_entitlement_response_reason` can say why. Initialise the pointer to NULL and free it with
-///   `xpdrm_entitlement_response_free` in every case.
+/// * `out`: receives the response object on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS); the
+///   caller owns it and frees it with `xpdrm_entitlement_response_free`.
 ///
-/// Returns `XPDRM_OK` when the license is granted (read the URL with `xpdrm_entitlement_response_ep_token_url`);
-/// `XPDRM_ERR_SEES_DENIED` when the service denied it in a valid message (read `error` and `errorText`);
-/// otherwise the status of the first rule the response broke, which is also a denial:
-/// `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, `XPDRM_ERR_SEES_VERSION_TOO_HIGH`, `XPDRM_ERR_SEES_TOKEN_URL_MISSING`,
-/// `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`, `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`,
-/// `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`, `XPDRM_ERR_SEES_MISSING_FIELD`,
-/// `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`, `XPDRM_ERR_SEES_FIELD_TOO_LONG`,
-/// `XPDRM_ERR_SEES_INVALID_FIELD` (all with `*out` set). Without writing `*out`: `XPDRM_ERR_NULL_ARGUMENT`,
-/// and the refusal status of a refused `req`.
+/// Returns `XPDRM_OK` whenever the arguments are usable, **also for a denial**: the verdict is
+/// `xpdrm_entitlement_response_status` (or `xpdrm_entitlement_response_is_allowed`), and
+/// `xpdrm_entitlement_response_reason` says why. The verdict is `XPDRM_OK` when the license is granted (read
+/// the URL with `xpdrm_entitlement_response_ep_token_url`); `XPDRM_ERR_SEES_DENIED` when the service denied it
+/// in a valid message (read `error` and `errorText`); otherwise the status of the first rule the response
+/// broke, which is also a denial: `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, `XPDRM_ERR_SEES_VERSION_TOO_HIGH`,
+/// `XPDRM_ERR_SEES_TOKEN_URL_MISSING`, `XPDRM_ERR_SEES_MALFORMED_JSON`, `XPDRM_ERR_SEES_NOT_AN_OBJECT`,
+/// `XPDRM_ERR_SEES_MESSAGE_TOO_LARGE`, `XPDRM_ERR_SEES_TOO_DEEP`, `XPDRM_ERR_SEES_DUPLICATE_KEY`,
+/// `XPDRM_ERR_SEES_MISSING_FIELD`, `XPDRM_ERR_SEES_WRONG_TYPE`, `XPDRM_ERR_SEES_NUMBER_OUT_OF_RANGE`,
+/// `XPDRM_ERR_SEES_FIELD_TOO_LONG`, `XPDRM_ERR_SEES_INVALID_FIELD`. Without writing `*out`:
+/// `XPDRM_ERR_NULL_ARGUMENT`, and the refusal status of a refused `req`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_response_parse(
@@ -429,10 +430,8 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_parse(
         let out = unsafe { out_param(out) }?;
         let json = unsafe { bytes(json, json_len) }?;
         let request = valid_request(req)?;
-        let handle = xpdrm_entitlement_response::checked(EntitlementResponse::parse_for(request, json));
-        let verdict = handle.verdict;
-        out.write(into_handle(handle));
-        if verdict == Status::XPDRM_OK { Ok(()) } else { Err(verdict) }
+        out.write(into_handle(xpdrm_entitlement_response::checked(EntitlementResponse::parse_for(request, json))));
+        Ok(())
     })
 }
 

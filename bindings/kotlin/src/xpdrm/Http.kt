@@ -239,7 +239,8 @@ class HttpClient private constructor(handle: Pointer, private val eventCallback:
     fun exchangeEntitlement(seesUrl: String, request: EntitlementRequest): EntitlementResponse = withReason { r ->
         val out = PointerByReference()
         val status = lib.xpdrm_http_exchange_entitlement(ptr, seesUrl, request.handle, out, r.pointer, r.cap)
-        EntitlementResponse(out.value ?: throw XpdrmException(status, r.text()))
+        if (status != 0) throw XpdrmException(status, r.text()) // an answer (also a denial) only with XPDRM_OK
+        EntitlementResponse(out.value ?: throw XpdrmException(Status.ERR_NULL_ARGUMENT))
     }
 
     /** ExpressPlay's `getrecord`: the device ID that used [cookie] (a raw device ID: never log it). */

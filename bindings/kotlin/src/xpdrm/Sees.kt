@@ -7,8 +7,8 @@ import com.sun.jna.ptr.IntByReference
 
 /**
  * A SEES entitlement request (`xpdrm_entitlement_request`). [parse] hands out an object also for a refused
- * message, so that [reason] can say why: check [status] (0 for a valid request); the accessors of a refused
- * request throw with the refusal's status.
+ * message (the C parse returns XPDRM_OK for it), so that [reason] can say why: check [status] (0 for a valid
+ * request); the accessors of a refused request throw with the refusal's status.
  */
 class EntitlementRequest internal constructor(handle: Pointer) : NativeHandle(handle, { lib.xpdrm_entitlement_request_free(it) }) {
     /** A new request (fresh GUID `messageID`, version 1) for [contentId]; [customerCookie] 1 to 32 characters or null. */
@@ -20,7 +20,8 @@ class EntitlementRequest internal constructor(handle: Pointer) : NativeHandle(ha
         fun parse(json: ByteArray): EntitlementRequest = withBytes(json) { j, jl ->
             val out = com.sun.jna.ptr.PointerByReference()
             val status = lib.xpdrm_entitlement_request_parse(j, jl, out)
-            EntitlementRequest(out.value ?: throw XpdrmException(status))
+            if (status != 0) throw XpdrmException(status) // the parse rule: an object only with XPDRM_OK
+            EntitlementRequest(out.value ?: throw XpdrmException(Status.ERR_NULL_ARGUMENT))
         }
     }
 
@@ -79,7 +80,8 @@ class EntitlementResponse internal constructor(handle: Pointer) : NativeHandle(h
         fun parse(request: EntitlementRequest, json: ByteArray): EntitlementResponse = withBytes(json) { j, jl ->
             val out = com.sun.jna.ptr.PointerByReference()
             val status = lib.xpdrm_entitlement_response_parse(request.handle, j, jl, out)
-            EntitlementResponse(out.value ?: throw XpdrmException(status))
+            if (status != 0) throw XpdrmException(status) // the parse rule: an object only with XPDRM_OK
+            EntitlementResponse(out.value ?: throw XpdrmException(Status.ERR_NULL_ARGUMENT))
         }
     }
 
