@@ -339,8 +339,8 @@ enum xpdrm_status
      */
     XPDRM_ERR_UNKNOWN_DRM = 200,
     /**
-     * Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user
-     * information, query or fragment.
+     * Invalid service URL: it must be an absolute http or https URL of printable ASCII with a host, without
+     * user information, and a base URL without query or fragment.
      */
     XPDRM_ERR_INVALID_BASE_URL = 201,
     /**
@@ -2801,7 +2801,7 @@ void xpdrm_outbound_request_free(struct xpdrm_outbound_request *XPDRM_NULLABLE r
  * * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_REGISTER`; free it with
  *   `xpdrm_binding_device_free`.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
  * GUID); `XPDRM_ERR_INVALID_COOKIE` (-2033); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`;
  * `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
  */
@@ -2974,11 +2974,11 @@ xpdrm_status xpdrm_binding_service_set_token_base_url(struct xpdrm_binding_servi
                                                       const char *XPDRM_NONNULL url);
 
 /**
- * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
- * `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has one already). Before
- * `begin` only.
+ * Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL with a host, without user
+ * information, at most `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has
+ * one already). Before `begin` only.
  *
- * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+ * Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
  * `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
  */
 XPDRM_MUST_USE
@@ -3458,7 +3458,8 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NON
  * Sends an entitlement request to SEES (`POST`, JSON; mutual TLS when the config has a client
  * certificate) and checks the answer against it as `xpdrm_entitlement_response_parse` does.
  *
- * * `sees_url`: SEES's entitlement URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
+ * * `sees_url`: SEES's entitlement URL (absolute `http`/`https` with a host, without user information, at
+ *   most 2048 bytes). Borrowed.
  * * `req`: the request (from `xpdrm_entitlement_request_new`). Borrowed.
  * * `out`: receives the answer on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS), also for a
  *   denial, as `xpdrm_entitlement_response_parse` hands it out; free it with `xpdrm_entitlement_response_free`.
@@ -3470,7 +3471,7 @@ xpdrm_status xpdrm_http_redeem_license(const struct xpdrm_http_client *XPDRM_NON
  * the license, `XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ..., as for
  * `xpdrm_entitlement_response_parse`). Without `*out`: `XPDRM_ERR_HTTP_STATUS` (SEES answered neither 2xx
  * nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of `xpdrm_http_execute`, the
- * status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL), `XPDRM_ERR_INVALID_UTF8`,
+ * status of a request refused when parsed, `XPDRM_ERR_INVALID_BASE_URL` (URL), `XPDRM_ERR_INVALID_UTF8`,
  * `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
  */
 XPDRM_MUST_USE
@@ -3498,7 +3499,7 @@ xpdrm_status xpdrm_http_exchange_entitlement(const struct xpdrm_http_client *XPD
  * `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name two devices);
  * `XPDRM_ERR_BINDING_RECORDS_INVALID`; `XPDRM_ERR_HTTP_STATUS` (not 2xx); `XPDRM_ERR_HTTP_CONTENT_TYPE` (not
  * JSON); `XPDRM_ERR_MISSING_AUTHENTICATOR`, `XPDRM_ERR_INVALID_AUTHENTICATOR`, `XPDRM_ERR_INVALID_COOKIE`;
- * the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_ARGUMENT` (URL);
+ * the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_BASE_URL` (URL);
  * `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`;
  * `XPDRM_ERR_FEATURE_DISABLED`.
  */

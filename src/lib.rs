@@ -28,6 +28,7 @@ pub mod status;
 pub mod keywrap;
 /// cbindgen:ignore
 pub mod hex;
+mod url;
 mod secret;
 /// cbindgen:ignore
 pub mod log;

@@ -422,7 +422,11 @@ fn device_arguments_are_checked_without_changing_the_flow() {
         (XPDRM_ERR_NULL_ARGUMENT, sees.as_ptr(), dummy.as_ptr(), null(), null()),
         (XPDRM_ERR_INVALID_UTF8, NOT_UTF8.as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
         (XPDRM_ERR_INVALID_UTF8, sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), NOT_UTF8.as_ptr()),
-        (XPDRM_ERR_INVALID_ARGUMENT, c"sees.example.com".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
+        (XPDRM_ERR_INVALID_BASE_URL, c"sees.example.com".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
+        // The one URL rule (before: both accepted, the second refused only when sent, as 501): refused at
+        // once, with the token base URL's status.
+        (XPDRM_ERR_INVALID_BASE_URL, c"https://user:pw@sees.example.com/e".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
+        (XPDRM_ERR_INVALID_BASE_URL, c"http://:8080/sees".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
         (XPDRM_ERR_SEES_INVALID_FIELD, sees.as_ptr(), c"dummy".as_ptr(), content.as_ptr(), null()),
         (XPDRM_ERR_INVALID_COOKIE, sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), long_cookie.as_ptr()),
         (XPDRM_ERR_INVALID_COOKIE, sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), c"".as_ptr()),
@@ -699,7 +703,17 @@ fn service_arguments_and_order() {
             xpdrm_binding_service_set_token_base_url(null_mut(), c"https://x/".as_ptr()),
             XPDRM_ERR_NULL_ARGUMENT
         );
-        assert_eq!(xpdrm_binding_service_set_record_base_url(s.0, c"ftp://x/".as_ptr()), XPDRM_ERR_INVALID_ARGUMENT);
+        for bad in [c"ftp://x/", c"https://u:p@records.example/getrecord", c"https://:443/getrecord"] {
+            assert_eq!(xpdrm_binding_service_set_record_base_url(s.0, bad.as_ptr()), XPDRM_ERR_INVALID_BASE_URL);
+        }
+        let why = svc_reason(&s);
+        assert!(why.starts_with("the record retrieval URL has no host"), "{why}");
+        // The token base URL follows the same rule, with the same status.
+        assert_eq!(
+            xpdrm_binding_service_set_token_base_url(s.0, c"https://u:p@tokens.example/t".as_ptr()),
+            XPDRM_ERR_INVALID_BASE_URL
+        );
+        assert_eq!(xpdrm_binding_service_set_token_base_url(s.0, c"http://:80/t".as_ptr()), XPDRM_ERR_INVALID_BASE_URL);
         // The lifetime is judged as the token request judges expirationTime=+<seconds>.
         let t = token_request(XPDRM_DRM_PLAYREADY, &[]);
         let max = XPDRM_BINDING_MAX_EXPIRATION;

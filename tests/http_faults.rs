@@ -264,8 +264,19 @@ fn a_url_the_client_cannot_use_is_its_own_status() {
         redeem(&c, bad, b"spc", XPDRM_TOKEN_IN_URL).failed(XPDRM_ERR_HTTP_INVALID_URL);
     }
     redeem(&c, "not a url", b"spc", XPDRM_TOKEN_IN_URL).failed(XPDRM_ERR_HTTP_INVALID_URL);
-    // The flows check their URLs themselves: a lookup with a relative URL is an invalid argument.
-    get(&c, "/relative").failed(XPDRM_ERR_INVALID_ARGUMENT);
+    // The flows check their service URLs themselves, by the one URL rule, before anything is sent: a relative
+    // URL, user information, no host (before: the last two went out, or failed only when sent, as 501).
+    for bad in ["/relative", "http://user:pw@127.0.0.1/getrecord", "http://:80/getrecord"] {
+        get(&c, bad).failed(XPDRM_ERR_INVALID_BASE_URL);
+    }
+    let req = entitlement_request();
+    for bad in [c_str("http://user:pw@127.0.0.1/sees"), c_str("http://:80/sees")] {
+        let mut out = std::ptr::null_mut();
+        let mut reason = ReasonBuf::new();
+        let st = unsafe { xpdrm_http_exchange_entitlement(c.0, bad.as_ptr(), req, &mut out, reason.ptr(), reason.cap()) };
+        assert_eq!((st, out.is_null()), (XPDRM_ERR_INVALID_BASE_URL, true), "{:?}", reason.text());
+    }
+    unsafe { xpdrm::ffi::sees::xpdrm_entitlement_request_free(req) };
 }
 
 #[test]

@@ -16,7 +16,7 @@ use super::{Step, already_failed, wrong_state};
 use crate::Status;
 use crate::outbound::{OutboundRequest, Response};
 use crate::secret_string::SecretString;
-use crate::sees::{EntitlementRequest, EntitlementResponse, Problem, RequestType, check_guid, url_problem};
+use crate::sees::{EntitlementRequest, EntitlementResponse, Problem, RequestType, check_guid};
 
 /// Longest SEES URL accepted, in bytes.
 pub const MAX_URL_LEN: usize = 2048;
@@ -50,19 +50,20 @@ impl core::fmt::Debug for DeviceFlow {
     }
 }
 
-/// Checks a URL argument; the reason names it.
+/// Checks a service URL argument (the SEES URL, the record retrieval URL) by the one URL rule (src/url.rs,
+/// a query allowed), with the status of every refused service URL; the reason names it.
 pub(crate) fn check_url(name: &str, url: &str) -> Result<(), Problem> {
-    match url_problem(url, MAX_URL_LEN) {
+    match crate::url::problem(url, MAX_URL_LEN, crate::url::Use::Service { query: true }) {
         None => Ok(()),
-        Some(p) => Err(Problem::new(Status::XPDRM_ERR_INVALID_ARGUMENT, format!("{name} {p}"))),
+        Some(p) => Err(Problem::new(Status::XPDRM_ERR_INVALID_BASE_URL, format!("{name} {p}"))),
     }
 }
 
 impl DeviceFlow {
     /// A new flow.
     ///
-    /// * `sees_url`: where SEES takes entitlement requests (absolute `http`/`https`, at most 2048 bytes;
-    ///   else `XPDRM_ERR_INVALID_ARGUMENT`).
+    /// * `sees_url`: where SEES takes entitlement requests (absolute `http`/`https` with a host, without user
+    ///   information, at most 2048 bytes; else `XPDRM_ERR_INVALID_BASE_URL`).
     /// * `registration_content_id`: the dummy content's ID (a GUID; else `XPDRM_ERR_SEES_INVALID_FIELD`).
     /// * `content_id`: the real content's ID (a GUID).
     /// * `cookie`: 1 to 32 characters (else -2033), or `None` to generate one from the OS random source.
@@ -369,7 +370,7 @@ mod tests {
     fn arguments_are_checked() {
         assert_eq!(
             DeviceFlow::new("sees.example.com", DUMMY, CONTENT, None).unwrap_err().status,
-            XPDRM_ERR_INVALID_ARGUMENT
+            XPDRM_ERR_INVALID_BASE_URL
         );
         assert_eq!(DeviceFlow::new(SEES, "x", CONTENT, None).unwrap_err().status, XPDRM_ERR_SEES_INVALID_FIELD);
         assert_eq!(DeviceFlow::new(SEES, DUMMY, "x", None).unwrap_err().status, XPDRM_ERR_SEES_INVALID_FIELD);

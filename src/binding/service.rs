@@ -625,7 +625,7 @@ mod tests {
             );
         }
         assert_eq!(s.set_expiration(2_592_001).unwrap_err().status, XPDRM_ERR_INVALID_EXPIRATION_TIME);
-        assert_eq!(s.set_record_base_url("getrecord").unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(s.set_record_base_url("getrecord").unwrap_err().status, XPDRM_ERR_INVALID_BASE_URL);
         assert_eq!(s.set_token_base_url("https://x/t?a=1").unwrap_err().status, XPDRM_ERR_INVALID_BASE_URL);
         let long_id = "123456789012345678901,00112233445566778899aabbccddeeff";
         assert_eq!(ServiceFlow::new(Drm::PlayReady, long_id).unwrap_err().status, XPDRM_ERR_INVALID_AUTHENTICATOR);

@@ -130,7 +130,7 @@ unsafe fn response<'a>(
 /// * `out`: receives the flow on success, at `XPDRM_BINDING_STEP_REGISTER`; free it with
 ///   `xpdrm_binding_device_free`.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
+/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
 /// GUID); `XPDRM_ERR_INVALID_COOKIE` (-2033); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`;
 /// `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
 /// cbindgen:nullable=[cookie]
@@ -396,11 +396,11 @@ pub unsafe extern "C" fn xpdrm_binding_service_set_token_base_url(
     })
 }
 
-/// Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL, at most
-/// `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has one already). Before
-/// `begin` only.
+/// Sets the record retrieval URL (`getrecord`; an absolute `http`/`https` URL with a host, without user
+/// information, at most `XPDRM_BINDING_MAX_URL_LEN` bytes; the query is appended to it, after `&` if it has
+/// one already). Before `begin` only.
 ///
-/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
+/// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL`; `XPDRM_ERR_BINDING_WRONG_STATE` after `begin`;
 /// `XPDRM_ERR_BINDING_FAILED`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
 #[must_use]
 #[unsafe(no_mangle)]

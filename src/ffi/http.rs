@@ -706,7 +706,8 @@ pub unsafe extern "C" fn xpdrm_http_redeem_license(
 /// Sends an entitlement request to SEES (`POST`, JSON; mutual TLS when the config has a client
 /// certificate) and checks the answer against it as `xpdrm_entitlement_response_parse` does.
 ///
-/// * `sees_url`: SEES's entitlement URL (absolute `http`/`https`, at most 2048 bytes). Borrowed.
+/// * `sees_url`: SEES's entitlement URL (absolute `http`/`https` with a host, without user information, at
+///   most 2048 bytes). Borrowed.
 /// * `req`: the request (from `xpdrm_entitlement_request_new`). Borrowed.
 /// * `out`: receives the answer on `XPDRM_OK`, and only then (the parse rule of CONVENTIONS), also for a
 ///   denial, as `xpdrm_entitlement_response_parse` hands it out; free it with `xpdrm_entitlement_response_free`.
@@ -718,7 +719,7 @@ pub unsafe extern "C" fn xpdrm_http_redeem_license(
 /// the license, `XPDRM_ERR_SEES_DENIED`, `XPDRM_ERR_SEES_MESSAGE_ID_MISMATCH`, ..., as for
 /// `xpdrm_entitlement_response_parse`). Without `*out`: `XPDRM_ERR_HTTP_STATUS` (SEES answered neither 2xx
 /// nor 5xx), `XPDRM_ERR_HTTP_CONTENT_TYPE` (not JSON), the transport statuses of `xpdrm_http_execute`, the
-/// status of a request refused when parsed, `XPDRM_ERR_INVALID_ARGUMENT` (URL), `XPDRM_ERR_INVALID_UTF8`,
+/// status of a request refused when parsed, `XPDRM_ERR_INVALID_BASE_URL` (URL), `XPDRM_ERR_INVALID_UTF8`,
 /// `XPDRM_ERR_NULL_ARGUMENT`, `XPDRM_ERR_FEATURE_DISABLED`.
 #[must_use]
 #[unsafe(no_mangle)]
@@ -766,7 +767,7 @@ pub unsafe extern "C" fn xpdrm_http_exchange_entitlement(
 /// `XPDRM_ERR_BINDING_DEVICE_ID_MISMATCH` (the cookie's records name two devices);
 /// `XPDRM_ERR_BINDING_RECORDS_INVALID`; `XPDRM_ERR_HTTP_STATUS` (not 2xx); `XPDRM_ERR_HTTP_CONTENT_TYPE` (not
 /// JSON); `XPDRM_ERR_MISSING_AUTHENTICATOR`, `XPDRM_ERR_INVALID_AUTHENTICATOR`, `XPDRM_ERR_INVALID_COOKIE`;
-/// the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_ARGUMENT` (URL);
+/// the transport statuses of `xpdrm_http_execute`; `XPDRM_ERR_INVALID_BASE_URL` (URL);
 /// `XPDRM_ERR_BUFFER_TOO_SMALL`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`;
 /// `XPDRM_ERR_FEATURE_DISABLED`.
 #[must_use]

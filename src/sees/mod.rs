@@ -165,29 +165,6 @@ pub(crate) fn check_cookie(value: &str) -> Result<(), Problem> {
     }
 }
 
-/// Checks a URL that xpdrm is asked to use or hand on: absolute `http` or `https` (either case), printable
-/// ASCII without spaces, at most `max` bytes, and something after the scheme. Returns what is wrong.
-pub(crate) fn url_problem(url: &str, max: usize) -> Option<String> {
-    if url.len() > max {
-        return Some(format!("is {} bytes long; at most {max} are allowed", url.len()));
-    }
-    if !url.bytes().all(|b| b.is_ascii_graphic()) {
-        return Some("contains a space, a control character or a non-ASCII character".into());
-    }
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &url[8..]
-    } else if lower.starts_with("http://") {
-        &url[7..]
-    } else {
-        return Some("is not an absolute http:// or https:// URL".into());
-    };
-    if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
-        return Some("has no host".into());
-    }
-    None
-}
-
 /// Serialises `value` into a buffer that is wiped on drop, sized in advance so that it never reallocates
 /// (a reallocation would leave a copy of a secret behind). `text_bytes` is the total length of the strings
 /// in the message.
@@ -233,19 +210,5 @@ mod tests {
         ] {
             assert!(!is_guid(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn url_rules() {
-        assert_eq!(url_problem("https://pr.test.expressplay.com/x?ExpressPlayToken=abc", 100), None);
-        assert_eq!(url_problem("HTTP://127.0.0.1:8080/", 100), None);
-        assert!(url_problem("ftp://x", 100).is_some());
-        assert!(url_problem("https://", 100).is_some());
-        assert!(url_problem("https:///path", 100).is_some());
-        assert!(url_problem("https://a b", 100).is_some());
-        assert!(url_problem("https://a\nb", 100).is_some());
-        assert!(url_problem("https://é", 100).is_some());
-        assert!(url_problem("https://aaaa", 10).is_some());
-        assert!(url_problem("", 10).is_some());
     }
 }

@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 
 use super::{
     EntitlementRequest, MAX_ERROR_TEXT_CHARS, MAX_TOKEN_URL_LEN, MAX_VERSION, PROTOCOL_VERSION, Problem, as_object,
-    check_guid, field_problem, parse_message, url_problem,
+    check_guid, field_problem, parse_message,
 };
 use crate::Status;
 use crate::json::{self, opt_int, opt_str, req_bool, req_int, req_str};
@@ -44,7 +44,7 @@ fn token_url_problem(url: &str) -> Option<Problem> {
             format!("epTokenURL is {} bytes long; at most {MAX_TOKEN_URL_LEN} are allowed", url.len()),
         ));
     }
-    url_problem(url, MAX_TOKEN_URL_LEN)
+    crate::url::problem(url, MAX_TOKEN_URL_LEN, crate::url::Use::Received)
         .map(|p| Problem::new(Status::XPDRM_ERR_SEES_INVALID_FIELD, format!("epTokenURL {p}")))
 }
 

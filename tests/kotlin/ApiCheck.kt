@@ -383,7 +383,7 @@ fun binding() {
         template.close()
     }
     // Bad input and failures.
-    fails(Status.ERR_INVALID_ARGUMENT, "bad SEES URL") { BindingDevice("not a url", DUMMY, CONTENT) }
+    fails(Status.ERR_INVALID_BASE_URL, "bad SEES URL") { BindingDevice("not a url", DUMMY, CONTENT) }
     BindingDevice(SEES, DUMMY, CONTENT, "my-cookie").use { dev ->
         check(dev.cookie == "my-cookie", "own cookie")
         dev.registrationRequest().close()

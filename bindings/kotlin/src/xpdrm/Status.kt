@@ -38,7 +38,7 @@ object Status {
     const val ERR_WRAPPED_LENGTH = 103
     /** Unknown DRM: use XPDRM_DRM_FAIRPLAY (0), XPDRM_DRM_WIDEVINE (1), XPDRM_DRM_PLAYREADY (2), XPDRM_DRM_MARLIN_MS3 (3) or XPDRM_DRM_MARLIN_BB (4). */
     const val ERR_UNKNOWN_DRM = 200
-    /** Invalid base URL: it must be an absolute http or https URL of printable ASCII, without user information, query or fragment. */
+    /** Invalid service URL: it must be an absolute http or https URL of printable ASCII with a host, without user information, and a base URL without query or fragment. */
     const val ERR_INVALID_BASE_URL = 201
     /** This parameter has a rule in xpdrm's table: set it with the checking setter, not the unchecked one. */
     const val ERR_KNOWN_PARAMETER = 202
