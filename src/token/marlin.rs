@@ -19,7 +19,7 @@ use super::{Kind, Outcome, Part, TokenParts, TokenResponse, is_http_url, is_toke
 use crate::Status;
 use crate::outbound::media_type;
 use crate::token::Drm;
-use crate::token::wiped::WipedString;
+use crate::secret_string::SecretString;
 
 /// The content type of a Marlin BB action token.
 pub const ACTION_TOKEN_CONTENT_TYPE: &str = "application/vnd.marlin.drm.actiontoken+xml";
@@ -119,7 +119,7 @@ fn compound(url: &str) -> Result<(TokenParts, Option<String>), Status> {
         _ => None,
     };
     let parts =
-        TokenParts { license_url: WipedString::from(url), base: Part::Range(0..q), token: Part::Range(token) };
+        TokenParts { license_url: SecretString::from(url), base: Part::Range(0..q), token: Part::Range(token) };
     Ok((parts, content_url))
 }
 
@@ -153,7 +153,7 @@ pub(crate) fn decode_fragment(fragment: &str) -> Result<String, Status> {
 
 fn action_token(body: &[u8]) -> Result<(Outcome, Option<Extra>), Status> {
     check_action_token(body)?;
-    let parts = TokenParts { license_url: WipedString::default(), base: Part::Range(0..0), token: Part::Range(0..0) };
+    let parts = TokenParts { license_url: SecretString::default(), base: Part::Range(0..0), token: Part::Range(0..0) };
     Ok((Outcome::Token(parts), Some(Extra::Bb { action_token: Zeroizing::new(body.to_vec()) })))
 }
 

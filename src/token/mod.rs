@@ -30,7 +30,6 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub(crate) mod time;
-mod wiped;
 
 pub use request::TokenRequest;
 pub use response::{TOKEN_HEADER, TokenResponse};

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use super::params::{self, Check, Lookup, Param, Presence};
-use super::wiped::WipedString;
+use crate::secret_string::SecretString;
 use super::{Drm, Environment, Error, time};
 use crate::Status;
 
@@ -29,15 +29,15 @@ enum Name {
 struct Entry {
     name: Name,
     /// Every value is wiped when dropped, secret or not: simpler than deciding, and cheap.
-    value: WipedString,
+    value: SecretString,
     /// `name=value`, form-encoded once, when set: building a URL then only copies (and this is a secret
     /// when the value is).
-    encoded: WipedString,
+    encoded: SecretString,
 }
 
 impl Entry {
     fn new(name: Name, value: &str) -> Entry {
-        let mut entry = Entry { name, value: WipedString::from(value), encoded: WipedString::default() };
+        let mut entry = Entry { name, value: SecretString::from(value), encoded: SecretString::default() };
         // Enough capacity up front that the string never reallocates (a reallocation would leave an unwiped
         // copy behind): the worst case (every byte percent-encoded) for short values, the exact size (one
         // more encoding pass) for long ones.
@@ -52,7 +52,7 @@ impl Entry {
         let mut encoded = String::with_capacity(capacity);
         entry.encode_fresh(false, &mut encoded);
         debug_assert!(encoded.len() <= capacity);
-        entry.encoded = WipedString::new(encoded);
+        entry.encoded = SecretString::new(encoded);
         entry
     }
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::Drm;
 use crate::json::{self, Limits};
 use crate::outbound::{is_json_media_type, media_type};
-use super::wiped::WipedString;
+use crate::secret_string::SecretString;
 use crate::Status;
 
 /// Largest body accepted, in bytes (64 KiB): a token answer is a few hundred bytes, an error page a few
@@ -52,7 +52,7 @@ enum Outcome {
 /// as ranges of it: one copy of the answer, one wipe.
 struct TokenParts {
     /// The license URL with the token, exactly as the server gave it (PlayReady: the token appended).
-    license_url: WipedString,
+    license_url: SecretString,
     /// The license URL without the `ExpressPlayToken` query parameter.
     base: Part,
     /// The token, percent-decoded.
@@ -63,7 +63,7 @@ struct TokenParts {
 /// base URL with the token taken out of the middle).
 enum Part {
     Range(core::ops::Range<usize>),
-    Owned(WipedString),
+    Owned(SecretString),
 }
 
 impl TokenParts {
@@ -378,7 +378,7 @@ fn token_in(segment: &str, offset: usize) -> Result<Option<Part>, Status> {
             if !is_token(&value) {
                 return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
             }
-            Ok(Some(Part::Owned(WipedString::new(value.into_owned()))))
+            Ok(Some(Part::Owned(SecretString::new(value.into_owned()))))
         }
         _ => Ok(None),
     }
@@ -429,7 +429,7 @@ fn split_token(url: &str) -> Result<Option<Split>, Status> {
         }
     }
     base.push_str(&url[main_end..]);
-    Ok(Some(Split { base: Part::Owned(WipedString::new(base)), token }))
+    Ok(Some(Split { base: Part::Owned(SecretString::new(base)), token }))
 }
 
 /// A `text/uri-list` URI, or a JSON URL without a separate token: the token is in its query.
@@ -438,7 +438,7 @@ fn token_from_url(url: &str) -> Result<Outcome, Status> {
         return Err(Status::XPDRM_ERR_RESPONSE_NO_LICENSE_URL);
     }
     let split = split_token(url)?.ok_or(Status::XPDRM_ERR_RESPONSE_NO_TOKEN)?;
-    Ok(Outcome::Token(TokenParts { license_url: WipedString::from(url), base: split.base, token: split.token }))
+    Ok(Outcome::Token(TokenParts { license_url: SecretString::from(url), base: split.base, token: split.token }))
 }
 
 /// PlayReady's JSON: a license URL and, separately, the token.
@@ -450,7 +450,7 @@ fn token_with_url(url: &str, token: &str) -> Result<Outcome, Status> {
         return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
     }
     if let Some(split) = split_token(url)? {
-        let parts = TokenParts { license_url: WipedString::from(url), base: split.base, token: split.token };
+        let parts = TokenParts { license_url: SecretString::from(url), base: split.base, token: split.token };
         // Already in the URL: it must be the same token, or the answer contradicts itself.
         if parts.token() != token {
             return Err(Status::XPDRM_ERR_RESPONSE_NO_TOKEN);
@@ -469,13 +469,13 @@ fn token_with_url(url: &str, token: &str) -> Result<Outcome, Status> {
     form_urlencoded::byte_serialize(token.as_bytes()).for_each(|c| license_url.push_str(c));
     let token_end = license_url.len();
     license_url.push_str(fragment);
-    let base = if fragment.is_empty() { Part::Range(0..main.len()) } else { Part::Owned(WipedString::from(url)) };
+    let base = if fragment.is_empty() { Part::Range(0..main.len()) } else { Part::Owned(SecretString::from(url)) };
     let token = if token_end - token_start == token.len() {
         Part::Range(token_start..token_end)
     } else {
-        Part::Owned(WipedString::from(token)) // `=` padding was percent-encoded in the URL
+        Part::Owned(SecretString::from(token)) // `=` padding was percent-encoded in the URL
     };
-    Ok(Outcome::Token(TokenParts { license_url: WipedString::new(license_url), base, token }))
+    Ok(Outcome::Token(TokenParts { license_url: SecretString::new(license_url), base, token }))
 }
 
 // ---- Errors ----
