@@ -24,13 +24,6 @@ pub const DEFAULT_EXPIRATION_SECS: u32 = 3600;
 /// created with, the token lifetime the service configured, and the cookie and device of each request.
 pub const FLOW_PARAMS: [&str; 4] = ["customerAuthenticator", "cookie", "deviceId", "expirationTime"];
 
-/// A token module refusal, as the flow reports it: the same status and reason (reasons never quote a value).
-impl From<token::Error> for Problem {
-    fn from(e: token::Error) -> Problem {
-        Problem::new(e.status(), e.reason())
-    }
-}
-
 /// The customer authenticator (`<customer id digits>,<32 hex>`): a secret, wiped on drop, never logged.
 /// The flow needs it on its own (the record lookup sends it too), so it is kept apart from the template;
 /// its form is checked by the token module's rule for `customerAuthenticator`.

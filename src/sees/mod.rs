@@ -60,20 +60,8 @@ pub const MAX_VERSION: u32 = i32::MAX as u32;
 
 const LIMITS: Limits = Limits { max_len: MAX_MESSAGE_LEN, max_depth: MAX_DEPTH, duplicate_keys: false };
 
-/// A failed rule: the status and a reason that names the field. Reasons never quote secrets.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// The status for this rule.
-    pub status: Status,
-    /// What exactly is wrong, naming the field.
-    pub reason: String,
-}
-
-impl Problem {
-    pub(crate) fn new(status: Status, reason: impl Into<String>) -> Problem {
-        Problem { status, reason: reason.into() }
-    }
-}
+/// A failed rule: the crate's one error type (src/error.rs), with a reason that names the field.
+pub use crate::error::Error as Problem;
 
 /// Parses a message; [`as_object`] then takes its top-level object.
 pub(crate) fn parse_message(input: &[u8]) -> Result<json::Doc, Problem> {

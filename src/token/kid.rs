@@ -21,8 +21,7 @@ pub fn kid_from_name(caret_name: &str) -> Result<[u8; 16], Error> {
         return Err(Error::new(
             Status::XPDRM_ERR_INVALID_ARGUMENT,
             "the key ID does not start with ^: only a ^name key ID has a KID to derive (32 hexadecimal digits \
-             are the KID itself)"
-                .into(),
+             are the KID itself)",
         ));
     };
     let chars = name.chars().count();

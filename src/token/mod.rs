@@ -135,43 +135,9 @@ pub enum Environment {
     Production,
 }
 
-/// Why a token request was refused: the status (the server's own code where the server would refuse it)
-/// and a reason that names the parameter and the rule. Reasons never quote a parameter's value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    status: Status,
-    reason: String,
-}
-
-impl Error {
-    pub(crate) fn new(status: Status, reason: String) -> Error {
-        Error { status, reason }
-    }
-
-    /// The status: an ExpressPlay code (negative) or a local one.
-    pub fn status(&self) -> Status {
-        self.status
-    }
-
-    /// The reason, in English: which parameter, what is wrong, the rule, and the status.
-    pub fn reason(&self) -> &str {
-        &self.reason
-    }
-}
-
-impl core::fmt::Display for Error {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.reason)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<Error> for Status {
-    fn from(e: Error) -> Status {
-        e.status
-    }
-}
+/// Why a token request was refused: the crate's one error type (src/error.rs), with a reason that names
+/// the parameter and the rule.
+pub use crate::error::Error;
 
 #[cfg(test)]
 mod tests {

@@ -307,7 +307,7 @@ impl TokenRequest {
     /// cannot be bypassed. Unchecked values are treated as secrets: redacted in logs and wiped on drop.
     pub fn set_unchecked(&mut self, name: &str, value: &str) -> Result<(), Error> {
         if name.is_empty() {
-            return Err(Error::new(Status::XPDRM_ERR_INVALID_ARGUMENT, "the parameter name is empty".into()));
+            return Err(Error::new(Status::XPDRM_ERR_INVALID_ARGUMENT, "the parameter name is empty"));
         }
         let plain = params::split_index(name)
             .filter(|(base, _)| params::indexed_names(self.drm).iter().any(|n| n.eq_ignore_ascii_case(base)))
