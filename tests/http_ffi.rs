@@ -237,7 +237,7 @@ mod with_http {
             let cid = c("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
             assert_eq!(xpdrm::ffi::sees::xpdrm_entitlement_request_new(cid.as_ptr(), 1, ptr::null(), &mut ereq), XPDRM_OK);
             let st = xpdrm_http_exchange_entitlement(client.0, rel.as_ptr(), ereq, &mut eout, reason.ptr(), reason.cap());
-            assert_eq!((st, eout), (XPDRM_ERR_INVALID_ARGUMENT, std::ptr::dangling_mut()));
+            assert_eq!((st, eout), (XPDRM_ERR_INVALID_BASE_URL, std::ptr::dangling_mut()));
             let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), ptr::null(), &mut eout, reason.ptr(), reason.cap());
             assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
             // A refused (parsed) request cannot be sent: its status.
@@ -256,7 +256,7 @@ mod with_http {
             ("https://h/getrecord/", "12,34", "cookie", XPDRM_ERR_INVALID_AUTHENTICATOR),
             ("https://h/getrecord/", "1,00112233445566778899aabbccddeeff", "", XPDRM_ERR_INVALID_COOKIE),
             ("https://h/getrecord/", "1,00112233445566778899aabbccddeeff", &"c".repeat(33), XPDRM_ERR_INVALID_COOKIE),
-            ("getrecord", "1,00112233445566778899aabbccddeeff", "cookie", XPDRM_ERR_INVALID_ARGUMENT),
+            ("getrecord", "1,00112233445566778899aabbccddeeff", "cookie", XPDRM_ERR_INVALID_BASE_URL),
         ];
         for (url, auth, cookie, want) in lookups {
             let r = lookup(&client, url, auth, cookie).failed(want);
