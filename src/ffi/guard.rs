@@ -326,6 +326,23 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
 }
 
+/// The shape of every text output read from an object, folded once: the handle (`NULL`, poisoned), then the
+/// buffer (`out`, `out_cap`, `out_len`, as CONVENTIONS says), then `write` with both.
+///
+/// # Safety
+/// As for [`handle_ref`] and [`OutText::new`].
+pub(crate) unsafe fn text_of<T>(
+    obj: *const T,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    write: impl FnOnce(&T, OutText) -> Result<(), Status>,
+) -> Result<(), Status> {
+    let obj = unsafe { handle_ref(obj) }?;
+    let out = unsafe { OutText::new(out, out_cap, out_len) }?;
+    write(obj, out)
+}
+
 /// Borrows a handle that C passed in.
 ///
 /// # Safety

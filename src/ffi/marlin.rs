@@ -4,7 +4,7 @@
 
 use core::ffi::c_char;
 
-use crate::ffi::guard::{OutBuf, OutText, handle_ref};
+use crate::ffi::guard::{OutBuf, handle_ref, text_of};
 use crate::ffi::token::xpdrm_token_response;
 use crate::status::xpdrm_status;
 
@@ -27,9 +27,9 @@ pub unsafe extern "C" fn xpdrm_token_response_content_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(h.resp.content_url()?)
+        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
+            out.write(h.resp.content_url()?)
+        }) }
     })
 }
 

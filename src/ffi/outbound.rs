@@ -8,7 +8,7 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::ffi::guard::{OutBuf, OutText, free_handle, handle_peek, handle_ref, out_param};
+use crate::ffi::guard::{OutBuf, free_handle, handle_peek, handle_ref, out_param, text_of};
 use crate::outbound::OutboundRequest;
 use crate::status::xpdrm_status;
 
@@ -50,9 +50,9 @@ pub unsafe extern "C" fn xpdrm_outbound_request_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(req.inner.url())
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            out.write(req.inner.url())
+        }) }
     })
 }
 
@@ -69,9 +69,9 @@ pub unsafe extern "C" fn xpdrm_outbound_request_redacted_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&req.inner.redacted_url())
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            out.write(&req.inner.redacted_url())
+        }) }
     })
 }
 
@@ -106,9 +106,9 @@ pub unsafe extern "C" fn xpdrm_outbound_request_header_name(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&header(req, index)?.0)
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            out.write(&header(req, index)?.0)
+        }) }
     })
 }
 
@@ -126,9 +126,9 @@ pub unsafe extern "C" fn xpdrm_outbound_request_header_value(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(header(req, index)?.1.expose())
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            out.write(header(req, index)?.1.expose())
+        }) }
     })
 }
 

@@ -8,7 +8,7 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, opt_text, out_param, text};
+use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, opt_text, out_param, text, text_of};
 use crate::sees::{self, Denial, EntitlementRequest, EntitlementResponse, Rejection, RequestType};
 use crate::status::xpdrm_status;
 
@@ -210,13 +210,13 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_message_id(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        match &req.inner {
-            Ok(r) => out.write(r.message_id()),
-            Err(Rejection { message_id: Some(id), .. }) => out.write(id),
-            Err(r) => Err(r.status),
-        }
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            match &req.inner {
+                Ok(r) => out.write(r.message_id()),
+                Err(Rejection { message_id: Some(id), .. }) => out.write(id),
+                Err(r) => Err(r.status),
+            }
+        }) }
     })
 }
 
@@ -271,10 +271,10 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_content_id(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        let req = valid_request(req)?;
-        out.write(req.content_id())
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            let req = valid_request(req)?;
+            out.write(req.content_id())
+        }) }
     })
 }
 
@@ -291,10 +291,10 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_customer_cookie(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        let req = valid_request(req)?;
-        out.write(req.customer_cookie().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            let req = valid_request(req)?;
+            out.write(req.customer_cookie().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        }) }
     })
 }
 
@@ -312,10 +312,10 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_to_json(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let req = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        let req = valid_request(req)?;
-        out.write(&req.to_json())
+        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
+            let req = valid_request(req)?;
+            out.write(&req.to_json())
+        }) }
     })
 }
 
@@ -470,9 +470,9 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_reason(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let resp = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write_reason(&resp.reason)
+        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
+            out.write_reason(&resp.reason)
+        }) }
     })
 }
 
@@ -492,12 +492,12 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_ep_token_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let resp = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        if resp.verdict != Status::XPDRM_OK {
-            return Err(resp.verdict);
-        }
-        out.write(resp.message()?.ep_token_url().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
+            if resp.verdict != Status::XPDRM_OK {
+                return Err(resp.verdict);
+            }
+            out.write(resp.message()?.ep_token_url().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        }) }
     })
 }
 
@@ -534,9 +534,9 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_error_text(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let resp = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(resp.message()?.error_text().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
+            out.write(resp.message()?.error_text().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+        }) }
     })
 }
 
@@ -553,9 +553,9 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_message_id(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let resp = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(resp.message()?.message_id())
+        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
+            out.write(resp.message()?.message_id())
+        }) }
     })
 }
 
@@ -573,9 +573,9 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_to_json(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let resp = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&resp.message()?.to_json())
+        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
+            out.write(&resp.message()?.to_json())
+        }) }
     })
 }
 

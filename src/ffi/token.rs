@@ -8,7 +8,7 @@ use core::ffi::{CStr, c_char};
 use std::borrow::Cow;
 
 use crate::Status;
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, out_param, text};
+use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_ref, into_handle, out_param, text, text_of};
 use crate::status::xpdrm_status;
 use crate::token::request::Output;
 use crate::token::{Drm, Environment, Error, TokenRequest, TokenResponse, response};
@@ -625,9 +625,9 @@ pub unsafe extern "C" fn xpdrm_token_request_redacted(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(&h.req.redacted())
+        unsafe { text_of(req, out, out_cap, out_len, |h, out| {
+            out.write(&h.req.redacted())
+        }) }
     })
 }
 
@@ -651,17 +651,17 @@ pub unsafe extern "C" fn xpdrm_token_request_last_error(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(req) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        let check;
-        let reason = match &h.last_error {
-            Some(e) => e.reason(),
-            None => {
-                check = h.req.check().err();
-                check.as_ref().map_or("", Error::reason)
-            }
-        };
-        out.write_reason(reason)
+        unsafe { text_of(req, out, out_cap, out_len, |h, out| {
+            let check;
+            let reason = match &h.last_error {
+                Some(e) => e.reason(),
+                None => {
+                    check = h.req.check().err();
+                    check.as_ref().map_or("", Error::reason)
+                }
+            };
+            out.write_reason(reason)
+        }) }
     })
 }
 
@@ -780,9 +780,9 @@ pub unsafe extern "C" fn xpdrm_token_response_license_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(h.resp.license_url()?)
+        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
+            out.write(h.resp.license_url()?)
+        }) }
     })
 }
 
@@ -800,9 +800,9 @@ pub unsafe extern "C" fn xpdrm_token_response_license_base_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(h.resp.license_base_url()?)
+        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
+            out.write(h.resp.license_base_url()?)
+        }) }
     })
 }
 
@@ -819,9 +819,9 @@ pub unsafe extern "C" fn xpdrm_token_response_token(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(h.resp.token()?)
+        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
+            out.write(h.resp.token()?)
+        }) }
     })
 }
 
@@ -843,9 +843,9 @@ pub unsafe extern "C" fn xpdrm_token_response_error_text(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        let h = unsafe { handle_ref(resp) }?;
-        let out = unsafe { OutText::new(out, out_cap, out_len) }?;
-        out.write(h.resp.error_text())
+        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
+            out.write(h.resp.error_text())
+        }) }
     })
 }
 
