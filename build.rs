@@ -26,4 +26,7 @@ fn main() {
     // the host, they need the cross compiler and an emulator (tests/common/target.rs).
     println!("cargo:rustc-env=XPDRM_BUILD_HOST={}", std::env::var("HOST").unwrap());
     println!("cargo:rustc-env=XPDRM_BUILD_TARGET={}", std::env::var("TARGET").unwrap());
+
+    // Whether this build has the HTTP client, for the local servers (testsrv/build.rs; `links` in Cargo.toml).
+    println!("cargo:http={}", u8::from(std::env::var_os("CARGO_FEATURE_HTTP").is_some()));
 }

@@ -15,8 +15,6 @@
 //!   transaction-record lookup.
 //! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
 //! * `http` (feature `http`): the blocking HTTP client that executes those requests.
-//! * `testsrv` (feature `test-servers`): local ExpressPlay-compatible, SEES and fault servers for tests and
-//!   the demo; never for production.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -46,9 +44,6 @@ pub mod secret_string;
 /// cbindgen:ignore
 #[cfg(feature = "http")]
 pub mod http;
-/// cbindgen:ignore
-#[cfg(feature = "test-servers")]
-pub mod testsrv;
 mod json;
 mod random;
 

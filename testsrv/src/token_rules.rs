@@ -18,7 +18,7 @@
 use base64::Engine;
 
 /// The DRM (the library's type: only its name is shared; the checks below are the server's own).
-pub use crate::token::Drm;
+pub use xpdrm::token::Drm;
 
 /// The path segment of a DRM (`fp`, `wv`, `pr`).
 pub fn segment(drm: Drm) -> &'static str {
