@@ -1,6 +1,6 @@
 /*
  * http_device_binding.c: the whole device-binding story over the network, from the header alone: what the
- * README's main command (the offline demo, `cargo run --release --features demo --bin xpdrm-demo`) runs.
+ * README's main command (the offline demo, `cargo run --release -p xpdrm-demo`) runs.
  *
  * A device registers its cookie with SEES (over mutual TLS), sends a stand-in SPC to the license server,
  * gets its device bound, obtains a device-bound token, redeems it for a license and unwraps the content key
@@ -50,8 +50,8 @@ static int failures = 0;
 static const char *env(const char *name) {
     const char *v = getenv(name);
     if (v == NULL || v[0] == '\0') {
-        fprintf(stderr, "%s is not set: run this program through the demo (cargo run --release --features demo "
-                        "--bin xpdrm-demo) or the test harness, which start the local servers\n", name);
+        fprintf(stderr, "%s is not set: run this program through the demo (cargo run --release -p xpdrm-demo) "
+                        "or the test harness, which start the local servers\n", name);
         exit(2);
     }
     return v;
