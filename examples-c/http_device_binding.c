@@ -11,7 +11,7 @@
  * NEEDS: test-servers
  * It runs against the local servers (ExpressPlay-compatible token, license and getrecord server; SEES),
  * whose addresses, test certificates, devices and content come in XPDRM_TEST_* environment variables:
- * the demo and the test harness start the servers and set them (see src/testsrv/mod.rs).
+ * the demo and the test harness start the servers and set them (see testsrv/src/lib.rs).
  *
  * The stand-in SPC is xpdrm's test format ("XPDRM-TEST-SPC 1\ndevice_id=<32 hex>\n"), and the test license
  * server's license is JSON whose "ek" is the content key wrapped under the device's KEK (RFC 3394): a real

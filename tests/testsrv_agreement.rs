@@ -1,4 +1,4 @@
-//! The library's token validator and the test token server's own checks (src/testsrv/token_rules.rs,
+//! The library's token validator and the test token server's own checks (testsrv/src/token_rules.rs,
 //! written from SPEC.md apart from the library) over the same good and bad requests: they must agree on
 //! every code, and both must give the code SPEC.md names. A subset goes over HTTP too, in both error
 //! formats, so that the server's answers read back as the same codes.

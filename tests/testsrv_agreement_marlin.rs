@@ -1,4 +1,4 @@
-//! The library's Marlin tables and the test server's own Marlin checks (src/testsrv/marlin.rs, written apart
+//! The library's Marlin tables and the test server's own Marlin checks (testsrv/src/marlin.rs, written apart
 //! from the library) over the same good and bad requests: they must agree on every status (230 invalid
 //! value, 231 missing, 232 parameters that belong together; 0 accepted). Then the `ms3-gen` and `bb-gen`
 //! endpoints over HTTPS through the library's client, GET and POST: compound URLs, action tokens, and
