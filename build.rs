@@ -27,6 +27,8 @@ fn main() {
     println!("cargo:rustc-env=XPDRM_BUILD_HOST={}", std::env::var("HOST").unwrap());
     println!("cargo:rustc-env=XPDRM_BUILD_TARGET={}", std::env::var("TARGET").unwrap());
 
+    // Whether this build has the HTTP client, for the local servers (testsrv/build.rs; `links` in Cargo.toml).
+    println!("cargo:http={}", u8::from(std::env::var_os("CARGO_FEATURE_HTTP").is_some()));
     status_table();
 }
 

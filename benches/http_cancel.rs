@@ -2,8 +2,8 @@
 //! cancels on another, against stalled servers on 127.0.0.1.
 //!
 //! ```sh
-//! cargo bench --features test-servers --bench http_cancel            # 200 cancels per phase
-//! cargo bench --features test-servers --bench http_cancel -- 50 --check
+//! cargo bench --features http --bench http_cancel            # 200 cancels per phase
+//! cargo bench --features http --bench http_cancel -- 50 --check
 //! ```
 //!
 //! Phases: waiting for the answer of a server that reads the request and never answers (plain HTTP, and
@@ -25,7 +25,7 @@ use xpdrm::Status;
 use xpdrm::http::{Cancel, Client, Config, Repeat};
 use xpdrm::outbound::OutboundRequest;
 use xpdrm::secret_string::SecretString;
-use xpdrm::testsrv::{Pki, faults::Faults};
+use xpdrm_testsrv::{Pki, faults::Faults};
 
 /// The URL of a phase, given the fault servers of the batch.
 type UrlOf<'a> = dyn Fn(&Faults) -> String + 'a;

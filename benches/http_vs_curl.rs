@@ -2,8 +2,8 @@
 //! against the same server in the same run.
 //!
 //! ```sh
-//! cargo bench --features test-servers --bench http_vs_curl            # 1000 requests each
-//! cargo bench --features test-servers --bench http_vs_curl -- 200     # fewer
+//! cargo bench --features http --bench http_vs_curl            # 1000 requests each
+//! cargo bench --features http --bench http_vs_curl -- 200     # fewer
 //! ```
 //!
 //! The local ExpressPlay-compatible server (HTTPS, TLS 1.3) answers FairPlay token requests. xpdrm makes N
@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use xpdrm::http::Client;
 use xpdrm::outbound::Method;
-use xpdrm::testsrv::{TestServers, token_rules};
+use xpdrm_testsrv::{TestServers, token_rules};
 use xpdrm::token::{Drm, TokenRequest};
 
 const WARM_UP: usize = 20;

@@ -1,6 +1,6 @@
 /*
  * http_device_binding.c: the whole device-binding story over the network, from the header alone: what the
- * README's main command (the offline demo, `cargo run --release --features demo --bin xpdrm-demo`) runs.
+ * README's main command (the offline demo, `cargo run --release -p xpdrm-demo`) runs.
  *
  * A device registers its cookie with SEES (over mutual TLS), sends a stand-in SPC to the license server,
  * gets its device bound, obtains a device-bound token, redeems it for a license and unwraps the content key
@@ -11,7 +11,7 @@
  * NEEDS: test-servers
  * It runs against the local servers (ExpressPlay-compatible token, license and getrecord server; SEES),
  * whose addresses, test certificates, devices and content come in XPDRM_TEST_* environment variables:
- * the demo and the test harness start the servers and set them (see src/testsrv/mod.rs).
+ * the demo and the test harness start the servers and set them (see testsrv/src/lib.rs).
  *
  * The stand-in SPC is xpdrm's test format ("XPDRM-TEST-SPC 1\ndevice_id=<32 hex>\n"), and the test license
  * server's license is JSON whose "ek" is the content key wrapped under the device's KEK (RFC 3394): a real
@@ -50,8 +50,8 @@ static int failures = 0;
 static const char *env(const char *name) {
     const char *v = getenv(name);
     if (v == NULL || v[0] == '\0') {
-        fprintf(stderr, "%s is not set: run this program through the demo (cargo run --release --features demo "
-                        "--bin xpdrm-demo) or the test harness, which start the local servers\n", name);
+        fprintf(stderr, "%s is not set: run this program through the demo (cargo run --release -p xpdrm-demo) "
+                        "or the test harness, which start the local servers\n", name);
         exit(2);
     }
     return v;

@@ -5,7 +5,7 @@
  *
  * NEEDS: test-servers
  * It runs against the local fault servers, whose addresses come in XPDRM_TEST_* environment variables (the
- * test harness starts them; see src/testsrv/faults.rs for what each path does).
+ * test harness starts them; see testsrv/src/faults.rs for what each path does).
  *
  * The test harness checks that the output contains each EXPECT line below.
  * EXPECT: connection refused: 500 (Could not connect: the server refused the connection or cannot be reached.)

@@ -8,7 +8,7 @@
  *
  * NEEDS: test-servers
  * It runs against the local servers, whose addresses and certificates come in XPDRM_TEST_* environment
- * variables (the test harness starts them; see src/testsrv/mod.rs). When XPDRM_TEST_PROXY_URL is set (the
+ * variables (the test harness starts them; see testsrv/src/lib.rs). When XPDRM_TEST_PROXY_URL is set (the
  * harness starts tinyproxy when it is installed), a token is also fetched through that proxy.
  *
  * Build (static):  cc -std=c99 -Iinclude examples-c/http_network.c target/release/libxpdrm.a \

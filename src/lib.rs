@@ -15,8 +15,6 @@
 //!   transaction-record lookup.
 //! * [`outbound`]: the description of an HTTP request that a flow asks its caller to make.
 //! * `http` (feature `http`): the blocking HTTP client that executes those requests.
-//! * `testsrv` (feature `test-servers`): local ExpressPlay-compatible, SEES and fault servers for tests and
-//!   the demo; never for production.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -49,12 +47,6 @@ pub mod secret_string;
 /// cbindgen:ignore
 #[cfg(feature = "http")]
 pub mod http;
-/// cbindgen:ignore
-#[cfg(feature = "test-servers")]
-// With one error type (src/error.rs), testsrv's `.map_err(sees::Problem::from)` is an identity; it is left
-// for the branch that moves testsrv out of this package to drop.
-#[allow(clippy::useless_conversion)]
-pub mod testsrv;
 mod json;
 mod random;
 

@@ -9,7 +9,7 @@
 //! cross compiler and run under qemu (`tests/common/target.rs`).
 //!
 //! An example whose opening comment says `NEEDS: test-servers` talks to the local servers: when the cargo
-//! feature `test-servers` is compiled in, each test starts them in this process (on 127.0.0.1) and passes
+//! feature `http` is compiled in (the local servers of testsrv/ exist then), each test starts them in this process (on 127.0.0.1) and passes
 //! their addresses, certificate files and test data in `XPDRM_TEST_*` variables; without it the example is
 //! skipped with a NOT RUN note. That skip is a build choice, not a missing tool, so `XPDRM_REQUIRE_TOOLS`
 //! does not turn it into a failure (CI runs the examples with `--all-features` too).
@@ -39,14 +39,14 @@ fn needs_servers(source: &Path) -> bool {
 }
 
 /// The environment of the examples that need the local servers, and the servers (stopped when dropped), or
-/// None when this build has no `test-servers` feature.
+/// None when this build has no `http` feature (and so no local servers).
 /// The local servers and, when tinyproxy is installed, a proxy (both stopped when dropped).
-#[cfg(feature = "test-servers")]
-type Running = (xpdrm::testsrv::TestServers, Option<http_net_support::Tinyproxy>);
+#[cfg(feature = "http")]
+type Running = (xpdrm_testsrv::TestServers, Option<http_net_support::Tinyproxy>);
 
-#[cfg(feature = "test-servers")]
+#[cfg(feature = "http")]
 fn servers(name: &str) -> Option<(Running, Vec<(String, String)>)> {
-    let servers = xpdrm::testsrv::TestServers::start().expect("the local test servers start");
+    let servers = xpdrm_testsrv::TestServers::start().expect("the local test servers start");
     let mut env = servers.env(&common::scratch_dir(&format!("{name}-pki"))).unwrap();
     // A real proxy for examples/http_network.c, when tinyproxy is installed (.ci/run installs it).
     let proxy = (!http_net_support::missing("tinyproxy")).then(|| http_net_support::Tinyproxy::start(None, &[]));
@@ -56,10 +56,10 @@ fn servers(name: &str) -> Option<(Running, Vec<(String, String)>)> {
     Some(((servers, proxy), env))
 }
 
-#[cfg(feature = "test-servers")]
+#[cfg(feature = "http")]
 mod http_net_support;
 
-#[cfg(not(feature = "test-servers"))]
+#[cfg(not(feature = "http"))]
 fn servers(_: &str) -> Option<((), Vec<(String, String)>)> {
     None
 }
@@ -83,7 +83,7 @@ fn run_all(name: &str, env: &[(&str, &str)], mut run: impl FnMut(&Path, &[(&str,
                 run(&source, &all);
             }
             None => eprintln!(
-                "*** NOT RUN: {} needs the local test servers (cargo feature test-servers; --all-features runs it) ***",
+                "*** NOT RUN: {} needs the local test servers (they exist in a build with the cargo feature http; --all-features runs it) ***",
                 source.display()
             ),
         }

@@ -1,7 +1,7 @@
 //! Answer headers, Retry-After on 429 and 503, the server's clock, per-attempt events (and that no secret
 //! reaches them), and the C API of the new settings: each refuses bad input with a status and a reason and
 //! changes nothing.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 mod http_net_support;
 mod http_support;
@@ -103,7 +103,7 @@ fn the_servers_clock_offset_comes_from_its_date_header() {
 
 #[test]
 fn events_describe_each_attempt_and_hold_no_secret() {
-    use xpdrm::testsrv::{Pki, faults::Faults};
+    use xpdrm_testsrv::{Pki, faults::Faults};
     let pki = Pki::generate();
     let faults = Faults::start(&pki).unwrap();
     let mut cfg = Config::new();

@@ -2,7 +2,7 @@
 //! plain HTTP and over TLS), this process holds no more descriptors than before, and the client still
 //! works. The stalled server runs in another process (Python), so that only the client's descriptors are
 //! counted; this binary holds this one test, so that no other test opens descriptors meanwhile.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 mod http_net_support;
 

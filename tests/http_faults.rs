@@ -1,7 +1,7 @@
-//! Every fault the HTTP client must report, each with a real local fault (tests/../src/testsrv/faults.rs)
+//! Every fault the HTTP client must report, each with a real local fault (testsrv/src/faults.rs)
 //! and through the C ABI: its own status, nothing written to the output, a reason that says what happened
 //! and holds no secret, and retries that are bounded and only where repeating is safe.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 mod http_support;
 
@@ -11,7 +11,7 @@ use http_support::*;
 use xpdrm::Status::{self, *};
 use xpdrm::ffi::http::*;
 use xpdrm::ffi::outbound::xpdrm_outbound_request;
-use xpdrm::testsrv::{Pki, faults, faults::Faults};
+use xpdrm_testsrv::{Pki, faults, faults::Faults};
 
 struct Setup {
     pki: Pki,
@@ -25,7 +25,7 @@ fn setup() -> Setup {
 }
 
 /// A client that trusts the test CA, with short timeouts and a quick retry policy (3 attempts).
-fn client(s: &Setup, mutual: Option<&xpdrm::testsrv::pki::Identity>) -> Client {
+fn client(s: &Setup, mutual: Option<&xpdrm_testsrv::pki::Identity>) -> Client {
     let mut cfg = Config::new();
     assert_eq!(cfg.add_ca(&s.pki.ca_pem), XPDRM_OK);
     if let Some(id) = mutual {

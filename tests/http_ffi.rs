@@ -163,10 +163,10 @@ mod with_http {
         assert_eq!(cfg.client_cert("", ""), XPDRM_ERR_HTTP_BAD_PEM);
     }
 
-    #[cfg(feature = "test-servers")]
+    #[cfg(feature = "http")]
     #[test]
     fn a_client_key_must_belong_to_its_certificate() {
-        let pki = xpdrm::testsrv::Pki::generate();
+        let pki = xpdrm_testsrv::Pki::generate();
         let mut cfg = Config::new();
         assert_eq!(cfg.add_ca(&pki.ca_pem), XPDRM_OK);
         assert_eq!(cfg.add_ca(&pki.client.key_pem), XPDRM_ERR_HTTP_BAD_PEM, "a key in a CA bundle");

@@ -2,7 +2,7 @@
 //! DRMs (GET and POST, both error formats), license redemption (token in the URL and in a header), SEES
 //! entitlement exchange over mutual TLS, record lookup, the device-binding flow on both sides, a refused
 //! device, a client shared by threads, and logs without secrets.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 mod http_support;
 
@@ -15,7 +15,7 @@ use xpdrm::ffi::binding::*;
 use xpdrm::ffi::http::*;
 use xpdrm::ffi::sees::*;
 use xpdrm::ffi::token::{XPDRM_DRM_FAIRPLAY, XPDRM_DRM_PLAYREADY, XPDRM_DRM_WIDEVINE, xpdrm_drm};
-use xpdrm::testsrv::{CONTENT_ID, REGISTRATION_CONTENT_ID, TestServers, spc};
+use xpdrm_testsrv::{CONTENT_ID, REGISTRATION_CONTENT_ID, TestServers, spc};
 
 /// One set of servers for the whole binary (starting them takes a few milliseconds, but they are shared
 /// state: tests here use their own cookies and devices' SPCs, so they do not disturb each other).
@@ -36,7 +36,7 @@ fn client(mutual: bool) -> (Config, Client) {
     (cfg, client)
 }
 
-use xpdrm::testsrv::token_rules::OPLS;
+use xpdrm_testsrv::token_rules::OPLS;
 
 /// A complete token request of `drm` for the test content, with the account's authenticator.
 fn token_request(drm: xpdrm_drm, extra: &[(&str, &str)]) -> TokenRequest {

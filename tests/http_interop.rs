@@ -2,7 +2,7 @@
 //! nginx (OpenSSL) verifying client certificates (none, another CA's, an expired one, a TLS 1.2-only
 //! server), Python's OpenSSL server that closes right after its alert (the broken-pipe race), and
 //! tinyproxy (CONNECT, basic credentials, refusals, no-proxy list). Pins and trust sources against nginx.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 mod http_net_support;
 

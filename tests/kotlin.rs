@@ -9,7 +9,7 @@
 //! * `.ci/install --kotlin` builds `xpdrm-kotlin.jar` (kotlinc, JNA); `tests/kotlin/ApiCheck.kt` calls the
 //!   whole API, bad input included, against this run's shared library, and `tests/kotlin/FlowCheck.kt` (a
 //!   program that uses only the Kotlin API) fetches a token from the local servers, unwraps a key and runs
-//!   the device-binding flow (with the `test-servers` feature: `cargo test --all-features`).
+//!   the device-binding flow (with the `http` feature, which brings the local servers: `cargo test --all-features`).
 //!
 //! Needs a JDK, JNA and kotlinc (NOT RUN without them; a failure in CI). Not for a cross target.
 
@@ -278,9 +278,9 @@ fn the_kotlin_api_works_against_the_library() {
 /// Runs a main class on the JVM with extra environment variables; returns its stdout.
 type RunJvm<'a> = dyn Fn(&str, &[(String, String)]) -> String + 'a;
 
-#[cfg(feature = "test-servers")]
+#[cfg(feature = "http")]
 fn flow(run: &RunJvm<'_>) {
-    let servers = xpdrm::testsrv::TestServers::start().expect("the local test servers start");
+    let servers = xpdrm_testsrv::TestServers::start().expect("the local test servers start");
     let env = servers.env(&common::scratch_dir("kotlin-flow-pki")).unwrap();
     let stdout = run("FlowCheckKt", &env);
     println!("{stdout}");
@@ -302,9 +302,9 @@ fn flow(run: &RunJvm<'_>) {
     drop(servers);
 }
 
-#[cfg(not(feature = "test-servers"))]
+#[cfg(not(feature = "http"))]
 fn flow(_: &RunJvm<'_>) {
-    eprintln!("*** NOT RUN: the Kotlin flow against the local servers needs the test-servers feature ***");
+    eprintln!("*** NOT RUN: the Kotlin flow against the local servers needs the http feature (the local servers) ***");
 }
 
 /// The Kotlin enum classes have exactly the header's enum values: each C enum `xpdrm_foo_bar` (the clang form

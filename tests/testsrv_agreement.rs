@@ -1,13 +1,13 @@
-//! The library's token validator and the test token server's own checks (src/testsrv/token_rules.rs,
+//! The library's token validator and the test token server's own checks (testsrv/src/token_rules.rs,
 //! written from SPEC.md apart from the library) over the same good and bad requests: they must agree on
 //! every code, and both must give the code SPEC.md names. A subset goes over HTTP too, in both error
 //! formats, so that the server's answers read back as the same codes.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 use xpdrm::http::{Client, Repeat};
 use xpdrm::outbound::OutboundRequest;
 use xpdrm::secret_string::SecretString;
-use xpdrm::testsrv::{ExpressPlay, TestServers, token_rules};
+use xpdrm_testsrv::{ExpressPlay, TestServers, token_rules};
 use xpdrm::token::{Drm, TokenRequest, TokenResponse};
 
 /// 2023-11-14T22:13:20Z: the clock of both sides.
@@ -20,7 +20,7 @@ const IV: &str = "0123456789abcdef0123456789ABCDEF";
 const KEK: &str = "000102030405060708090A0B0C0D0E0F";
 const EK: &str = "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5";
 const EK_OTHER_KEK: &str = "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6";
-use xpdrm::testsrv::token_rules::OPLS;
+use xpdrm_testsrv::token_rules::OPLS;
 
 fn base(drm: Drm) -> Vec<(String, String)> {
     let mut p: Vec<(&str, &str)> = vec![("customerAuthenticator", AUTH)];

@@ -1,14 +1,14 @@
-//! The library's Marlin tables and the test server's own Marlin checks (src/testsrv/marlin.rs, written apart
+//! The library's Marlin tables and the test server's own Marlin checks (testsrv/src/marlin.rs, written apart
 //! from the library) over the same good and bad requests: they must agree on every status (230 invalid
 //! value, 231 missing, 232 parameters that belong together; 0 accepted). Then the `ms3-gen` and `bb-gen`
 //! endpoints over HTTPS through the library's client, GET and POST: compound URLs, action tokens, and
 //! refusals in both error formats.
-#![cfg(feature = "test-servers")]
+#![cfg(feature = "http")]
 
 use xpdrm::http::{Client, Repeat};
 use xpdrm::outbound::{Method, OutboundRequest};
 use xpdrm::secret_string::SecretString;
-use xpdrm::testsrv::{ExpressPlay, TestServers};
+use xpdrm_testsrv::{ExpressPlay, TestServers};
 use xpdrm::token::{Drm, TokenRequest, TokenResponse};
 
 const NOW: i64 = 1_700_000_000;
@@ -222,7 +222,7 @@ fn ms3_and_bb_tokens_over_https_get_and_post() {
             let url = r.license_url().unwrap();
             let prefix = format!("{}/hms/ms3/rights/?b=", servers.expressplay.base_url());
             assert!(url.starts_with(&prefix), "{url}");
-            assert_eq!(url, format!("{prefix}{}#{}", r.token().unwrap(), xpdrm::testsrv::marlin::percent_encode(content)));
+            assert_eq!(url, format!("{prefix}{}#{}", r.token().unwrap(), xpdrm_testsrv::marlin::percent_encode(content)));
             assert!(r.token().unwrap().len() >= 150);
             assert_eq!(r.content_url().unwrap(), content);
         }

@@ -12,8 +12,7 @@ pub type xpdrm_feature = i32;
 /// `XPDRM_ERR_FEATURE_DISABLED`.
 pub const XPDRM_FEATURE_HTTP: xpdrm_feature = 1;
 
-// The optional features compiled in, as `xpdrm_version` lists them: `core` when there are none. (The
-// `test-servers` and `demo` features add no C function and are not listed.)
+// The optional features compiled in, as `xpdrm_version` lists them: `core` when there are none.
 #[cfg(feature = "http")]
 macro_rules! feature_list {
     () => {

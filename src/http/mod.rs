@@ -58,7 +58,7 @@ mod transport;
 mod trust;
 
 pub use cancel::{Cancel, POLL_SLICE};
-#[cfg(any(test, feature = "test-servers"))]
+#[cfg(debug_assertions)]
 pub use client::STALLED_DNS_HOST;
 pub use client::{Answer, Client, Repeat};
 pub use config::{

@@ -1,5 +1,5 @@
 //! A SEES reference server: the entitlement protocol (SPEC.md §5) over mutual TLS, and the device-binding
-//! flow of SPEC.md §6, built on the library's own service side ([`ServiceFlow`], [`crate::sees`]) with the
+//! flow of SPEC.md §6, built on the library's own service side ([`ServiceFlow`], [`xpdrm::sees`]) with the
 //! library's HTTP client for the flow's requests (token server, `getrecord`): what a real SEES built on xpdrm
 //! would do.
 //!
@@ -18,11 +18,11 @@ use zeroize::Zeroizing;
 use super::expressplay::fingerprint;
 use super::httpd::{Events, Handler, Reply, Request, Server};
 use super::pki::Pki;
-use crate::binding::ServiceFlow;
-use crate::http::Client;
-use crate::sees::{EntitlementRequest, EntitlementResponse, RequestType};
-use crate::token::{Drm, TokenRequest};
-use crate::{Status, sees};
+use xpdrm::binding::ServiceFlow;
+use xpdrm::http::Client;
+use xpdrm::sees::{EntitlementRequest, EntitlementResponse, RequestType};
+use xpdrm::token::{Drm, TokenRequest};
+use xpdrm::{Status, sees};
 
 /// Answers remembered for repeated messages.
 const MAX_REMEMBERED: usize = 256;
@@ -81,7 +81,7 @@ impl core::fmt::Debug for Sees {
 }
 
 /// The content's token parameters, as a PlayReady token request template.
-fn template(content: &Content) -> Result<TokenRequest, crate::token::Error> {
+fn template(content: &Content) -> Result<TokenRequest, xpdrm::token::Error> {
     let mut t = TokenRequest::new(Drm::PlayReady);
     t.set("kid", &content.kid)?;
     t.set("contentKey", &super::hex(&content.key))?;
@@ -116,7 +116,6 @@ impl State {
             Err(p) => return denial(request, p.status),
         };
         let configured = template(content)
-            .map_err(sees::Problem::from)
             .and_then(|t| flow.set_token_template(&t))
             .and_then(|()| flow.set_token_base_url(&self.setup.token_url))
             .and_then(|()| flow.set_record_base_url(&self.setup.record_url))
@@ -200,7 +199,7 @@ impl Sees {
     /// Starts SEES on 127.0.0.1: HTTPS with the test PKI's server certificate, requiring a client
     /// certificate from the test CA. Its own client trusts the test CA.
     pub fn start(pki: &Pki, setup: Setup, events: Events) -> std::io::Result<Sees> {
-        let mut config = crate::http::Config::new();
+        let mut config = xpdrm::http::Config::new();
         let to_io = |p: sees::Problem| std::io::Error::other(p.reason);
         config.add_ca_pem(pki.ca_pem.as_bytes()).map_err(to_io)?;
         config.set_timeouts(5_000, 10_000, 30_000).map_err(to_io)?;

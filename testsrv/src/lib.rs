@@ -1,4 +1,4 @@
-//! Local servers for the tests, the demo and the benchmark (feature `test-servers`); never for production.
+//! Local servers for xpdrm's tests, the demo and the benchmarks (a workspace member); never for production.
 //! All bind to 127.0.0.1 on ephemeral ports, run in the calling process, bound every loop in count and
 //! time, and stop when dropped.
 //!
@@ -15,6 +15,10 @@
 //!
 //! [`TestServers::start`] starts them all, with two provisioned test devices and a piece of test content,
 //! and [`TestServers::env`] describes them to a C program in environment variables.
+//!
+//! The crate is empty unless xpdrm is built with `http` (build.rs).
+
+#![cfg(xpdrm_http)]
 
 pub mod expressplay;
 pub mod faults;
@@ -32,6 +36,8 @@ pub use faults::Faults;
 pub use httpd::{Events, Reply, Request, Server};
 pub use pki::Pki;
 pub use sees::{Content, Sees};
+/// The certificate generator the servers use, for tests that make certificates of their own.
+pub use rcgen;
 
 /// The GUID of the dummy content a device plays to register its cookie (SPEC.md §6 step 1).
 pub const REGISTRATION_CONTENT_ID: &str = "00000000-0000-4000-8000-000000000001";
@@ -113,8 +119,8 @@ impl TestServers {
     }
 
     /// A client config that trusts the test CA, with the test client certificate when `mutual`.
-    pub fn client_config(&self, mutual: bool) -> crate::http::Config {
-        let mut config = crate::http::Config::new();
+    pub fn client_config(&self, mutual: bool) -> xpdrm::http::Config {
+        let mut config = xpdrm::http::Config::new();
         config.add_ca_pem(self.pki.ca_pem.as_bytes()).expect("the test CA");
         if mutual {
             config

@@ -1,7 +1,7 @@
 //! The offline demo (the README's main command):
 //!
 //! ```sh
-//! cargo run --release --features demo --bin xpdrm-demo
+//! cargo run --release -p xpdrm-demo
 //! ```
 //!
 //! It starts the local servers (an ExpressPlay-compatible token, license and record server, and a SEES
@@ -20,7 +20,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-use xpdrm::testsrv::TestServers;
+use xpdrm_testsrv::TestServers;
 
 /// What Rust's standard library needs from the system when linked statically (README, "Building and
 /// linking").
@@ -45,7 +45,9 @@ fn shown(path: &Path, root: &Path) -> String {
 }
 
 fn main() -> ExitCode {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // The repository root: the demo package is one of its workspace members (demo/).
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.parent().map(Path::to_path_buf).unwrap_or(manifest);
     println!("xpdrm demo: the device-binding flow of SEES (SPEC.md §6), offline, against local servers");
     // SAFETY: a static NUL-terminated string.
     let version = unsafe { std::ffi::CStr::from_ptr(xpdrm::ffi::basics::xpdrm_version()) };
@@ -60,7 +62,7 @@ fn main() -> ExitCode {
     println!("servers: two provisioned devices, each with its own KEK; one piece of test content (PlayReady)");
 
     let Some(lib) = static_library() else {
-        return fail("libxpdrm.a was not found next to this program: run it with cargo run --release --features demo --bin xpdrm-demo");
+        return fail("libxpdrm.a was not found next to this program: run it with cargo run --release -p xpdrm-demo");
     };
     let work = lib.parent().and_then(Path::parent).unwrap_or(&root).join("demo");
     if let Err(e) = std::fs::create_dir_all(&work) {

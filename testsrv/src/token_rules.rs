@@ -18,7 +18,7 @@
 use base64::Engine;
 
 /// The DRM (the library's type: only its name is shared; the checks below are the server's own).
-pub use crate::token::Drm;
+pub use xpdrm::token::Drm;
 
 /// The path segment of a DRM (`fp`, `wv`, `pr`).
 pub fn segment(drm: Drm) -> &'static str {
@@ -126,7 +126,7 @@ fn indexed_rules(drm: Drm) -> &'static [&'static str] {
             "uncompressedDigitalAudioOPL",
             "uncompressedDigitalVideoOPL",
         ],
-        // Marlin's indexed keys are checked in src/testsrv/marlin.rs.
+        // Marlin's indexed keys are checked in testsrv/src/marlin.rs.
         Drm::MarlinMs3 | Drm::MarlinBb => &[],
     }
 }
@@ -478,7 +478,7 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
 /// Checks a token request's parameters as the server does. `now` is the server's clock (Unix seconds).
 pub fn check(drm: Drm, params: &[(String, String)], now: i64) -> Result<Accepted, Refusal> {
     if drm.is_marlin() {
-        // Marlin's own checks (src/testsrv/marlin.rs): no ExpressPlay error table, form only.
+        // Marlin's own checks (testsrv/src/marlin.rs): no ExpressPlay error table, form only.
         let a = super::marlin::check(drm, params)?;
         return Ok(Accepted { authenticator: a.authenticator, json_errors: a.json_errors, ..Accepted::default() });
     }

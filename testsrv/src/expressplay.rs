@@ -124,7 +124,7 @@ fn random<const N: usize>() -> [u8; N] {
 
 /// The error answer for `code`, as HTML or JSON.
 fn error_reply(status: u16, code: i32, json_errors: bool) -> Reply {
-    let text = crate::status::text_for_code(code).trim_end_matches('.');
+    let text = xpdrm::status::text_for_code(code).trim_end_matches('.');
     let message = format!("[{code}] {text}");
     if json_errors {
         Reply::json(status, &json!({ "code": code, "message": message }))

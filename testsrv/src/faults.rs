@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::httpd::{Handler, Reply, Request, Server};
 use super::pki::Pki;
-use crate::sees::{EntitlementRequest, EntitlementResponse};
+use xpdrm::sees::{EntitlementRequest, EntitlementResponse};
 
 /// The device ID the flaky records name.
 pub const FLAKY_DEVICE_ID: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
