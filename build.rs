@@ -16,7 +16,8 @@ fn main() {
     // ELF platforms only: Apple's equivalent is the install name, Windows has none.
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let family = std::env::var("CARGO_CFG_TARGET_FAMILY").unwrap_or_default();
-    if family.split(',').any(|f| f == "unix") && !matches!(os.as_str(), "macos" | "ios" | "tvos" | "watchos" | "visionos")
+    if family.split(',').any(|f| f == "unix")
+        && !matches!(os.as_str(), "macos" | "ios" | "tvos" | "watchos" | "visionos")
     {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
     }

@@ -23,8 +23,8 @@ use std::time::Instant;
 
 use xpdrm::http::Client;
 use xpdrm::outbound::Method;
-use xpdrm_testsrv::{TestServers, token_rules};
 use xpdrm::token::{Drm, TokenRequest};
+use xpdrm_testsrv::{TestServers, token_rules};
 
 const WARM_UP: usize = 20;
 
@@ -74,7 +74,14 @@ fn main() {
 
 /// N fetches by xpdrm and N by curl, directly or through `proxy`; prints the medians and returns the
 /// ratio (None when curl is not installed).
-fn compare(label: &str, servers: &TestServers, request: &TokenRequest, url: &str, n: usize, proxy: Option<&str>) -> Option<f64> {
+fn compare(
+    label: &str,
+    servers: &TestServers,
+    request: &TokenRequest,
+    url: &str,
+    n: usize,
+    proxy: Option<&str>,
+) -> Option<f64> {
     // xpdrm: one client, N sequential fetches.
     let mut config = servers.client_config(false);
     if let Some(p) = proxy {
@@ -133,7 +140,10 @@ fn compare(label: &str, servers: &TestServers, request: &TokenRequest, url: &str
     let ratio = m_ours / m_curl;
     println!("http_vs_curl, {label}: {n} sequential FairPlay token fetches over loopback TLS 1.3 with keep-alive");
     println!("  xpdrm fetch_token  median {m_ours:8.1} us   (p10 {p10_ours:.1}, p90 {p90_ours:.1})");
-    println!("  curl               median {m_curl:8.1} us   (p10 {p10_curl:.1}, p90 {p90_curl:.1}; whole run {:.2} s)", curl_wall.as_secs_f64());
+    println!(
+        "  curl               median {m_curl:8.1} us   (p10 {p10_curl:.1}, p90 {p90_curl:.1}; whole run {:.2} s)",
+        curl_wall.as_secs_f64()
+    );
     println!("  ratio xpdrm/curl   {ratio:.2} (target 1.2 or less)");
     Some(ratio)
 }
@@ -157,7 +167,14 @@ impl Tinyproxy {
             format!("Port {port}\nListen 127.0.0.1\nTimeout 60\nMaxClients 8\nLogFile \"{d}/log\"\nLogLevel Error\nPidFile \"{d}/pid\"\nAllow 127.0.0.1\nDisableViaHeader Yes\n"),
         )
         .ok()?;
-        let child = Command::new("tinyproxy").arg("-d").arg("-c").arg(&conf).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+        let child = Command::new("tinyproxy")
+            .arg("-d")
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if started.elapsed().as_secs() > 10 {

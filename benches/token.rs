@@ -104,9 +104,12 @@ fn request(c: &mut Criterion) {
 }
 
 fn uri_list_300() -> Vec<u8> {
-    let head = "# ExpressPlay FairPlay license URL\r\nhttps://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=";
+    let head =
+        "# ExpressPlay FairPlay license URL\r\nhttps://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=";
     let token_len = 300 - head.len() - 2;
-    let token: String = (0..token_len).map(|i| b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i % 64] as char).collect();
+    let token: String = (0..token_len)
+        .map(|i| b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i % 64] as char)
+        .collect();
     let body = format!("{head}{token}\r\n").into_bytes();
     assert_eq!(body.len(), 300);
     body

@@ -185,7 +185,9 @@ mod tests {
 
     #[test]
     fn json_media_types() {
-        for yes in ["application/json", "Application/JSON; charset=utf-8", "application/problem+json", " application/json "] {
+        for yes in
+            ["application/json", "Application/JSON; charset=utf-8", "application/problem+json", " application/json "]
+        {
             assert!(is_json_media_type(yes), "{yes}");
         }
         for no in ["text/html", "text/json-ish", "", "application/jsonp", "+jso", "application/json€"] {

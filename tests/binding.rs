@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use common::cabi::*;
 use xpdrm::Status::{self, *};
 use xpdrm::ffi::binding::*;
-use xpdrm::ffi::token::*;
 use xpdrm::ffi::outbound::*;
 use xpdrm::ffi::sees::*;
+use xpdrm::ffi::token::*;
 
 const SEES: &str = "https://sees.example.com/entitlement";
 const DUMMY: &str = "00000000-0000-4000-8000-000000000001";
@@ -82,9 +82,7 @@ fn template(drm: xpdrm_drm) -> Tpl {
         XPDRM_DRM_FAIRPLAY => {
             token_request(drm, &[("contentKey", CONTENT_KEY), ("iv", "f0e0d0c0b0a090807060504030201000")])
         }
-        XPDRM_DRM_WIDEVINE => {
-            token_request(drm, &[("kid", KID), ("securityLevel", "1"), ("hdcpOutputControl", "0")])
-        }
+        XPDRM_DRM_WIDEVINE => token_request(drm, &[("kid", KID), ("securityLevel", "1"), ("hdcpOutputControl", "0")]),
         _ => token_request(drm, &PR_TEMPLATE),
     }
 }
@@ -425,7 +423,13 @@ fn device_arguments_are_checked_without_changing_the_flow() {
         (XPDRM_ERR_INVALID_BASE_URL, c"sees.example.com".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
         // The one URL rule (before: both accepted, the second refused only when sent, as 501): refused at
         // once, with the token base URL's status.
-        (XPDRM_ERR_INVALID_BASE_URL, c"https://user:pw@sees.example.com/e".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
+        (
+            XPDRM_ERR_INVALID_BASE_URL,
+            c"https://user:pw@sees.example.com/e".as_ptr(),
+            dummy.as_ptr(),
+            content.as_ptr(),
+            null(),
+        ),
         (XPDRM_ERR_INVALID_BASE_URL, c"http://:8080/sees".as_ptr(), dummy.as_ptr(), content.as_ptr(), null()),
         (XPDRM_ERR_SEES_INVALID_FIELD, sees.as_ptr(), c"dummy".as_ptr(), content.as_ptr(), null()),
         (XPDRM_ERR_INVALID_COOKIE, sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), long_cookie.as_ptr()),
@@ -794,10 +798,7 @@ fn service_arguments_and_order() {
     let s = service(XPDRM_DRM_PLAYREADY);
     let broken = br#"{"messageID":"6ba7b810-9dad-11d1-80b4-00c04fd430c8","version":1}"#;
     let mut req = null_mut();
-    assert_eq!(
-        unsafe { xpdrm_entitlement_request_parse(broken.as_ptr(), broken.len(), &mut req) },
-        XPDRM_OK
-    );
+    assert_eq!(unsafe { xpdrm_entitlement_request_parse(broken.as_ptr(), broken.len(), &mut req) }, XPDRM_OK);
     assert_eq!(unsafe { xpdrm_entitlement_request_status(req) }, XPDRM_ERR_SEES_MISSING_FIELD);
     assert_eq!(unsafe { xpdrm_binding_service_begin(s.0, req) }, XPDRM_ERR_SEES_MISSING_FIELD);
     unsafe { xpdrm_entitlement_request_free(req) };

@@ -34,8 +34,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn has_attr(attrs: &[Attribute], word: &str) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident(word)
-            || (a.path().is_ident("unsafe")
-                && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == word))
+            || (a.path().is_ident("unsafe") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == word))
     })
 }
 

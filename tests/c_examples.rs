@@ -137,7 +137,8 @@ fn sanitizer_works(flags: &[&str], env: &[(&str, &str)]) -> bool {
     let src = dir.join("probe.c");
     std::fs::write(&src, "#include <stdlib.h>\nint main(void) { void *p = malloc(4); free(p); return 0; }\n").unwrap();
     let exe = dir.join("probe");
-    let built = common::target::cc().args(flags).arg(&src).arg("-o").arg(&exe).output().is_ok_and(|o| o.status.success());
+    let built =
+        common::target::cc().args(flags).arg(&src).arg("-o").arg(&exe).output().is_ok_and(|o| o.status.success());
     built && common::target::run(&exe).envs(env.iter().copied()).output().is_ok_and(|o| o.status.success())
 }
 
@@ -157,14 +158,20 @@ fn c_examples_pass_under_address_and_undefined_behavior_sanitizers() {
     // LeakSanitizer needs ptrace, which qemu user-mode emulation does not provide: under emulation, ASan and
     // UBSan run without leak detection (the native run of this test checks leaks).
     let asan = if common::target::is_emulated() {
-        eprintln!("*** NOTE: leak detection is off under emulation ({}); ASan and UBSan still run ***", common::target::current().triple);
+        eprintln!(
+            "*** NOTE: leak detection is off under emulation ({}); ASan and UBSan still run ***",
+            common::target::current().triple
+        );
         "detect_leaks=0:abort_on_error=1"
     } else {
         "detect_leaks=1:abort_on_error=1"
     };
     let env = [("ASAN_OPTIONS", asan), ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")];
     if !sanitizer_works(&flags, &env) {
-        common::tool_missing(&format!("{} cannot build and run ASan/UBSan programs here", common::target::current().cc));
+        common::tool_missing(&format!(
+            "{} cannot build and run ASan/UBSan programs here",
+            common::target::current().cc
+        ));
         return;
     }
     let dir = common::scratch_dir("c-examples-asan");

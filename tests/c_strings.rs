@@ -106,9 +106,8 @@ fn request_json(req: &Req) -> Value {
 fn answer(req: &Req, allow: bool) -> Resp {
     let url = c(URL);
     let mut out = null_mut();
-    let st = unsafe {
-        xpdrm_entitlement_response_new(req.0, allow, if allow { url.as_ptr() } else { null() }, &mut out)
-    };
+    let st =
+        unsafe { xpdrm_entitlement_response_new(req.0, allow, if allow { url.as_ptr() } else { null() }, &mut out) };
     assert_eq!(st, XPDRM_OK);
     Resp(out)
 }
@@ -170,14 +169,7 @@ fn token_answer(http_status: u16, content_type: &str, body: &str) -> (Status, To
     let ct = c(content_type);
     let mut out = null_mut();
     let st = unsafe {
-        xpdrm_token_response_parse(
-            XPDRM_DRM_PLAYREADY,
-            http_status,
-            ct.as_ptr(),
-            body.as_ptr(),
-            body.len(),
-            &mut out,
-        )
+        xpdrm_token_response_parse(XPDRM_DRM_PLAYREADY, http_status, ct.as_ptr(), body.as_ptr(), body.len(), &mut out)
     };
     (st, TokenResp(out))
 }
@@ -250,36 +242,116 @@ fn every_text_output_is_whole_for_strcmp() {
     assert_eq!(unsafe { xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc) }, XPDRM_OK);
     let device_id = c("device-1234");
 
-    let (treq_, tresp_, terr_, sreq_, sresp_, dev_, svc_, out_req_) =
-        (treq.cast_const(), tresp.0.cast_const(), terr.0.cast_const(), sreq.0.cast_const(), sresp.0.cast_const(), dev.cast_const(), svc.cast_const(), out_req.cast_const());
+    let (treq_, tresp_, terr_, sreq_, sresp_, dev_, svc_, out_req_) = (
+        treq.cast_const(),
+        tresp.0.cast_const(),
+        terr.0.cast_const(),
+        sreq.0.cast_const(),
+        sresp.0.cast_const(),
+        dev.cast_const(),
+        svc.cast_const(),
+        out_req.cast_const(),
+    );
     let table: Vec<(&str, Getter<'_>)> = vec![
         ("xpdrm_token_request_url", Box::new(move |o, cap, l| unsafe { xpdrm_token_request_url(treq_, o, cap, l) })),
         ("xpdrm_token_request_form", Box::new(move |o, cap, l| unsafe { xpdrm_token_request_form(treq_, o, cap, l) })),
-        ("xpdrm_token_request_redacted", Box::new(move |o, cap, l| unsafe { xpdrm_token_request_redacted(treq_, o, cap, l) })),
-        ("xpdrm_token_request_last_error", Box::new(move |o, cap, l| unsafe { xpdrm_token_request_last_error(treq_, o, cap, l) })),
-        ("xpdrm_token_response_license_url", Box::new(move |o, cap, l| unsafe { xpdrm_token_response_license_url(tresp_, o, cap, l) })),
-        ("xpdrm_token_response_license_base_url", Box::new(move |o, cap, l| unsafe { xpdrm_token_response_license_base_url(tresp_, o, cap, l) })),
-        ("xpdrm_token_response_token", Box::new(move |o, cap, l| unsafe { xpdrm_token_response_token(tresp_, o, cap, l) })),
-        ("xpdrm_token_response_error_text", Box::new(move |o, cap, l| unsafe { xpdrm_token_response_error_text(terr_, o, cap, l) })),
-        ("xpdrm_device_id_fingerprint", Box::new(move |o, cap, l| unsafe { xpdrm_device_id_fingerprint(device_id.as_ptr(), o, cap, l) })),
+        (
+            "xpdrm_token_request_redacted",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_request_redacted(treq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_token_request_last_error",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_request_last_error(treq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_token_response_license_url",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_response_license_url(tresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_token_response_license_base_url",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_response_license_base_url(tresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_token_response_token",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_response_token(tresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_token_response_error_text",
+            Box::new(move |o, cap, l| unsafe { xpdrm_token_response_error_text(terr_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_device_id_fingerprint",
+            Box::new(move |o, cap, l| unsafe { xpdrm_device_id_fingerprint(device_id.as_ptr(), o, cap, l) }),
+        ),
         ("xpdrm_cookie_generate", Box::new(|o, cap, l| unsafe { xpdrm_cookie_generate(o, cap, l) })),
-        ("xpdrm_entitlement_request_reason", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_reason(sreq_, o, cap, l) })),
-        ("xpdrm_entitlement_request_message_id", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_message_id(sreq_, o, cap, l) })),
-        ("xpdrm_entitlement_request_content_id", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_content_id(sreq_, o, cap, l) })),
-        ("xpdrm_entitlement_request_customer_cookie", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_customer_cookie(sreq_, o, cap, l) })),
-        ("xpdrm_entitlement_request_to_json", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_to_json(sreq_, o, cap, l) })),
-        ("xpdrm_entitlement_response_reason", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_reason(sresp_, o, cap, l) })),
-        ("xpdrm_entitlement_response_ep_token_url", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_ep_token_url(sresp_, o, cap, l) })),
-        ("xpdrm_entitlement_response_error_text", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_error_text(denial, o, cap, l) })),
-        ("xpdrm_entitlement_response_message_id", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_message_id(sresp_, o, cap, l) })),
-        ("xpdrm_entitlement_response_to_json", Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_to_json(sresp_, o, cap, l) })),
-        ("xpdrm_outbound_request_url", Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_url(out_req_, o, cap, l) })),
-        ("xpdrm_outbound_request_redacted_url", Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_redacted_url(out_req_, o, cap, l) })),
-        ("xpdrm_outbound_request_header_name", Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_header_name(out_req_, 0, o, cap, l) })),
-        ("xpdrm_outbound_request_header_value", Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_header_value(out_req_, 0, o, cap, l) })),
-        ("xpdrm_binding_device_reason", Box::new(move |o, cap, l| unsafe { xpdrm_binding_device_reason(dev_, o, cap, l) })),
-        ("xpdrm_binding_device_cookie", Box::new(move |o, cap, l| unsafe { xpdrm_binding_device_cookie(dev_, o, cap, l) })),
-        ("xpdrm_binding_service_reason", Box::new(move |o, cap, l| unsafe { xpdrm_binding_service_reason(svc_, o, cap, l) })),
+        (
+            "xpdrm_entitlement_request_reason",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_reason(sreq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_request_message_id",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_message_id(sreq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_request_content_id",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_content_id(sreq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_request_customer_cookie",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_customer_cookie(sreq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_request_to_json",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_request_to_json(sreq_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_response_reason",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_reason(sresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_response_ep_token_url",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_ep_token_url(sresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_response_error_text",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_error_text(denial, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_response_message_id",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_message_id(sresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_entitlement_response_to_json",
+            Box::new(move |o, cap, l| unsafe { xpdrm_entitlement_response_to_json(sresp_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_outbound_request_url",
+            Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_url(out_req_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_outbound_request_redacted_url",
+            Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_redacted_url(out_req_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_outbound_request_header_name",
+            Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_header_name(out_req_, 0, o, cap, l) }),
+        ),
+        (
+            "xpdrm_outbound_request_header_value",
+            Box::new(move |o, cap, l| unsafe { xpdrm_outbound_request_header_value(out_req_, 0, o, cap, l) }),
+        ),
+        (
+            "xpdrm_binding_device_reason",
+            Box::new(move |o, cap, l| unsafe { xpdrm_binding_device_reason(dev_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_binding_device_cookie",
+            Box::new(move |o, cap, l| unsafe { xpdrm_binding_device_cookie(dev_, o, cap, l) }),
+        ),
+        (
+            "xpdrm_binding_service_reason",
+            Box::new(move |o, cap, l| unsafe { xpdrm_binding_service_reason(svc_, o, cap, l) }),
+        ),
     ];
     let mut fetched = 0;
     for (what, call) in &table {

@@ -52,7 +52,9 @@ fn header_compiles_as_c99_and_as_cpp_with_warnings_as_errors() {
     // C with the target's compiler (its own libc headers); C++ with the host's, as the checks are about the
     // language and no cross g++ is needed for anything else.
     let c_compiler = common::target::current().cc.as_str();
-    for (compiler, std, file) in [(c_compiler, "-std=c99", &c), ("c++", "-std=c++11", &cpp), ("c++", "-std=c++17", &cpp)] {
+    for (compiler, std, file) in
+        [(c_compiler, "-std=c99", &c), ("c++", "-std=c++11", &cpp), ("c++", "-std=c++17", &cpp)]
+    {
         let out = Command::new(compiler)
             .args([std, "-pedantic", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I"])
             .arg(&include)
@@ -123,8 +125,11 @@ fn header_is_swift_ready_nullability_complete_with_closed_enums() {
     let dir = common::scratch_dir("header-swift");
     let include = common::root().join("include");
     let c = dir.join("import.c");
-    std::fs::write(&c, "#pragma clang module import xpdrm\nint main(void) { return xpdrm_status_str(XPDRM_OK) == 0; }\n")
-        .unwrap();
+    std::fs::write(
+        &c,
+        "#pragma clang module import xpdrm\nint main(void) { return xpdrm_status_str(XPDRM_OK) == 0; }\n",
+    )
+    .unwrap();
     let m = dir.join("import.m");
     std::fs::write(&m, "@import xpdrm;\nint main(void) { return xpdrm_version() == 0; }\n").unwrap();
     for (file, lang) in [(&c, "c"), (&m, "objective-c")] {
@@ -176,15 +181,24 @@ fn header_is_swift_ready_nullability_complete_with_closed_enums() {
     assert_eq!(enums, typedef_enums + 1, "every typedef'd enum and xpdrm_status must be a closed int32_t enum");
     assert!(enums >= 9, "only {enums} enums");
     // Functions take and return the enum types (so Swift passes XPDRM_DRM_PLAYREADY, not an Int32).
-    assert!(ast.contains("xpdrm_token_request_new 'xpdrm_status (xpdrm_drm, struct xpdrm_token_request *"), "{}",
-        ast.lines().find(|l| l.contains("FunctionDecl") && l.contains("xpdrm_token_request_new")).unwrap_or(""));
+    assert!(
+        ast.contains("xpdrm_token_request_new 'xpdrm_status (xpdrm_drm, struct xpdrm_token_request *"),
+        "{}",
+        ast.lines().find(|l| l.contains("FunctionDecl") && l.contains("xpdrm_token_request_new")).unwrap_or("")
+    );
     // Sample pointers, one per rule.
     for (function, expect) in [
         ("xpdrm_token_request_new", "struct xpdrm_token_request * _Nullable * _Nonnull"),
         ("xpdrm_token_request_free", "(struct xpdrm_token_request * _Nullable)"),
-        ("xpdrm_key_unwrap_hex", "(const char * _Nonnull, const char * _Nonnull, uint8_t * _Nullable, size_t, size_t * _Nonnull)"),
+        (
+            "xpdrm_key_unwrap_hex",
+            "(const char * _Nonnull, const char * _Nonnull, uint8_t * _Nullable, size_t, size_t * _Nonnull)",
+        ),
         ("xpdrm_key_unwrap", "(const uint8_t * _Nullable, size_t"),
-        ("xpdrm_entitlement_request_new", "const char * _Nullable, struct xpdrm_entitlement_request * _Nullable * _Nonnull"),
+        (
+            "xpdrm_entitlement_request_new",
+            "const char * _Nullable, struct xpdrm_entitlement_request * _Nullable * _Nonnull",
+        ),
         ("xpdrm_version", "'const char * _Nonnull (void)'"),
         ("xpdrm_bytes_data", "'const uint8_t * _Nullable (const struct xpdrm_bytes * _Nullable)'"),
         ("xpdrm_log_set_callback", "xpdrm_log_callback _Nullable, void * _Nullable"),

@@ -72,7 +72,14 @@ fn retry_after_is_honoured_for_reads_within_the_overall_timeout() {
     let c = Client::new(&Config::new()).unwrap();
     let body = zeroize::Zeroizing::new(b"spc".to_vec());
     let a = c
-        .execute(&OutboundRequest::post(SecretString::from(server.url("/license").as_str()), "application/octet-stream", body), Repeat::UnlessSent)
+        .execute(
+            &OutboundRequest::post(
+                SecretString::from(server.url("/license").as_str()),
+                "application/octet-stream",
+                body,
+            ),
+            Repeat::UnlessSent,
+        )
         .unwrap();
     assert_eq!((a.status, a.header("retry-after").as_deref()), (503, Some("1")));
     assert_eq!(server.hits(), 1);
@@ -144,7 +151,11 @@ fn events_describe_each_attempt_and_hold_no_secret() {
     }
 
     // A license server's error answer: its ExpressPlay code is in the event.
-    let server = Scripted::start(vec![answer(403, &[], r#"{"code":-4001,"message":"[-4001] Device could not be authenticated"}"#)]);
+    let server = Scripted::start(vec![answer(
+        403,
+        &[],
+        r#"{"code":-4001,"message":"[-4001] Device could not be authenticated"}"#,
+    )]);
     events.lock().unwrap().clear();
     let url = server.url("/hms/pr/rights/?ExpressPlayToken=TOKENSECRET");
     let e = c.redeem_license(&url, b"challenge-SECRET", xpdrm::http::TokenPlacement::Url).unwrap_err();
@@ -154,7 +165,9 @@ fn events_describe_each_attempt_and_hold_no_secret() {
 
     // No secret anywhere in what the events carry.
     let all: String = ev.iter().map(|e| format!("{e:?}")).collect();
-    for secret in ["SECRET", "TOKENSECRET", "00112233445566778899aabbccddeeff", "customerAuthenticator", "cookie-ev", "?"] {
+    for secret in
+        ["SECRET", "TOKENSECRET", "00112233445566778899aabbccddeeff", "customerAuthenticator", "cookie-ev", "?"]
+    {
         assert!(!all.contains(secret), "{secret} in {all}");
     }
 }
@@ -170,22 +183,63 @@ fn the_c_api_of_the_new_settings_refuses_bad_input_and_changes_nothing() {
     let p = cfg.0;
     unsafe {
         // Proxies.
-        for bad in ["", "proxy:3128", "https://p:443", "http://u:pw@p:1", "http://p:0", "http://p:1/x", "socks5://p:1"] {
+        for bad in ["", "proxy:3128", "https://p:443", "http://u:pw@p:1", "http://p:0", "http://p:1/x", "socks5://p:1"]
+        {
             let u = c(bad);
-            assert_eq!(xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), std::ptr::null()), XPDRM_ERR_INVALID_ARGUMENT, "{bad}");
+            assert_eq!(
+                xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), std::ptr::null()),
+                XPDRM_ERR_INVALID_ARGUMENT,
+                "{bad}"
+            );
             assert!(cfg.reason().contains("proxy"), "{bad}: {}", cfg.reason());
         }
         let (u, user, pass, nop) = (c("http://127.0.0.1:3128"), c("a:b"), c("pw"), c("bad entry"));
-        assert_eq!(xpdrm_http_config_set_proxy(p, u.as_ptr(), user.as_ptr(), pass.as_ptr(), std::ptr::null()), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), pass.as_ptr(), std::ptr::null()), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), nop.as_ptr()), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_http_config_set_proxy(p, std::ptr::null(), user.as_ptr(), std::ptr::null(), std::ptr::null()), XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, u.as_ptr(), user.as_ptr(), pass.as_ptr(), std::ptr::null()),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), pass.as_ptr(), std::ptr::null()),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), nop.as_ptr()),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, std::ptr::null(), user.as_ptr(), std::ptr::null(), std::ptr::null()),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
         let bad_utf8 = [0x68u8, 0xff, 0];
-        assert_eq!(xpdrm_http_config_set_proxy(p, bad_utf8.as_ptr().cast(), std::ptr::null(), std::ptr::null(), std::ptr::null()), XPDRM_ERR_INVALID_UTF8);
-        assert_eq!(xpdrm_http_config_set_proxy(std::ptr::null_mut(), u.as_ptr(), std::ptr::null(), std::ptr::null(), std::ptr::null()), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), std::ptr::null()), XPDRM_OK);
+        assert_eq!(
+            xpdrm_http_config_set_proxy(
+                p,
+                bad_utf8.as_ptr().cast(),
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null()
+            ),
+            XPDRM_ERR_INVALID_UTF8
+        );
+        assert_eq!(
+            xpdrm_http_config_set_proxy(
+                std::ptr::null_mut(),
+                u.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null()
+            ),
+            XPDRM_ERR_NULL_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, u.as_ptr(), std::ptr::null(), std::ptr::null(), std::ptr::null()),
+            XPDRM_OK
+        );
         assert_eq!(cfg.reason(), "");
-        assert_eq!(xpdrm_http_config_set_proxy(p, std::ptr::null(), std::ptr::null(), std::ptr::null(), std::ptr::null()), XPDRM_OK);
+        assert_eq!(
+            xpdrm_http_config_set_proxy(p, std::ptr::null(), std::ptr::null(), std::ptr::null(), std::ptr::null()),
+            XPDRM_OK
+        );
 
         // Pins: not 32 bytes of base64 or hex.
         let hex64 = "ab".repeat(32);
@@ -245,10 +299,16 @@ fn the_c_api_of_the_new_settings_refuses_bad_input_and_changes_nothing() {
             let mut buf = [0 as std::ffi::c_char; 8];
             let mut len = 0;
             let name = c("retry-after");
-            assert_eq!(xpdrm_http_response_header(resp, name.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut len), XPDRM_OK);
+            assert_eq!(
+                xpdrm_http_response_header(resp, name.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut len),
+                XPDRM_OK
+            );
             assert_eq!(len, 1);
             let absent = c("x-none");
-            assert_eq!(xpdrm_http_response_header(resp, absent.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut len), XPDRM_ERR_HTTP_NO_SUCH_HEADER);
+            assert_eq!(
+                xpdrm_http_response_header(resp, absent.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut len),
+                XPDRM_ERR_HTTP_NO_SUCH_HEADER
+            );
             xpdrm_http_response_free(resp);
         }
         let seen = seen.lock().unwrap();
@@ -268,9 +328,15 @@ fn record_request(url: &str) -> *mut xpdrm::ffi::outbound::xpdrm_outbound_reques
     let mut out = std::ptr::null_mut();
     unsafe {
         let mut req = std::ptr::null_mut();
-        assert_eq!(xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req), XPDRM_OK);
+        assert_eq!(
+            xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req),
+            XPDRM_OK
+        );
         let mut svc = std::ptr::null_mut();
-        assert_eq!(xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc), XPDRM_OK);
+        assert_eq!(
+            xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc),
+            XPDRM_OK
+        );
         assert_eq!(xpdrm_binding_service_set_record_base_url(svc, url.as_ptr()), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_begin(svc, req), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_record_request(svc, &mut out), XPDRM_OK);

@@ -207,7 +207,16 @@ fn through_the_c_api_a_cancelled_binding_flow_and_license_request_write_nothing(
     let mut reason = ReasonBuf::new();
     let started = Instant::now();
     let st = unsafe {
-        xpdrm_http_redeem_license(client.0, url.as_ptr(), b"spc".as_ptr(), 3, XPDRM_TOKEN_IN_URL, &mut out, reason.ptr(), reason.cap())
+        xpdrm_http_redeem_license(
+            client.0,
+            url.as_ptr(),
+            b"spc".as_ptr(),
+            3,
+            XPDRM_TOKEN_IN_URL,
+            &mut out,
+            reason.ptr(),
+            reason.cap(),
+        )
     };
     assert_eq!(t.join().unwrap(), XPDRM_OK);
     assert_eq!(st, XPDRM_ERR_HTTP_CANCELLED, "{:?}", reason.text());
@@ -223,7 +232,10 @@ fn through_the_c_api_a_cancelled_binding_flow_and_license_request_write_nothing(
     let content = c("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
     let mut dev = std::ptr::null_mut();
     unsafe {
-        assert_eq!(xpdrm_binding_device_new(sees.as_ptr(), id.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev), XPDRM_OK)
+        assert_eq!(
+            xpdrm_binding_device_new(sees.as_ptr(), id.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev),
+            XPDRM_OK
+        )
     };
     let t = fire(Ptr(cancel));
     let st = unsafe { xpdrm_http_run_device_binding(client.0, dev, b"spc".as_ptr(), 3, reason.ptr(), reason.cap()) };

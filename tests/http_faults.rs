@@ -55,7 +55,10 @@ fn described(method: &str, url: &str) -> *mut xpdrm_outbound_request {
         let mut dev = std::ptr::null_mut();
         let dummy = c_str("00000000-0000-4000-8000-000000000001");
         unsafe {
-            assert_eq!(xpdrm_binding_device_new(url.as_ptr(), dummy.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev), XPDRM_OK);
+            assert_eq!(
+                xpdrm_binding_device_new(url.as_ptr(), dummy.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev),
+                XPDRM_OK
+            );
             assert_eq!(xpdrm_binding_device_registration_request(dev, &mut out), XPDRM_OK);
             xpdrm_binding_device_free(dev);
         }
@@ -65,9 +68,15 @@ fn described(method: &str, url: &str) -> *mut xpdrm_outbound_request {
     let auth = c_str(AUTH);
     unsafe {
         let mut req = std::ptr::null_mut();
-        assert_eq!(xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req), XPDRM_OK);
+        assert_eq!(
+            xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req),
+            XPDRM_OK
+        );
         let mut svc = std::ptr::null_mut();
-        assert_eq!(xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc), XPDRM_OK);
+        assert_eq!(
+            xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc),
+            XPDRM_OK
+        );
         assert_eq!(xpdrm_binding_service_set_record_base_url(svc, url.as_ptr()), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_begin(svc, req), XPDRM_OK);
         assert_eq!(xpdrm_binding_service_record_request(svc, &mut out), XPDRM_OK);
@@ -181,7 +190,8 @@ fn a_5xx_forever_stops_after_the_policy_s_attempts() {
         .failed(XPDRM_ERR_HTTP_RETRIES_EXHAUSTED);
     assert_eq!(s.faults.hits("/status/500"), 1);
     // Other statuses are answers, not retried: a lookup needs 2xx.
-    let r = lookup(&c, &s.faults.url("/status/404"), "1,00112233445566778899aabbccddeeff", "c").failed(XPDRM_ERR_HTTP_STATUS);
+    let r = lookup(&c, &s.faults.url("/status/404"), "1,00112233445566778899aabbccddeeff", "c")
+        .failed(XPDRM_ERR_HTTP_STATUS);
     assert!(r.contains("404"), "{r}");
     assert_eq!(s.faults.hits("/status/404"), 1);
 }
@@ -273,7 +283,8 @@ fn a_url_the_client_cannot_use_is_its_own_status() {
     for bad in [c_str("http://user:pw@127.0.0.1/sees"), c_str("http://:80/sees")] {
         let mut out = std::ptr::null_mut();
         let mut reason = ReasonBuf::new();
-        let st = unsafe { xpdrm_http_exchange_entitlement(c.0, bad.as_ptr(), req, &mut out, reason.ptr(), reason.cap()) };
+        let st =
+            unsafe { xpdrm_http_exchange_entitlement(c.0, bad.as_ptr(), req, &mut out, reason.ptr(), reason.cap()) };
         assert_eq!((st, out.is_null()), (XPDRM_ERR_INVALID_BASE_URL, true), "{:?}", reason.text());
     }
     unsafe { xpdrm::ffi::sees::xpdrm_entitlement_request_free(req) };
@@ -299,7 +310,8 @@ fn reasons_hold_no_secret_and_logs_neither() {
     let c = client(&s, None);
     let secret_auth = "424242,ffeeddccbbaa99887766554433221100";
     let logged = capture_logs(|| {
-        let r = lookup(&c, &s.faults.url("/status/503"), secret_auth, "secret-cookie").failed(XPDRM_ERR_HTTP_RETRIES_EXHAUSTED);
+        let r = lookup(&c, &s.faults.url("/status/503"), secret_auth, "secret-cookie")
+            .failed(XPDRM_ERR_HTTP_RETRIES_EXHAUSTED);
         assert!(!r.contains("ffeeddcc") && !r.contains("secret-cookie"), "{r}");
         let url = format!("{}?ExpressPlayToken=SECRETTOKEN", s.faults.url("/truncated"));
         let r = redeem(&c, &url, b"spc", XPDRM_TOKEN_IN_URL).failed(XPDRM_ERR_HTTP_TRUNCATED);
@@ -322,7 +334,12 @@ fn entitlement_request() -> *mut xpdrm::ffi::sees::xpdrm_entitlement_request {
     let mut req = std::ptr::null_mut();
     let id = c_str("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
     let st = unsafe {
-        xpdrm::ffi::sees::xpdrm_entitlement_request_new(id.as_ptr(), xpdrm::ffi::sees::XPDRM_REQUEST_TIME_BASED, std::ptr::null(), &mut req)
+        xpdrm::ffi::sees::xpdrm_entitlement_request_new(
+            id.as_ptr(),
+            xpdrm::ffi::sees::XPDRM_REQUEST_TIME_BASED,
+            std::ptr::null(),
+            &mut req,
+        )
     };
     assert_eq!(st, XPDRM_OK);
     req

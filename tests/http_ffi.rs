@@ -67,8 +67,14 @@ fn without_the_feature_every_export_is_disabled_and_writes_nothing() {
             ("response_content_type", xpdrm_http_response_content_type(junk.cast(), r, 16, &mut len)),
             ("response_body", xpdrm_http_response_body(junk.cast(), out_pp.cast(), &mut len)),
             ("fetch_token", xpdrm_http_fetch_token(junk.cast(), junk.cast(), XPDRM_HTTP_GET, out_pp.cast(), r, 16)),
-            ("redeem_license", xpdrm_http_redeem_license(junk.cast(), t, junk, 1, XPDRM_TOKEN_IN_URL, out_pp.cast(), r, 16)),
-            ("exchange_entitlement", xpdrm_http_exchange_entitlement(junk.cast(), t, junk.cast(), out_pp.cast(), r, 16)),
+            (
+                "redeem_license",
+                xpdrm_http_redeem_license(junk.cast(), t, junk, 1, XPDRM_TOKEN_IN_URL, out_pp.cast(), r, 16),
+            ),
+            (
+                "exchange_entitlement",
+                xpdrm_http_exchange_entitlement(junk.cast(), t, junk.cast(), out_pp.cast(), r, 16),
+            ),
             ("lookup_record", xpdrm_http_lookup_record(junk.cast(), t, t, t, r, 16, &mut len, r, 16)),
             ("run_device_binding", xpdrm_http_run_device_binding(junk.cast(), junk.cast(), junk, 1, r, 16)),
             ("run_binding_service", xpdrm_http_run_binding_service(junk.cast(), junk.cast(), r, 16)),
@@ -80,7 +86,10 @@ fn without_the_feature_every_export_is_disabled_and_writes_nothing() {
             ("add_pin", xpdrm::ffi::http_net::xpdrm_http_config_add_pin(junk.cast(), t)),
             ("clear_pins", xpdrm::ffi::http_net::xpdrm_http_config_clear_pins(junk.cast())),
             ("set_proxy", xpdrm::ffi::http_net::xpdrm_http_config_set_proxy(junk.cast(), t, t, t, t)),
-            ("set_event_callback", xpdrm::ffi::http_net::xpdrm_http_config_set_event_callback(junk.cast(), None, junk.cast())),
+            (
+                "set_event_callback",
+                xpdrm::ffi::http_net::xpdrm_http_config_set_event_callback(junk.cast(), None, junk.cast()),
+            ),
             ("response_header", xpdrm::ffi::http_net::xpdrm_http_response_header(junk.cast(), t, r, 16, &mut len)),
             ("clock_offset", xpdrm::ffi::http_net::xpdrm_http_client_clock_offset(junk.cast(), junk.cast())),
             ("pin_of_cert_pem", xpdrm::ffi::http_net::xpdrm_http_pin_of_cert_pem(junk, 1, r, 16, &mut len)),
@@ -111,10 +120,19 @@ mod with_http {
             assert_eq!(cfg.reason(), "", "a success clears the reason");
             assert_eq!(xpdrm_http_config_set_timeouts(cfg.0, 1, 86_400_001, 1), XPDRM_ERR_INVALID_ARGUMENT);
             assert_eq!(xpdrm_http_config_set_retry(cfg.0, 0, 0, 0), XPDRM_ERR_INVALID_ARGUMENT);
-            assert_eq!(xpdrm_http_config_set_retry(cfg.0, XPDRM_HTTP_MAX_ATTEMPTS + 1, 0, 0), XPDRM_ERR_INVALID_ARGUMENT);
+            assert_eq!(
+                xpdrm_http_config_set_retry(cfg.0, XPDRM_HTTP_MAX_ATTEMPTS + 1, 0, 0),
+                XPDRM_ERR_INVALID_ARGUMENT
+            );
             assert_eq!(xpdrm_http_config_set_retry(cfg.0, 3, 10, 5), XPDRM_ERR_INVALID_ARGUMENT);
-            assert_eq!(xpdrm_http_config_set_retry(cfg.0, 3, 0, XPDRM_HTTP_MAX_BACKOFF_MS + 1), XPDRM_ERR_INVALID_ARGUMENT);
-            assert_eq!(xpdrm_http_config_set_retry(cfg.0, XPDRM_HTTP_MAX_ATTEMPTS, 0, XPDRM_HTTP_MAX_BACKOFF_MS), XPDRM_OK);
+            assert_eq!(
+                xpdrm_http_config_set_retry(cfg.0, 3, 0, XPDRM_HTTP_MAX_BACKOFF_MS + 1),
+                XPDRM_ERR_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                xpdrm_http_config_set_retry(cfg.0, XPDRM_HTTP_MAX_ATTEMPTS, 0, XPDRM_HTTP_MAX_BACKOFF_MS),
+                XPDRM_OK
+            );
             assert_eq!(xpdrm_http_config_set_max_response_size(cfg.0, 0), XPDRM_ERR_INVALID_ARGUMENT);
             assert_eq!(
                 xpdrm_http_config_set_max_response_size(cfg.0, XPDRM_HTTP_MAX_RESPONSE_SIZE_LIMIT + 1),
@@ -136,7 +154,10 @@ mod with_http {
             assert_eq!(xpdrm_http_config_set_max_response_size(ptr::null_mut(), 1), XPDRM_ERR_NULL_ARGUMENT);
             assert_eq!(xpdrm_http_config_add_ca_pem(ptr::null_mut(), b"x".as_ptr(), 1), XPDRM_ERR_NULL_ARGUMENT);
             assert_eq!(xpdrm_http_config_add_ca_pem(cfg.0, ptr::null(), 1), XPDRM_ERR_NULL_ARGUMENT);
-            assert_eq!(xpdrm_http_config_set_client_cert_pem(cfg.0, ptr::null(), 1, ptr::null(), 0), XPDRM_ERR_NULL_ARGUMENT);
+            assert_eq!(
+                xpdrm_http_config_set_client_cert_pem(cfg.0, ptr::null(), 1, ptr::null(), 0),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
             let mut len = 0;
             assert_eq!(xpdrm_http_config_reason(ptr::null(), ptr::null_mut(), 0, &mut len), XPDRM_ERR_NULL_ARGUMENT);
             assert_eq!(xpdrm_http_client_new(ptr::null(), &mut ptr::null_mut()), XPDRM_ERR_NULL_ARGUMENT);
@@ -145,7 +166,10 @@ mod with_http {
         // The reason follows the (out, out_cap, out_len) convention.
         assert_eq!(unsafe { xpdrm_http_config_set_retry(cfg.0, 0, 0, 0) }, XPDRM_ERR_INVALID_ARGUMENT);
         let mut len = 0;
-        assert_eq!(unsafe { xpdrm_http_config_reason(cfg.0, ptr::null_mut(), 0, &mut len) }, XPDRM_ERR_BUFFER_TOO_SMALL);
+        assert_eq!(
+            unsafe { xpdrm_http_config_reason(cfg.0, ptr::null_mut(), 0, &mut len) },
+            XPDRM_ERR_BUFFER_TOO_SMALL
+        );
         assert_eq!(len, cfg.reason().len());
         let _client = cfg.client();
     }
@@ -153,8 +177,12 @@ mod with_http {
     #[test]
     fn bad_pem_is_refused_with_its_status_and_changes_nothing() {
         let mut cfg = Config::new();
-        for bad in ["", "hello", "-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n",
-            "-----BEGIN CERTIFICATE-----\nAAECAwQF\n-----END CERTIFICATE-----\n"] {
+        for bad in [
+            "",
+            "hello",
+            "-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n",
+            "-----BEGIN CERTIFICATE-----\nAAECAwQF\n-----END CERTIFICATE-----\n",
+        ] {
             assert_eq!(cfg.add_ca(bad), XPDRM_ERR_HTTP_BAD_PEM, "{bad:?}");
             assert!(!cfg.reason().is_empty());
         }
@@ -194,7 +222,16 @@ mod with_http {
         unsafe {
             // A reason buffer that is NULL with a capacity is an error of its own.
             assert_eq!(
-                xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_URL, &mut out, ptr::null_mut(), 8),
+                xpdrm_http_redeem_license(
+                    client.0,
+                    url.as_ptr(),
+                    b"x".as_ptr(),
+                    1,
+                    XPDRM_TOKEN_IN_URL,
+                    &mut out,
+                    ptr::null_mut(),
+                    8
+                ),
                 XPDRM_ERR_NULL_ARGUMENT
             );
             let cases = [
@@ -213,10 +250,28 @@ mod with_http {
                 assert!(!reason.text().unwrap().is_empty(), "a reason for {want:?}");
             }
             let big = vec![0u8; XPDRM_HTTP_MAX_CHALLENGE_LEN + 1];
-            let st = xpdrm_http_redeem_license(client.0, url.as_ptr(), big.as_ptr(), big.len(), XPDRM_TOKEN_IN_URL, &mut out, reason.ptr(), reason.cap());
+            let st = xpdrm_http_redeem_license(
+                client.0,
+                url.as_ptr(),
+                big.as_ptr(),
+                big.len(),
+                XPDRM_TOKEN_IN_URL,
+                &mut out,
+                reason.ptr(),
+                reason.cap(),
+            );
             assert_eq!((st, out), (XPDRM_ERR_INPUT_TOO_LARGE, sentinel));
             // A URL without a token cannot put one in a header.
-            let st = xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, XPDRM_TOKEN_IN_HEADER, &mut out, reason.ptr(), reason.cap());
+            let st = xpdrm_http_redeem_license(
+                client.0,
+                url.as_ptr(),
+                b"x".as_ptr(),
+                1,
+                XPDRM_TOKEN_IN_HEADER,
+                &mut out,
+                reason.ptr(),
+                reason.cap(),
+            );
             assert_eq!((st, out), (XPDRM_ERR_RESPONSE_NO_TOKEN, sentinel), "{:?}", reason.text());
 
             // Token fetch: the method, and the request's own check before anything is sent.
@@ -227,7 +282,10 @@ mod with_http {
             let st = xpdrm_http_fetch_token(client.0, req.0, XPDRM_HTTP_POST, &mut tout, reason.ptr(), reason.cap());
             assert_eq!(st, XPDRM_ERR_INVALID_IV, "the whole-request check: FairPlay needs iv");
             assert!(reason.text().unwrap().contains("iv"), "{:?}", reason.text());
-            assert_eq!(xpdrm_http_fetch_token(client.0, ptr::null(), 0, &mut tout, ptr::null_mut(), 0), XPDRM_ERR_NULL_ARGUMENT);
+            assert_eq!(
+                xpdrm_http_fetch_token(client.0, ptr::null(), 0, &mut tout, ptr::null_mut(), 0),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
             assert_eq!(tout, std::ptr::dangling_mut());
 
             // Entitlement exchange and lookup: URLs and values are checked before anything is sent.
@@ -235,10 +293,21 @@ mod with_http {
             let rel = c("/sees");
             let mut ereq = ptr::null_mut();
             let cid = c("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
-            assert_eq!(xpdrm::ffi::sees::xpdrm_entitlement_request_new(cid.as_ptr(), 1, ptr::null(), &mut ereq), XPDRM_OK);
-            let st = xpdrm_http_exchange_entitlement(client.0, rel.as_ptr(), ereq, &mut eout, reason.ptr(), reason.cap());
+            assert_eq!(
+                xpdrm::ffi::sees::xpdrm_entitlement_request_new(cid.as_ptr(), 1, ptr::null(), &mut ereq),
+                XPDRM_OK
+            );
+            let st =
+                xpdrm_http_exchange_entitlement(client.0, rel.as_ptr(), ereq, &mut eout, reason.ptr(), reason.cap());
             assert_eq!((st, eout), (XPDRM_ERR_INVALID_BASE_URL, std::ptr::dangling_mut()));
-            let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), ptr::null(), &mut eout, reason.ptr(), reason.cap());
+            let st = xpdrm_http_exchange_entitlement(
+                client.0,
+                url.as_ptr(),
+                ptr::null(),
+                &mut eout,
+                reason.ptr(),
+                reason.cap(),
+            );
             assert_eq!(st, XPDRM_ERR_NULL_ARGUMENT);
             // A refused (parsed) request cannot be sent: its status.
             let mut refused = ptr::null_mut();
@@ -246,7 +315,8 @@ mod with_http {
             let st = xpdrm::ffi::sees::xpdrm_entitlement_request_parse(bad.as_ptr(), bad.len(), &mut refused);
             assert_eq!(st, XPDRM_OK, "a refused request is handed out with XPDRM_OK");
             assert_eq!(xpdrm::ffi::sees::xpdrm_entitlement_request_status(refused), XPDRM_ERR_SEES_WRONG_TYPE);
-            let st = xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), refused, &mut eout, reason.ptr(), reason.cap());
+            let st =
+                xpdrm_http_exchange_entitlement(client.0, url.as_ptr(), refused, &mut eout, reason.ptr(), reason.cap());
             assert_eq!((st, eout), (XPDRM_ERR_SEES_WRONG_TYPE, std::ptr::dangling_mut()));
             xpdrm::ffi::sees::xpdrm_entitlement_request_free(refused);
             xpdrm::ffi::sees::xpdrm_entitlement_request_free(ereq);
@@ -272,7 +342,16 @@ mod with_http {
         let mut small = [0x5Au8; 12];
         let mut out = ptr::null_mut();
         let st = unsafe {
-            xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, 0, &mut out, small.as_mut_ptr().cast(), small.len())
+            xpdrm_http_redeem_license(
+                client.0,
+                url.as_ptr(),
+                b"x".as_ptr(),
+                1,
+                0,
+                &mut out,
+                small.as_mut_ptr().cast(),
+                small.len(),
+            )
         };
         assert_eq!(st, XPDRM_ERR_HTTP_INVALID_URL);
         let end = small.iter().position(|&b| b == 0).expect("NUL-terminated");
@@ -280,9 +359,13 @@ mod with_http {
         assert!(std::str::from_utf8(&small[..end]).is_ok());
         // A reason buffer of 0 bytes with NULL is fine, and one byte holds just the NUL.
         let mut one = [0x5Au8; 1];
-        let st = unsafe { xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, 0, &mut out, one.as_mut_ptr().cast(), 1) };
+        let st = unsafe {
+            xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, 0, &mut out, one.as_mut_ptr().cast(), 1)
+        };
         assert_eq!((st, one[0]), (XPDRM_ERR_HTTP_INVALID_URL, 0));
-        let st = unsafe { xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, 0, &mut out, ptr::null_mut(), 0) };
+        let st = unsafe {
+            xpdrm_http_redeem_license(client.0, url.as_ptr(), b"x".as_ptr(), 1, 0, &mut out, ptr::null_mut(), 0)
+        };
         assert_eq!(st, XPDRM_ERR_HTTP_INVALID_URL);
         assert!(out.is_null());
     }
@@ -293,19 +376,38 @@ mod with_http {
         let client = cfg.client();
         let mut reason = ReasonBuf::new();
         unsafe {
-            assert_eq!(xpdrm_http_run_device_binding(client.0, ptr::null_mut(), b"s".as_ptr(), 1, reason.ptr(), reason.cap()), XPDRM_ERR_NULL_ARGUMENT);
-            assert_eq!(xpdrm_http_run_binding_service(client.0, ptr::null_mut(), reason.ptr(), reason.cap()), XPDRM_ERR_NULL_ARGUMENT);
-            assert_eq!(xpdrm_http_execute(client.0, ptr::null(), &mut ptr::null_mut(), reason.ptr(), reason.cap()), XPDRM_ERR_NULL_ARGUMENT);
+            assert_eq!(
+                xpdrm_http_run_device_binding(client.0, ptr::null_mut(), b"s".as_ptr(), 1, reason.ptr(), reason.cap()),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
+            assert_eq!(
+                xpdrm_http_run_binding_service(client.0, ptr::null_mut(), reason.ptr(), reason.cap()),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
+            assert_eq!(
+                xpdrm_http_execute(client.0, ptr::null(), &mut ptr::null_mut(), reason.ptr(), reason.cap()),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
             let mut code = 0u16;
             assert_eq!(xpdrm_http_response_status(ptr::null(), &mut code), XPDRM_ERR_NULL_ARGUMENT);
             let mut len = 0;
-            assert_eq!(xpdrm_http_response_content_type(ptr::null(), ptr::null_mut(), 0, &mut len), XPDRM_ERR_NULL_ARGUMENT);
+            assert_eq!(
+                xpdrm_http_response_content_type(ptr::null(), ptr::null_mut(), 0, &mut len),
+                XPDRM_ERR_NULL_ARGUMENT
+            );
             assert_eq!(xpdrm_http_response_body(ptr::null(), &mut ptr::null(), &mut len), XPDRM_ERR_NULL_ARGUMENT);
             // A device flow that awaits an answer cannot be run by the client (it did not send the request).
             use xpdrm::ffi::binding::*;
-            let (sees, dummy, content) = (c("https://127.0.0.1:1/sees"), c("00000000-0000-4000-8000-000000000001"), c("3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
+            let (sees, dummy, content) = (
+                c("https://127.0.0.1:1/sees"),
+                c("00000000-0000-4000-8000-000000000001"),
+                c("3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+            );
             let mut dev = ptr::null_mut();
-            assert_eq!(xpdrm_binding_device_new(sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), ptr::null(), &mut dev), XPDRM_OK);
+            assert_eq!(
+                xpdrm_binding_device_new(sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), ptr::null(), &mut dev),
+                XPDRM_OK
+            );
             let mut req = ptr::null_mut();
             assert_eq!(xpdrm_binding_device_registration_request(dev, &mut req), XPDRM_OK);
             xpdrm::ffi::outbound::xpdrm_outbound_request_free(req);
@@ -317,9 +419,11 @@ mod with_http {
             let auth = c("1,00112233445566778899aabbccddeeff");
             let mut svc = ptr::null_mut();
             assert_eq!(xpdrm_binding_service_new(2, auth.as_ptr(), &mut svc), XPDRM_OK);
-            assert_eq!(xpdrm_http_run_binding_service(client.0, svc, reason.ptr(), reason.cap()), XPDRM_ERR_BINDING_WRONG_STATE);
+            assert_eq!(
+                xpdrm_http_run_binding_service(client.0, svc, reason.ptr(), reason.cap()),
+                XPDRM_ERR_BINDING_WRONG_STATE
+            );
             xpdrm_binding_service_free(svc);
         }
     }
 }
-

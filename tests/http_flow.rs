@@ -46,7 +46,9 @@ fn token_request(drm: xpdrm_drm, extra: &[(&str, &str)]) -> TokenRequest {
     let mut params: Vec<(&str, &str)> = vec![("customerAuthenticator", s.authenticator.as_str())];
     match drm {
         XPDRM_DRM_FAIRPLAY => params.extend([("contentKey", key.as_str()), ("iv", "00112233445566778899aabbccddeeff")]),
-        XPDRM_DRM_WIDEVINE => params.extend([("kid", s.contents[1].kid.as_str()), ("securityLevel", "1"), ("hdcpOutputControl", "0")]),
+        XPDRM_DRM_WIDEVINE => {
+            params.extend([("kid", s.contents[1].kid.as_str()), ("securityLevel", "1"), ("hdcpOutputControl", "0")])
+        }
         _ => {
             params.extend([("kid", s.contents[1].kid.as_str()), ("rightsType", "BuyToOwn")]);
             params.extend(OPLS.iter().map(|o| (*o, "100")));
@@ -68,10 +70,14 @@ fn tokens_of_each_drm_by_get_and_post_are_redeemed_for_a_license_the_device_can_
             assert_eq!(token.error_code, 0, "{token:?}");
             let url = token.license_url.expect("a license URL");
             let seg = ["fp", "wv", "pr"][drm as usize];
-            assert!(url.starts_with(&format!("{}/hms/{seg}/rights/?ExpressPlayToken=", s.expressplay.base_url())), "{url}");
+            assert!(
+                url.starts_with(&format!("{}/hms/{seg}/rights/?ExpressPlayToken=", s.expressplay.base_url())),
+                "{url}"
+            );
             for placement in [XPDRM_TOKEN_IN_URL, XPDRM_TOKEN_IN_HEADER] {
                 let license = redeem(&cl, &url, &spc::make(&device.id), placement).ok();
-                let key = unwrap_license(&license, &hex(&device.kek)).expect("the license unwraps under the device's KEK");
+                let key =
+                    unwrap_license(&license, &hex(&device.kek)).expect("the license unwraps under the device's KEK");
                 assert_eq!(key, s.contents[1].key, "drm {drm}, method {method}, placement {placement}");
             }
         }
@@ -88,7 +94,12 @@ fn server_errors_come_back_as_codes_in_both_formats() {
         let req = TokenRequest::new(
             XPDRM_DRM_FAIRPLAY,
             &format!("{}/hms/fp/token", s.expressplay.base_url()),
-            &[("customerAuthenticator", other), ("contentKey", "00112233445566778899aabbccddeeff"), ("iv", "00112233445566778899aabbccddeeff"), ("errorFormat", format)],
+            &[
+                ("customerAuthenticator", other),
+                ("contentKey", "00112233445566778899aabbccddeeff"),
+                ("iv", "00112233445566778899aabbccddeeff"),
+                ("errorFormat", format),
+            ],
         );
         let token = fetch(&cl, &req, XPDRM_HTTP_POST).ok();
         assert_eq!(token.error_code, -2018, "{ctype_hint}: {token:?}");
@@ -101,7 +112,12 @@ fn server_errors_come_back_as_codes_in_both_formats() {
     let wv = TokenRequest::new(
         XPDRM_DRM_WIDEVINE,
         &format!("{}/hms/wv/token", s.expressplay.base_url()),
-        &[("customerAuthenticator", &s.authenticator), ("kid", "^unknown-movie"), ("securityLevel", "5"), ("hdcpOutputControl", "2")],
+        &[
+            ("customerAuthenticator", &s.authenticator),
+            ("kid", "^unknown-movie"),
+            ("securityLevel", "5"),
+            ("hdcpOutputControl", "2"),
+        ],
     );
     let url = fetch(&cl, &wv, XPDRM_HTTP_GET).ok().license_url.unwrap();
     let r = redeem(&cl, &url, &spc::make(&s.devices[0].id), XPDRM_TOKEN_IN_URL).failed(XPDRM_ERR_KEY_NOT_IN_STORAGE);
@@ -118,7 +134,13 @@ fn new_device(cookie: Option<&str>) -> *mut xpdrm_binding_device {
     let cookie = cookie.map(c);
     let mut dev = ptr::null_mut();
     let st = unsafe {
-        xpdrm_binding_device_new(sees.as_ptr(), dummy.as_ptr(), content.as_ptr(), cookie.as_ref().map_or(ptr::null(), |c| c.as_ptr()), &mut dev)
+        xpdrm_binding_device_new(
+            sees.as_ptr(),
+            dummy.as_ptr(),
+            content.as_ptr(),
+            cookie.as_ref().map_or(ptr::null(), |c| c.as_ptr()),
+            &mut dev,
+        )
     };
     assert_eq!(st, XPDRM_OK);
     dev
@@ -139,7 +161,8 @@ fn the_whole_device_binding_flow_binds_the_token_to_the_device() {
     let dev = new_device(None);
     let mut reason = ReasonBuf::new();
     let my_spc = spc::make(&device.id);
-    let st = unsafe { xpdrm_http_run_device_binding(cl.0, dev, my_spc.as_ptr(), my_spc.len(), reason.ptr(), reason.cap()) };
+    let st =
+        unsafe { xpdrm_http_run_device_binding(cl.0, dev, my_spc.as_ptr(), my_spc.len(), reason.ptr(), reason.cap()) };
     assert_eq!(st, XPDRM_OK, "{:?}", reason.text());
     assert_eq!(reason.text().as_deref(), Some(""));
     let mut step = 0;
@@ -157,12 +180,16 @@ fn the_whole_device_binding_flow_binds_the_token_to_the_device() {
     // The record lookup finds the device by the flow's cookie.
     let mut cookie = vec![0u8; 64];
     let mut len = 0;
-    assert_eq!(unsafe { xpdrm_binding_device_cookie(dev, cookie.as_mut_ptr().cast(), cookie.len(), &mut len) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_binding_device_cookie(dev, cookie.as_mut_ptr().cast(), cookie.len(), &mut len) },
+        XPDRM_OK
+    );
     let cookie = String::from_utf8(cookie[..len].to_vec()).unwrap();
     let id = lookup(&cl, &s.expressplay.record_url(), &s.authenticator, &cookie).ok();
     assert_eq!(id, device.id);
     lookup(&cl, &s.expressplay.record_url(), &s.authenticator, "no-such-cookie").failed(XPDRM_ERR_BINDING_NO_RECORD);
-    lookup(&cl, &s.expressplay.record_url(), "1,00000000000000000000000000000000", &cookie).failed(XPDRM_ERR_HTTP_STATUS);
+    lookup(&cl, &s.expressplay.record_url(), "1,00000000000000000000000000000000", &cookie)
+        .failed(XPDRM_ERR_HTTP_STATUS);
     unsafe { xpdrm_binding_device_free(dev) };
 }
 
@@ -173,7 +200,8 @@ fn a_device_without_a_client_certificate_cannot_reach_sees() {
     let dev = new_device(None);
     let mut reason = ReasonBuf::new();
     let my_spc = spc::make(&s.devices[0].id);
-    let st = unsafe { xpdrm_http_run_device_binding(cl.0, dev, my_spc.as_ptr(), my_spc.len(), reason.ptr(), reason.cap()) };
+    let st =
+        unsafe { xpdrm_http_run_device_binding(cl.0, dev, my_spc.as_ptr(), my_spc.len(), reason.ptr(), reason.cap()) };
     assert_eq!(st, XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED, "{:?}", reason.text());
     let mut step = 0;
     assert_eq!(unsafe { xpdrm_binding_device_step(dev, &mut step) }, XPDRM_OK);
@@ -188,7 +216,10 @@ fn a_device_bound_request_for_a_cookie_without_records_is_denied() {
     let cid = c(CONTENT_ID);
     let cookie = c("a-cookie-nobody-registered");
     let mut req = ptr::null_mut();
-    assert_eq!(unsafe { xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req) },
+        XPDRM_OK
+    );
     let url = c(&s.sees.url());
     let mut out = ptr::null_mut();
     let mut reason = ReasonBuf::new();
@@ -205,9 +236,13 @@ fn a_device_bound_request_for_a_cookie_without_records_is_denied() {
     // Unknown content: denied too, with the service's code.
     let unknown = c("11111111-2222-4333-8444-555555555555");
     let mut req2 = ptr::null_mut();
-    assert_eq!(unsafe { xpdrm_entitlement_request_new(unknown.as_ptr(), XPDRM_REQUEST_TIME_BASED, ptr::null(), &mut req2) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_entitlement_request_new(unknown.as_ptr(), XPDRM_REQUEST_TIME_BASED, ptr::null(), &mut req2) },
+        XPDRM_OK
+    );
     let mut out2 = ptr::null_mut();
-    let st = unsafe { xpdrm_http_exchange_entitlement(cl.0, url.as_ptr(), req2, &mut out2, reason.ptr(), reason.cap()) };
+    let st =
+        unsafe { xpdrm_http_exchange_entitlement(cl.0, url.as_ptr(), req2, &mut out2, reason.ptr(), reason.cap()) };
     assert_eq!(st, XPDRM_OK);
     assert_eq!(unsafe { xpdrm_entitlement_response_status(out2) }, XPDRM_ERR_SEES_DENIED);
     unsafe {
@@ -223,7 +258,10 @@ fn a_time_based_request_is_granted_and_its_token_redeemed() {
     let (_cfg, cl) = client(true);
     let cid = c(CONTENT_ID);
     let mut req = ptr::null_mut();
-    assert_eq!(unsafe { xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_TIME_BASED, ptr::null(), &mut req) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_TIME_BASED, ptr::null(), &mut req) },
+        XPDRM_OK
+    );
     let url = c(&s.sees.url());
     let mut out = ptr::null_mut();
     let mut reason = ReasonBuf::new();
@@ -231,7 +269,10 @@ fn a_time_based_request_is_granted_and_its_token_redeemed() {
     assert_eq!(st, XPDRM_OK, "{:?}", reason.text());
     let mut buf = vec![0u8; 9000];
     let mut len = 0;
-    assert_eq!(unsafe { xpdrm_entitlement_response_ep_token_url(out, buf.as_mut_ptr().cast(), buf.len(), &mut len) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_entitlement_response_ep_token_url(out, buf.as_mut_ptr().cast(), buf.len(), &mut len) },
+        XPDRM_OK
+    );
     let token_url = String::from_utf8(buf[..len].to_vec()).unwrap();
     let license = redeem(&cl, &token_url, &spc::make(&s.devices[1].id), XPDRM_TOKEN_IN_HEADER).ok();
     assert_eq!(unwrap_license(&license, &hex(&s.devices[1].kek)).unwrap(), s.contents[1].key);
@@ -249,12 +290,22 @@ fn a_service_built_on_xpdrm_runs_its_side_with_the_client() {
     let cid = c(REGISTRATION_CONTENT_ID);
     let cookie = c("service-side-cookie");
     let mut req = ptr::null_mut();
-    assert_eq!(unsafe { xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_DEVICE_REGISTRATION, cookie.as_ptr(), &mut req) }, XPDRM_OK);
+    assert_eq!(
+        unsafe {
+            xpdrm_entitlement_request_new(cid.as_ptr(), XPDRM_REQUEST_DEVICE_REGISTRATION, cookie.as_ptr(), &mut req)
+        },
+        XPDRM_OK
+    );
     let auth = c(&s.authenticator);
     let mut svc = ptr::null_mut();
     assert_eq!(unsafe { xpdrm_binding_service_new(XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc) }, XPDRM_OK);
     let tmpl = TokenRequest::new(XPDRM_DRM_PLAYREADY, &format!("{}/hms/pr/token", s.expressplay.base_url()), &{
-        let mut p = vec![("kid", s.contents[0].kid.as_str()), ("rightsType", "Rental"), ("rental.periodEndTime", "+3600"), ("rental.playDuration", "60")];
+        let mut p = vec![
+            ("kid", s.contents[0].kid.as_str()),
+            ("rightsType", "Rental"),
+            ("rental.periodEndTime", "+3600"),
+            ("rental.playDuration", "60"),
+        ];
         p.extend(OPLS.iter().map(|o| (*o, "0")));
         p
     });

@@ -209,7 +209,11 @@ fn through_tinyproxy_with_connect_credentials_refusals_and_no_proxy() {
     let a = get(&Client::new(&cfg).unwrap(), &target).unwrap();
     assert_eq!(a.status, 200);
     std::thread::sleep(std::time::Duration::from_millis(100));
-    assert!(proxy.log().contains(&format!("127.0.0.1:{}", nginx.open_port)), "tinyproxy saw the tunnel: {}", proxy.log());
+    assert!(
+        proxy.log().contains(&format!("127.0.0.1:{}", nginx.open_port)),
+        "tinyproxy saw the tunnel: {}",
+        proxy.log()
+    );
 
     // A plain http server through the proxy.
     let plain = Scripted::start(vec![answer(200, &[], "{}")]);
@@ -251,6 +255,7 @@ fn through_tinyproxy_with_connect_credentials_refusals_and_no_proxy() {
     assert_eq!(status, XPDRM_ERR_HTTP_PROXY_CONNECT, "{reason}");
 
     // ... unless the host is on the no-proxy list.
-    cfg.set_proxy(Some(&format!("http://127.0.0.1:{}", free_port())), None, None, Some("localhost, 127.0.0.1")).unwrap();
+    cfg.set_proxy(Some(&format!("http://127.0.0.1:{}", free_port())), None, None, Some("localhost, 127.0.0.1"))
+        .unwrap();
     assert_eq!(get(&Client::new(&cfg).unwrap(), &target).unwrap().status, 200);
 }

@@ -27,7 +27,12 @@ fn install(name: &str, extra: &[&str]) -> Option<PathBuf> {
         .args(extra)
         .output()
         .unwrap();
-    assert!(out.status.success(), ".ci/install failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        ".ci/install failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(prefix)
 }
 
@@ -102,7 +107,10 @@ fn the_prefix_has_the_conventional_layout_and_soname() {
 fn a_c_program_builds_with_pkg_config_alone_and_loads_the_installed_shared_library() {
     let Some(prefix) = install("install-shared", &[]) else { return };
     let flags = pkg_config(&prefix, &["--cflags", "--libs"]);
-    assert_eq!(flags, vec![format!("-I{}/include", prefix.display()), format!("-L{}/lib", prefix.display()), "-lxpdrm".into()]);
+    assert_eq!(
+        flags,
+        vec![format!("-I{}/include", prefix.display()), format!("-L{}/lib", prefix.display()), "-lxpdrm".into()]
+    );
     let source = common::root().join("examples-c/unwrap_key.c");
     let lib = prefix.join("lib");
     let exe = build_and_run(&prefix, &source, &flags, &[("LD_LIBRARY_PATH", &lib)], "unwrap_key: OK");
@@ -184,9 +192,17 @@ fn cmake_finds_the_installed_package_for_a_cpp_program_shared_and_static() {
     let out = configure(&common::root().join("tests/cmake"), &build);
     let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "cmake configure failed:\n{log}");
-    assert!(log.contains(&format!("xpdrm {} from {}", env!("CARGO_PKG_VERSION"), prefix.join("lib/cmake/xpdrm").display())), "{log}");
+    assert!(
+        log.contains(&format!("xpdrm {} from {}", env!("CARGO_PKG_VERSION"), prefix.join("lib/cmake/xpdrm").display())),
+        "{log}"
+    );
     let out = Command::new("cmake").arg("--build").arg(&build).output().unwrap();
-    assert!(out.status.success(), "cmake --build failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cmake --build failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let lib = prefix.join("lib");
     for (exe, shared) in [("player_shared", true), ("player_static", false)] {

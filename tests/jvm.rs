@@ -155,7 +155,9 @@ fn the_jvm_check_covers_token_requests_once_they_exist() {
         return;
     }
     let (binding, check) = sources();
-    for f in ["xpdrm_token_request_new", "xpdrm_token_request_set", "xpdrm_token_request_url", "xpdrm_token_request_free"] {
+    for f in
+        ["xpdrm_token_request_new", "xpdrm_token_request_set", "xpdrm_token_request_url", "xpdrm_token_request_free"]
+    {
         assert!(
             binding.contains(f) && check.contains(&format!(".{f}(")),
             "the header has token requests now: declare {f} in tests/jvm/Xpdrm.java and call it in XpdrmCheck.java"

@@ -8,24 +8,49 @@ use xpdrm::Status::{self, *};
 
 /// RFC 3394 §4.1–4.6 (KW) and RFC 5649 §6 (KWP): (kek, key, wrapped, padded).
 const RFC_CASES: &[(&str, &str, &str, bool)] = &[
-    ("000102030405060708090A0B0C0D0E0F", "00112233445566778899AABBCCDDEEFF",
-     "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5", false),
-    ("000102030405060708090A0B0C0D0E0F1011121314151617", "00112233445566778899AABBCCDDEEFF",
-     "96778B25AE6CA435F92B5B97C050AED2468AB8A17AD84E5D", false),
-    ("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F", "00112233445566778899AABBCCDDEEFF",
-     "64E8C3F9CE0F5BA263E9777905818A2A93C8191E7D6E8AE7", false),
-    ("000102030405060708090A0B0C0D0E0F1011121314151617", "00112233445566778899AABBCCDDEEFF0001020304050607",
-     "031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2", false),
-    ("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
-     "00112233445566778899AABBCCDDEEFF0001020304050607",
-     "A8F9BC1612C68B3FF6E6F4FBE30E71E4769C8B80A32CB8958CD5D17D6B254DA1", false),
-    ("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
-     "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F",
-     "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21", false),
-    ("5840DF6E29B02AF1AB493B705BF16EA1AE8338F4DCC176A8", "C37B7E6492584340BED12207808941155068F738",
-     "138BDEAA9B8FA7FC61F97742E72248EE5AE6AE5360D1AE6A5F54F373FA543B6A", true),
-    ("5840DF6E29B02AF1AB493B705BF16EA1AE8338F4DCC176A8", "466F7250617369",
-     "AFBEB0F07DFBF5419200F2CCB50BB24F", true),
+    (
+        "000102030405060708090A0B0C0D0E0F",
+        "00112233445566778899AABBCCDDEEFF",
+        "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5",
+        false,
+    ),
+    (
+        "000102030405060708090A0B0C0D0E0F1011121314151617",
+        "00112233445566778899AABBCCDDEEFF",
+        "96778B25AE6CA435F92B5B97C050AED2468AB8A17AD84E5D",
+        false,
+    ),
+    (
+        "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+        "00112233445566778899AABBCCDDEEFF",
+        "64E8C3F9CE0F5BA263E9777905818A2A93C8191E7D6E8AE7",
+        false,
+    ),
+    (
+        "000102030405060708090A0B0C0D0E0F1011121314151617",
+        "00112233445566778899AABBCCDDEEFF0001020304050607",
+        "031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2",
+        false,
+    ),
+    (
+        "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+        "00112233445566778899AABBCCDDEEFF0001020304050607",
+        "A8F9BC1612C68B3FF6E6F4FBE30E71E4769C8B80A32CB8958CD5D17D6B254DA1",
+        false,
+    ),
+    (
+        "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+        "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F",
+        "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21",
+        false,
+    ),
+    (
+        "5840DF6E29B02AF1AB493B705BF16EA1AE8338F4DCC176A8",
+        "C37B7E6492584340BED12207808941155068F738",
+        "138BDEAA9B8FA7FC61F97742E72248EE5AE6AE5360D1AE6A5F54F373FA543B6A",
+        true,
+    ),
+    ("5840DF6E29B02AF1AB493B705BF16EA1AE8338F4DCC176A8", "466F7250617369", "AFBEB0F07DFBF5419200F2CCB50BB24F", true),
 ];
 
 /// SPEC.md §4: the published ExpressPlay sample.
@@ -182,8 +207,16 @@ fn null_pointers_are_refused_at_every_export() {
     let null = std::ptr::null::<u8>();
     for (name, f) in ALL_BINARY {
         unsafe {
-            assert_eq!(f(null, 16, input.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len), XPDRM_ERR_NULL_ARGUMENT, "{name} kek");
-            assert_eq!(f(kek.as_ptr(), 16, null, 24, out.as_mut_ptr(), 64, &mut len), XPDRM_ERR_NULL_ARGUMENT, "{name} input");
+            assert_eq!(
+                f(null, 16, input.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len),
+                XPDRM_ERR_NULL_ARGUMENT,
+                "{name} kek"
+            );
+            assert_eq!(
+                f(kek.as_ptr(), 16, null, 24, out.as_mut_ptr(), 64, &mut len),
+                XPDRM_ERR_NULL_ARGUMENT,
+                "{name} input"
+            );
             assert_eq!(
                 f(kek.as_ptr(), 16, input.as_ptr(), 24, std::ptr::null_mut(), 64, &mut len),
                 XPDRM_ERR_NULL_ARGUMENT,
@@ -200,9 +233,18 @@ fn null_pointers_are_refused_at_every_export() {
     let ek_hex = c"61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6";
     let unwrap_hex = xpdrm::ffi::keywrap::xpdrm_key_unwrap_hex;
     unsafe {
-        assert_eq!(unwrap_hex(std::ptr::null(), ek_hex.as_ptr(), out.as_mut_ptr(), 64, &mut len), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(unwrap_hex(kek_hex.as_ptr(), std::ptr::null(), out.as_mut_ptr(), 64, &mut len), XPDRM_ERR_NULL_ARGUMENT);
-        assert_eq!(unwrap_hex(kek_hex.as_ptr(), ek_hex.as_ptr(), std::ptr::null_mut(), 64, &mut len), XPDRM_ERR_NULL_ARGUMENT);
+        assert_eq!(
+            unwrap_hex(std::ptr::null(), ek_hex.as_ptr(), out.as_mut_ptr(), 64, &mut len),
+            XPDRM_ERR_NULL_ARGUMENT
+        );
+        assert_eq!(
+            unwrap_hex(kek_hex.as_ptr(), std::ptr::null(), out.as_mut_ptr(), 64, &mut len),
+            XPDRM_ERR_NULL_ARGUMENT
+        );
+        assert_eq!(
+            unwrap_hex(kek_hex.as_ptr(), ek_hex.as_ptr(), std::ptr::null_mut(), 64, &mut len),
+            XPDRM_ERR_NULL_ARGUMENT
+        );
         assert_eq!(
             unwrap_hex(kek_hex.as_ptr(), ek_hex.as_ptr(), out.as_mut_ptr(), 64, std::ptr::null_mut()),
             XPDRM_ERR_NULL_ARGUMENT
@@ -227,7 +269,8 @@ fn short_buffers_report_the_size_and_write_nothing_at_every_export() {
         // One byte short.
         let mut out = vec![0xA5u8; needed - 1];
         let mut len = 0usize;
-        let status = unsafe { f(kek.as_ptr(), 16, input.as_ptr(), input.len(), out.as_mut_ptr(), needed - 1, &mut len) };
+        let status =
+            unsafe { f(kek.as_ptr(), 16, input.as_ptr(), input.len(), out.as_mut_ptr(), needed - 1, &mut len) };
         assert_eq!((status, len), (XPDRM_ERR_BUFFER_TOO_SMALL, needed), "{name} short buffer");
         assert!(out.iter().all(|&b| b == 0xA5), "{name} wrote into a short buffer");
         // Exactly enough.
@@ -241,8 +284,13 @@ fn short_buffers_report_the_size_and_write_nothing_at_every_export() {
 
 #[test]
 fn hex_form_refuses_malformed_text_and_invalid_utf8() {
-    for ek in ["61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B", "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16BG",
-               "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16 6", "0x61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6", ""] {
+    for ek in [
+        "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B",
+        "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16BG",
+        "61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16 6",
+        "0x61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6",
+        "",
+    ] {
         let (status, out, _) = unwrap_hex(SAMPLE_KEK, ek, 64);
         assert_eq!(status, XPDRM_ERR_INVALID_HEX, "{ek:?}");
         assert!(out.iter().all(|&b| b == 0xA5));

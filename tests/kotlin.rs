@@ -50,7 +50,9 @@ fn status_kt(header: &str) -> String {
         let doc = doc.replace("*/", "* /");
         out.push_str(&format!("    /** {doc} */\n    const val {short} = {value}\n"));
     }
-    out.push_str("\n    /** The C name of a status code, or `XPDRM_STATUS_<code>` for one this version does not know. */\n");
+    out.push_str(
+        "\n    /** The C name of a status code, or `XPDRM_STATUS_<code>` for one this version does not know. */\n",
+    );
     out.push_str("    fun name(status: Int): String = when (status) {\n");
     for (name, value, _) in &statuses {
         out.push_str(&format!("        {value} -> \"{name}\"\n"));
@@ -145,7 +147,8 @@ fn public_api() -> BTreeSet<String> {
             if visible && !hidden_mod {
                 for kw in ["fun ", "val ", "var "] {
                     if let Some(rest) = decl.strip_prefix(kw) {
-                        let rest = if rest.starts_with('<') { rest.split_once("> ").map_or(rest, |(_, r)| r) } else { rest };
+                        let rest =
+                            if rest.starts_with('<') { rest.split_once("> ").map_or(rest, |(_, r)| r) } else { rest };
                         let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                         if !name.is_empty() {
                             names.insert(name);
@@ -179,10 +182,8 @@ fn the_jvm_checks_use_every_public_function_of_the_kotlin_api() {
         assert!(api.contains(expected), "the API scan found no {expected}: {api:?}");
     }
     let dir = common::root().join("tests/kotlin");
-    let checks: String = ["ApiCheck.kt", "FlowCheck.kt"]
-        .iter()
-        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
-        .collect();
+    let checks: String =
+        ["ApiCheck.kt", "FlowCheck.kt"].iter().map(|f| std::fs::read_to_string(dir.join(f)).unwrap()).collect();
     let unused: Vec<_> = api.iter().filter(|name| !checks.contains(&format!(".{name}"))).collect();
     assert!(unused.is_empty(), "public Kotlin API not used by tests/kotlin/*.kt: {unused:?}");
 }
@@ -213,7 +214,9 @@ fn the_kotlin_api_works_against_the_library() {
         jar("XPDRM_JNA_JAR", "/usr/share/java/jna.jar"),
         jar("XPDRM_KOTLIN_STDLIB", "/usr/share/java/kotlin-stdlib.jar"),
     ) else {
-        common::tool_missing("no JDK, kotlinc, JNA or the Kotlin standard library (apt-get install default-jdk-headless kotlin libjna-java)");
+        common::tool_missing(
+            "no JDK, kotlinc, JNA or the Kotlin standard library (apt-get install default-jdk-headless kotlin libjna-java)",
+        );
         return;
     };
     // The install step builds the jar.
@@ -229,7 +232,12 @@ fn the_kotlin_api_works_against_the_library() {
         .env("KOTLINC", &kotlinc)
         .output()
         .unwrap();
-    assert!(out.status.success(), ".ci/install --kotlin failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        ".ci/install --kotlin failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let api_jar = prefix.join("share/java/xpdrm-kotlin.jar");
     assert!(api_jar.is_file(), "no {}", api_jar.display());
 
@@ -265,10 +273,15 @@ fn the_kotlin_api_works_against_the_library() {
     };
 
     let stdout = run("ApiCheckKt", &[]);
-    for line in ["unwrap: f2434ca0f6a7de822574bf2f8190f6cd", "token url: https://fp-gen.test.expressplay.com/hms/fp/token?", "api: OK ("] {
+    for line in [
+        "unwrap: f2434ca0f6a7de822574bf2f8190f6cd",
+        "token url: https://fp-gen.test.expressplay.com/hms/fp/token?",
+        "api: OK (",
+    ] {
         assert!(stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{stdout}");
     }
-    let calls: usize = stdout.lines().find_map(|l| l.strip_prefix("api: OK (")?.split(' ').next()?.parse().ok()).unwrap();
+    let calls: usize =
+        stdout.lines().find_map(|l| l.strip_prefix("api: OK (")?.split(' ').next()?.parse().ok()).unwrap();
     // Without the http feature the HTTP part is one check (every HTTP call is XPDRM_ERR_FEATURE_DISABLED).
     let minimum = if cfg!(feature = "http") { 220 } else { 140 };
     assert!(calls >= minimum, "only {calls} checks ran:\n{stdout}");
@@ -335,14 +348,11 @@ fn the_kotlin_enums_have_the_headers_values() {
                 (n.to_string(), v.parse().unwrap())
             })
             .collect();
-        let kotlin_name: String = c_type
-            .trim_start_matches("xpdrm_")
-            .split('_')
-            .map(|w| w[..1].to_uppercase() + &w[1..])
-            .collect();
-        let start = api
-            .find(&format!("enum class {kotlin_name}(val code: Int)"))
-            .unwrap_or_else(|| panic!("{c_type} has no Kotlin enum class {kotlin_name}(val code: Int) in bindings/kotlin"));
+        let kotlin_name: String =
+            c_type.trim_start_matches("xpdrm_").split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+        let start = api.find(&format!("enum class {kotlin_name}(val code: Int)")).unwrap_or_else(|| {
+            panic!("{c_type} has no Kotlin enum class {kotlin_name}(val code: Int) in bindings/kotlin")
+        });
         let open = start + api[start..].find('{').unwrap() + 1;
         let entries_end = open + api[open..].find([';', '}']).unwrap();
         let entries: Vec<(String, i64)> = api[open..entries_end]

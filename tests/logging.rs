@@ -67,7 +67,9 @@ fn log_callback_levels_userdata_and_no_secrets() {
     assert_eq!(unsafe { xpdrm_key_unwrap_hex(kek.as_ptr(), ek.as_ptr(), out.as_mut_ptr(), 16, &mut len) }, XPDRM_OK);
     let messages = MESSAGES.lock().unwrap().clone();
     assert!(
-        messages.iter().any(|(level, m, ud)| *level == XPDRM_LOG_DEBUG && *ud == 7 && m.contains("integrity check failed")),
+        messages
+            .iter()
+            .any(|(level, m, ud)| *level == XPDRM_LOG_DEBUG && *ud == 7 && m.contains("integrity check failed")),
         "{messages:?}"
     );
     let secrets = [KEK_HEX.to_string(), "4242424242".to_string(), "00112233445566778899aabbccddeeff".to_string()];

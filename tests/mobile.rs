@@ -38,9 +38,8 @@ type Breakage = dyn Fn(&Path);
 
 #[test]
 fn the_xcframework_and_the_android_archives_have_the_right_structure_and_objects() {
-    let dir = std::env::var_os("XPDRM_MOBILE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join("target/mobile"));
+    let dir =
+        std::env::var_os("XPDRM_MOBILE_DIR").map(PathBuf::from).unwrap_or_else(|| common::root().join("target/mobile"));
     if !dir.join("xpdrm.xcframework/Info.plist").exists() {
         assert!(std::env::var_os("XPDRM_MOBILE_DIR").is_none(), "{} holds no xpdrm.xcframework", dir.display());
         eprintln!("*** NOT RUN: no {} (run .ci/mobile first) ***", dir.display());
@@ -62,25 +61,51 @@ fn the_xcframework_and_the_android_archives_have_the_right_structure_and_objects
 
     // Broken copies: each must be refused, with the fault named.
     let breakages: [(&str, &Breakage, &str); 5] = [
-        ("device library in the simulator slice", &|d: &Path| {
-            std::fs::copy(d.join(XC).join("ios-arm64/libxpdrm.a"), d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"))
+        (
+            "device library in the simulator slice",
+            &|d: &Path| {
+                std::fs::copy(
+                    d.join(XC).join("ios-arm64/libxpdrm.a"),
+                    d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"),
+                )
                 .unwrap();
-        }, "the slice is ios-simulator"),
-        ("simulator library in the device slice", &|d: &Path| {
-            std::fs::copy(d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"), d.join(XC).join("ios-arm64/libxpdrm.a"))
+            },
+            "the slice is ios-simulator",
+        ),
+        (
+            "simulator library in the device slice",
+            &|d: &Path| {
+                std::fs::copy(
+                    d.join(XC).join("ios-arm64_x86_64-simulator/libxpdrm.a"),
+                    d.join(XC).join("ios-arm64/libxpdrm.a"),
+                )
                 .unwrap();
-        }, "built for ios-simulator, the slice is ios\n"),
-        ("no simulator entry in Info.plist", &|d: &Path| {
-            let plist = std::fs::read_to_string(d.join(XC).join("Info.plist")).unwrap();
-            let cut = plist.replace("<string>simulator</string>", "<string>maccatalyst</string>");
-            std::fs::write(d.join(XC).join("Info.plist"), cut).unwrap();
-        }, "expected one device and one simulator library"),
-        ("module map missing", &|d: &Path| {
-            std::fs::remove_file(d.join(XC).join("ios-arm64/Headers/module.modulemap")).unwrap();
-        }, "module.modulemap is missing"),
-        ("x86_64 archive as the arm64 Android one", &|d: &Path| {
-            std::fs::copy(d.join("android/x86_64/libxpdrm.a"), d.join("android/arm64-v8a/libxpdrm.a")).unwrap();
-        }, "expected 183"),
+            },
+            "built for ios-simulator, the slice is ios\n",
+        ),
+        (
+            "no simulator entry in Info.plist",
+            &|d: &Path| {
+                let plist = std::fs::read_to_string(d.join(XC).join("Info.plist")).unwrap();
+                let cut = plist.replace("<string>simulator</string>", "<string>maccatalyst</string>");
+                std::fs::write(d.join(XC).join("Info.plist"), cut).unwrap();
+            },
+            "expected one device and one simulator library",
+        ),
+        (
+            "module map missing",
+            &|d: &Path| {
+                std::fs::remove_file(d.join(XC).join("ios-arm64/Headers/module.modulemap")).unwrap();
+            },
+            "module.modulemap is missing",
+        ),
+        (
+            "x86_64 archive as the arm64 Android one",
+            &|d: &Path| {
+                std::fs::copy(d.join("android/x86_64/libxpdrm.a"), d.join("android/arm64-v8a/libxpdrm.a")).unwrap();
+            },
+            "expected 183",
+        ),
     ];
     for (what, break_it, expect) in breakages {
         let copy = common::scratch_dir(&format!("mobile-{}", what.replace(' ', "-")));

@@ -41,15 +41,23 @@ fn unwrapping_and_wrapping_a_content_key_allocates_nothing() {
     let mut out = [0u8; 64];
     let mut len = 0usize;
     // Warm up once (the boundary's one-time panic-hook installation allocates).
-    assert_eq!(unsafe { xpdrm_key_unwrap(kek.as_ptr(), 16, ek.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len) }, XPDRM_OK);
+    assert_eq!(
+        unsafe { xpdrm_key_unwrap(kek.as_ptr(), 16, ek.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len) },
+        XPDRM_OK
+    );
 
     let before = allocations();
     for _ in 0..100 {
         let st = unsafe { xpdrm_key_unwrap(kek.as_ptr(), 16, ek.as_ptr(), 24, out.as_mut_ptr(), 64, &mut len) };
         assert_eq!((st, len), (XPDRM_OK, 16));
         let st = unsafe {
-            xpdrm_key_unwrap_hex(c"11111111111111111111111111111111".as_ptr(),
-                c"61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6".as_ptr(), out.as_mut_ptr(), 64, &mut len)
+            xpdrm_key_unwrap_hex(
+                c"11111111111111111111111111111111".as_ptr(),
+                c"61A9D3B082AAB5A918EBB86461DA475BD80CA4A83CEA16B6".as_ptr(),
+                out.as_mut_ptr(),
+                64,
+                &mut len,
+            )
         };
         assert_eq!(st, XPDRM_OK);
         let key = out;
@@ -63,7 +71,9 @@ fn unwrapping_and_wrapping_a_content_key_allocates_nothing() {
     let big = vec![0u8; 4096];
     let mut wrapped = vec![0u8; 4096 + 8];
     let before = allocations();
-    let st = unsafe { xpdrm_key_wrap(kek.as_ptr(), 16, big.as_ptr(), big.len(), wrapped.as_mut_ptr(), wrapped.len(), &mut len) };
+    let st = unsafe {
+        xpdrm_key_wrap(kek.as_ptr(), 16, big.as_ptr(), big.len(), wrapped.as_mut_ptr(), wrapped.len(), &mut len)
+    };
     assert_eq!(st, XPDRM_OK);
     assert!(allocations() > before);
 }

@@ -63,10 +63,7 @@ fn a_token_request_whose_call_panicked_is_poisoned_until_freed() {
     assert_eq!(unsafe { xpdrm_token_request_set(req, name.as_ptr(), value.as_ptr()) }, XPDRM_ERR_POISONED);
     assert_eq!(text_status(&|o, cap, l| unsafe { xpdrm_token_request_redacted(req, o, cap, l) }), XPDRM_ERR_POISONED);
     assert_eq!(text_status(&|o, cap, l| unsafe { xpdrm_token_request_url(req, o, cap, l) }), XPDRM_ERR_POISONED);
-    assert_eq!(
-        text_status(&|o, cap, l| unsafe { xpdrm_token_request_last_error(req, o, cap, l) }),
-        XPDRM_ERR_POISONED
-    );
+    assert_eq!(text_status(&|o, cap, l| unsafe { xpdrm_token_request_last_error(req, o, cap, l) }), XPDRM_ERR_POISONED);
     // Another object is untouched.
     assert_eq!(unsafe { xpdrm_token_request_set(other, name.as_ptr(), value.as_ptr()) }, XPDRM_OK);
     // The free function still works (valgrind/ASan would see a leak or a double free otherwise).

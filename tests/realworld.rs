@@ -42,8 +42,12 @@ fn check_provenance(cases: &[Value]) {
         assert!(names.insert(name.to_owned()), "{name} twice");
         let source = text(case, "source");
         assert!(
-            source.contains('/') && (source.contains(".md") || source.contains(".py") || source.contains(".php")
-                || source.contains("http") || source.contains('#')),
+            source.contains('/')
+                && (source.contains(".md")
+                    || source.contains(".py")
+                    || source.contains(".php")
+                    || source.contains("http")
+                    || source.contains('#')),
             "{name}: the source must name a repository and path, an issue, or a URL: {source:?}"
         );
     }
@@ -157,10 +161,19 @@ fn caret_name_key_ids_derive_the_kid_the_key_storage_derives() {
     }
     let long = std::ffi::CString::new(format!("^{}", "x".repeat(65))).unwrap();
     let mut kid = [0xA5u8; 16];
-    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(long.as_ptr(), kid.as_mut_ptr()) }, Status::XPDRM_ERR_KID_TOO_LONG);
+    assert_eq!(
+        unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(long.as_ptr(), kid.as_mut_ptr()) },
+        Status::XPDRM_ERR_KID_TOO_LONG
+    );
     assert_eq!(kid, [0xA5; 16]);
-    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(std::ptr::null(), kid.as_mut_ptr()) }, Status::XPDRM_ERR_NULL_ARGUMENT);
-    assert_eq!(unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(c"^kid1".as_ptr(), std::ptr::null_mut()) }, Status::XPDRM_ERR_NULL_ARGUMENT);
+    assert_eq!(
+        unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(std::ptr::null(), kid.as_mut_ptr()) },
+        Status::XPDRM_ERR_NULL_ARGUMENT
+    );
+    assert_eq!(
+        unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(c"^kid1".as_ptr(), std::ptr::null_mut()) },
+        Status::XPDRM_ERR_NULL_ARGUMENT
+    );
     let invalid_utf8 = [b'^', 0xFF, 0];
     assert_eq!(
         unsafe { xpdrm::ffi::token::xpdrm_kid_from_name(invalid_utf8.as_ptr().cast(), kid.as_mut_ptr()) },

@@ -7,8 +7,8 @@
 use xpdrm::http::{Client, Repeat};
 use xpdrm::outbound::OutboundRequest;
 use xpdrm::secret_string::SecretString;
-use xpdrm_testsrv::{ExpressPlay, TestServers, token_rules};
 use xpdrm::token::{Drm, TokenRequest, TokenResponse};
+use xpdrm_testsrv::{ExpressPlay, TestServers, token_rules};
 
 /// 2023-11-14T22:13:20Z: the clock of both sides.
 const NOW: i64 = 1_700_000_000;
@@ -156,7 +156,13 @@ fn cases() -> Vec<Case> {
     }
     add(&[PlayReady], &[("kek", Some(KEK)), ("contentKey", Some(KEY))], -5007);
     // kid
-    for good in [KID.to_uppercase(), "^movie-1".into(), format!("^{}", h(64, 'x')), format!("^{}", h(64, '\u{e9}')), "^a b&c=d+e%f#g".into()] {
+    for good in [
+        KID.to_uppercase(),
+        "^movie-1".into(),
+        format!("^{}", h(64, 'x')),
+        format!("^{}", h(64, '\u{e9}')),
+        "^a b&c=d+e%f#g".into(),
+    ] {
         add(&all, &[("kid", Some(leak(good)))], 0);
     }
     add(&all, &[("kid", Some(""))], -4018);
@@ -177,7 +183,9 @@ fn cases() -> Vec<Case> {
     add(&[Widevine, PlayReady], &[("contentKey", Some(KEY))], 0);
     // expirationTime
     let soon = rfc3339(NOW + 86400);
-    for good in ["+3600", "+0", "+2592000", leak(soon.clone()), leak(soon.replace('Z', ".25Z")), leak(rfc3339(NOW + 2_592_000))] {
+    for good in
+        ["+3600", "+0", "+2592000", leak(soon.clone()), leak(soon.replace('Z', ".25Z")), leak(rfc3339(NOW + 2_592_000))]
+    {
         add(&all, &[("expirationTime", Some(good))], 0);
     }
     for bad in [
@@ -290,9 +298,25 @@ fn cases() -> Vec<Case> {
     add(&[PlayReady], &[("rightsType", Some("Rental"))], -2022);
     // A Rental without rental.playDuration: a real client sends one (SPEC.md); persistent, as the page asks.
     add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600"))], 0);
-    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("generalFlags", Some("00000001"))], 0);
-    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("rental.playDuration", Some("60"))], 0);
-    add(&[PlayReady], &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("2006-04-14T12:01:10Z")), ("rental.playDuration", Some("60"))], 0);
+    add(
+        &[PlayReady],
+        &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("generalFlags", Some("00000001"))],
+        0,
+    );
+    add(
+        &[PlayReady],
+        &[("rightsType", Some("Rental")), ("rental.periodEndTime", Some("+3600")), ("rental.playDuration", Some("60"))],
+        0,
+    );
+    add(
+        &[PlayReady],
+        &[
+            ("rightsType", Some("Rental")),
+            ("rental.periodEndTime", Some("2006-04-14T12:01:10Z")),
+            ("rental.playDuration", Some("60")),
+        ],
+        0,
+    );
     add(&[PlayReady], &[("rental.periodEndTime", Some("whenever"))], -2022);
     add(&[PlayReady], &[("rental.playDuration", Some("x"))], -2025);
     add(&[PlayReady], &[("rental.playDuration", Some(""))], -2023);
@@ -310,7 +334,8 @@ fn cases() -> Vec<Case> {
         add(&[PlayReady], &[("unknownOutputBehavior", Some(bad))], -5001);
     }
     add(&[PlayReady], &[("outputControlFlags", Some("0000000A"))], 0);
-    for (bad, code) in [("000000", -2040), ("000000000", -2040), ("", -2040), ("0000000G", -2008), ("0x000000", -2008)] {
+    for (bad, code) in [("000000", -2040), ("000000000", -2040), ("", -2040), ("0000000G", -2008), ("0x000000", -2008)]
+    {
         add(&[PlayReady], &[("outputControlFlags", Some(bad))], code);
     }
     add(&[PlayReady], &[("extensionType", Some("abcd")), ("extensionPayload", Some("AQID"))], 0);
@@ -384,7 +409,11 @@ fn cases() -> Vec<Case> {
     add(&[PlayReady], &with(&[("kek", Some(KEK))]), -5007);
     add(&[PlayReady], &with(&[("kid.1", Some("^"))]), -4022);
     add(&[PlayReady], &with(&[("contentKey.1", Some("x"))]), -2027);
-    add(&[PlayReady], &with(&[("analogVideoOPL", None), ("analogVideoOPL.0", Some("100")), ("analogVideoOPL.1", Some("200"))]), 0);
+    add(
+        &[PlayReady],
+        &with(&[("analogVideoOPL", None), ("analogVideoOPL.0", Some("100")), ("analogVideoOPL.1", Some("200"))]),
+        0,
+    );
     add(&[PlayReady], &with(&[("analogVideoOPL", None)]), -5006);
     add(&[PlayReady], &with(&[("analogVideoOPL", None), ("analogVideoOPL.0", Some(""))]), -5006);
     add(&[PlayReady], &with(&[("compressedDigitalVideoOPL.1", Some("1000"))]), -2034);
@@ -401,15 +430,17 @@ fn the_library_and_the_server_agree_on_every_code() {
         let (lib, srv) = (library(case.drm, &params), server(case.drm, &params));
         codes.insert(case.spec);
         if lib != case.spec || srv != case.spec {
-            disagreements.push(format!(
-                "{:?} {:?}: SPEC.md {}, library {lib}, server {srv}",
-                case.drm,
-                case.changes,
-                case.spec
-            ));
+            disagreements
+                .push(format!("{:?} {:?}: SPEC.md {}, library {lib}, server {srv}", case.drm, case.changes, case.spec));
         }
     }
-    assert!(disagreements.is_empty(), "{} of {} cases disagree:\n{}", disagreements.len(), cases.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} cases disagree:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.join("\n")
+    );
     // The corpus covers every code of SPEC.md §2's tables (each one a request can provoke), and success.
     let spec_codes = [
         -2017, -2018, -3004, -5003, -4024, -4018, -4020, -4021, -4022, -2005, -2027, -2002, -2033, // shared
@@ -446,10 +477,16 @@ fn where_they_differ_by_design() {
     // An index that is not canonical decimal (kid.01) is not a key's parameter: unknown to the library,
     // ignored by the server (which then misses the kid).
     let params = apply(Drm::Widevine, &[("kid", None), ("kid.01", Some(KID.to_owned()))]);
-    assert_eq!((library(Drm::Widevine, &params), server(Drm::Widevine, &params)), (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), -4018));
+    assert_eq!(
+        (library(Drm::Widevine, &params), server(Drm::Widevine, &params)),
+        (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), -4018)
+    );
     // An unknown name: the library refuses it (a typo would be lost), the server ignores it.
     let params = apply(Drm::FairPlay, &[("contentkey", Some(KEY.to_owned()))]);
-    assert_eq!((library(Drm::FairPlay, &params), server(Drm::FairPlay, &params)), (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), 0));
+    assert_eq!(
+        (library(Drm::FairPlay, &params), server(Drm::FairPlay, &params)),
+        (xpdrm::Status::XPDRM_ERR_UNKNOWN_PARAMETER.code(), 0)
+    );
 }
 
 #[test]
@@ -457,13 +494,18 @@ fn over_http_the_server_answers_the_same_codes_in_both_formats() {
     let servers = TestServers::start().unwrap();
     let client = Client::new(&servers.client_config(false)).unwrap();
     let mut checked = 0;
-    for case in cases().iter().filter(|c| c.spec != 0 && !c.changes.iter().any(|(n, _)| *n == "errorFormat")).step_by(7) {
+    for case in cases().iter().filter(|c| c.spec != 0 && !c.changes.iter().any(|(n, _)| *n == "errorFormat")).step_by(7)
+    {
         for format in ["html", "json"] {
             let mut params = apply(case.drm, &case.changes);
             params.retain(|(n, _)| n != "errorFormat" && n != "customerAuthenticator");
             params.push(("errorFormat".into(), format.into()));
             // The account's own authenticator unless the case is about it.
-            let auth = case.changes.iter().find(|(n, _)| *n == "customerAuthenticator").map_or(Some(servers.authenticator.clone()), |(_, v)| v.clone());
+            let auth = case
+                .changes
+                .iter()
+                .find(|(n, _)| *n == "customerAuthenticator")
+                .map_or(Some(servers.authenticator.clone()), |(_, v)| v.clone());
             if let Some(a) = auth {
                 params.push(("customerAuthenticator".into(), a));
             }
@@ -472,9 +514,12 @@ fn over_http_the_server_answers_the_same_codes_in_both_formats() {
                 continue;
             }
             let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(&params).finish();
-            let url = format!("{}/hms/{}/token?{query}", servers.expressplay.base_url(), token_rules::segment(case.drm));
-            let answer = client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
-            let parsed = TokenResponse::parse(case.drm, answer.status, answer.content_type.as_deref(), &answer.body).unwrap();
+            let url =
+                format!("{}/hms/{}/token?{query}", servers.expressplay.base_url(), token_rules::segment(case.drm));
+            let answer =
+                client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
+            let parsed =
+                TokenResponse::parse(case.drm, answer.status, answer.content_type.as_deref(), &answer.body).unwrap();
             assert_eq!(parsed.error_code(), case.spec, "{format} {:?} {:?}", case.drm, case.changes);
             assert!([400, 401].contains(&answer.status), "{}", answer.status);
             let want_type = if format == "json" { "application/json" } else { "text/html" };
@@ -495,14 +540,20 @@ fn over_http_multi_key_requests_get_tokens_and_the_answers_read_back() {
     let k = |i: u32| format!("{i:032x}");
     let fetch = |req: &TokenRequest| {
         let url = req.url().unwrap();
-        let answer = client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
-        (answer.content_type.clone(), TokenResponse::parse(req.drm(), answer.status, answer.content_type.as_deref(), &answer.body).unwrap())
+        let answer =
+            client.execute(&OutboundRequest::get(SecretString::from(url.as_str())), Repeat::UnlessSent).unwrap();
+        (
+            answer.content_type.clone(),
+            TokenResponse::parse(req.drm(), answer.status, answer.content_type.as_deref(), &answer.body).unwrap(),
+        )
     };
     let base = format!("{}/hms", servers.expressplay.base_url());
 
     let mut wv = TokenRequest::new(Drm::Widevine);
     wv.set_base_url(&format!("{base}/wv/token")).unwrap();
-    for (n, v) in [("customerAuthenticator", servers.authenticator.as_str()), ("useHttps", "true"), ("generalFlags", "00000001")] {
+    for (n, v) in
+        [("customerAuthenticator", servers.authenticator.as_str()), ("useHttps", "true"), ("generalFlags", "00000001")]
+    {
         wv.set(n, v).unwrap();
     }
     for (i, (sl, hdcp, track)) in [("1", "0", "0"), ("3", "1", "1"), ("5", "4", "3")].into_iter().enumerate() {
@@ -521,7 +572,9 @@ fn over_http_multi_key_requests_get_tokens_and_the_answers_read_back() {
 
     let mut pr = TokenRequest::new(Drm::PlayReady);
     pr.set_base_url(&format!("{base}/pr/token")).unwrap();
-    for (n, v) in [("customerAuthenticator", servers.authenticator.as_str()), ("rightsType", "BuyToOwn"), ("algId", "aescbc")] {
+    for (n, v) in
+        [("customerAuthenticator", servers.authenticator.as_str()), ("rightsType", "BuyToOwn"), ("algId", "aescbc")]
+    {
         pr.set(n, v).unwrap();
     }
     for opl in OPLS {

@@ -27,10 +27,13 @@ fn wrap(line: &str, out: &mut String) {
 
 fn render() -> String {
     let mut out = String::from(START);
-    for (drm, constant) in
-        [(Drm::FairPlay, "XPDRM_DRM_FAIRPLAY"), (Drm::Widevine, "XPDRM_DRM_WIDEVINE"), (Drm::PlayReady, "XPDRM_DRM_PLAYREADY")]
-            .into_iter()
-            .chain([(Drm::MarlinMs3, "XPDRM_DRM_MARLIN_MS3"), (Drm::MarlinBb, "XPDRM_DRM_MARLIN_BB")])
+    for (drm, constant) in [
+        (Drm::FairPlay, "XPDRM_DRM_FAIRPLAY"),
+        (Drm::Widevine, "XPDRM_DRM_WIDEVINE"),
+        (Drm::PlayReady, "XPDRM_DRM_PLAYREADY"),
+    ]
+    .into_iter()
+    .chain([(Drm::MarlinMs3, "XPDRM_DRM_MARLIN_MS3"), (Drm::MarlinBb, "XPDRM_DRM_MARLIN_BB")])
     {
         out.push_str("///\n");
         out.push_str(&format!("/// {} ({constant}):\n", drm.name()));

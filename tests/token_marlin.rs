@@ -300,7 +300,9 @@ fn an_ms3_compound_url_is_kept_exactly_with_the_b_token_and_the_decoded_content_
         assert_eq!(action_token(&r), Err(XPDRM_ERR_RESPONSE_NO_ACTION_TOKEN));
     }
     // hls:// content, other parameters around b, and an answer without a fragment.
-    let hls = format!("https://ms3.service.expressplay.com:8443/hms/ms3/rights/?x=1&b={TUTORIAL_B}&y#hls%3A%2F%2Fh%2Fmaster.m3u8");
+    let hls = format!(
+        "https://ms3.service.expressplay.com:8443/hms/ms3/rights/?x=1&b={TUTORIAL_B}&y#hls%3A%2F%2Fh%2Fmaster.m3u8"
+    );
     let r = Resp::parse(MS3, 200, Some("text/uri-list"), hls.as_bytes()).unwrap();
     assert_eq!(content_url(&r).unwrap(), "hls://h/master.m3u8");
     assert_eq!(r.token().unwrap(), TUTORIAL_B);
@@ -338,14 +340,20 @@ fn hostile_ms3_answers_get_statuses() {
     for (body, want) in cases {
         assert_eq!(Resp::parse(MS3, 200, Some("text/uri-list"), body.as_bytes()).err(), Some(want), "{body}");
     }
-    assert_eq!(Resp::parse(MS3, 200, Some("text/uri-list"), b"https://h/?b=AAAA\xff").err(), Some(XPDRM_ERR_RESPONSE_NOT_UTF8));
+    assert_eq!(
+        Resp::parse(MS3, 200, Some("text/uri-list"), b"https://h/?b=AAAA\xff").err(),
+        Some(XPDRM_ERR_RESPONSE_NOT_UTF8)
+    );
     assert_eq!(Resp::parse(MS3, 200, Some("image/png"), b"\x89PNG").err(), Some(XPDRM_ERR_RESPONSE_CONTENT_TYPE));
     let json = br#"{"licenseAcquisitionUrl":"https://h/x","token":"AAAA"}"#;
     assert_eq!(Resp::parse(MS3, 200, Some("application/json"), json).err(), Some(XPDRM_ERR_RESPONSE_MS3_NO_TOKEN));
     let huge = vec![b'A'; 10 * 1024 * 1024];
     for drm in [MS3, BB] {
         assert_eq!(Resp::parse(drm, 200, Some("text/uri-list"), &huge).err(), Some(XPDRM_ERR_INPUT_TOO_LARGE));
-        assert_eq!(Resp::parse(drm, 200, Some(xpdrm::token::response::ACTION_TOKEN_CONTENT_TYPE), &huge).err(), Some(XPDRM_ERR_INPUT_TOO_LARGE));
+        assert_eq!(
+            Resp::parse(drm, 200, Some(xpdrm::token::response::ACTION_TOKEN_CONTENT_TYPE), &huge).err(),
+            Some(XPDRM_ERR_INPUT_TOO_LARGE)
+        );
     }
 }
 
@@ -395,7 +403,10 @@ fn hostile_bb_answers_get_statuses() {
     let many = format!("<ActionToken>{}</ActionToken>", "<a/>".repeat(12_000));
     let cases: Vec<(Vec<u8>, Status)> = vec![
         (ACTION_TOKEN.replace("</ActionToken>", "").into_bytes(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
-        (ACTION_TOKEN.replace("<ConfigurationInfo", "<ConfigurationInfo a='1' a='2'").into_bytes(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
+        (
+            ACTION_TOKEN.replace("<ConfigurationInfo", "<ConfigurationInfo a='1' a='2'").into_bytes(),
+            XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED,
+        ),
         (format!("{ACTION_TOKEN}<ActionToken/>").into_bytes(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
         (b"<ActionToken>&nbsp;</ActionToken>".to_vec(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
         (laughs.as_bytes().to_vec(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
@@ -403,18 +414,32 @@ fn hostile_bb_answers_get_statuses() {
         (format!("  {ACTION_TOKEN}").into_bytes(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
         (b"".to_vec(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
         (b"not xml at all".to_vec(), XPDRM_ERR_RESPONSE_ACTION_TOKEN_MALFORMED),
-        (b"<License xmlns=\"urn:marlin:broadband:1-2:nemo:services:action-token\"/>".to_vec(), XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN),
+        (
+            b"<License xmlns=\"urn:marlin:broadband:1-2:nemo:services:action-token\"/>".to_vec(),
+            XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN,
+        ),
         (b"<ActionToken>\xC3\x28</ActionToken>".to_vec(), XPDRM_ERR_RESPONSE_NOT_UTF8),
     ];
     for (body, want) in &cases {
-        assert_eq!(Resp::parse(BB, 200, ct, body).err(), Some(*want), "{}", String::from_utf8_lossy(&body[..body.len().min(80)]));
+        assert_eq!(
+            Resp::parse(BB, 200, ct, body).err(),
+            Some(*want),
+            "{}",
+            String::from_utf8_lossy(&body[..body.len().min(80)])
+        );
     }
     // Deep nesting within the node limit is well-formed, and parsed without recursion.
     let deep = format!("<ActionToken>{}{}</ActionToken>", "<a>".repeat(4_000), "</a>".repeat(4_000));
     assert!(Resp::parse(BB, 200, ct, deep.as_bytes()).is_ok());
     // A 2xx JSON or HTML without a code is no action token; with a code it is the server's error.
-    assert_eq!(Resp::parse(BB, 200, Some("application/json"), br#"{"ok":true}"#).err(), Some(XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN));
-    assert_eq!(Resp::parse(BB, 200, Some("text/html"), b"<html><body>Login</body></html>").err(), Some(XPDRM_ERR_RESPONSE_CONTENT_TYPE));
+    assert_eq!(
+        Resp::parse(BB, 200, Some("application/json"), br#"{"ok":true}"#).err(),
+        Some(XPDRM_ERR_RESPONSE_NOT_ACTION_TOKEN)
+    );
+    assert_eq!(
+        Resp::parse(BB, 200, Some("text/html"), b"<html><body>Login</body></html>").err(),
+        Some(XPDRM_ERR_RESPONSE_CONTENT_TYPE)
+    );
     let r = Resp::parse(BB, 200, None, br#"{"code":-2018,"message":"[-2018] Invalid customerAuthenticator"}"#).unwrap();
     assert_eq!(r.error_code(), -2018);
     assert_eq!(action_token(&r), Err(XPDRM_ERR_RESPONSE_IS_ERROR));
@@ -424,9 +449,21 @@ fn hostile_bb_answers_get_statuses() {
 #[test]
 fn marlin_errors_read_as_for_every_drm() {
     for drm in [MS3, BB] {
-        let r = Resp::parse(drm, 401, Some("application/json"), br#"{"code":-2018,"message":"[-2018] Invalid customerAuthenticator"}"#).unwrap();
+        let r = Resp::parse(
+            drm,
+            401,
+            Some("application/json"),
+            br#"{"code":-2018,"message":"[-2018] Invalid customerAuthenticator"}"#,
+        )
+        .unwrap();
         assert_eq!(r.error_code(), -2018);
-        let r = Resp::parse(drm, 400, Some("text/html"), b"<html><body><h1>Error 400</h1><p>contentKey is not 32 hexadecimal digits</p></body></html>").unwrap();
+        let r = Resp::parse(
+            drm,
+            400,
+            Some("text/html"),
+            b"<html><body><h1>Error 400</h1><p>contentKey is not 32 hexadecimal digits</p></body></html>",
+        )
+        .unwrap();
         assert_eq!(r.error_code(), XPDRM_ERR_SERVER_400_INVALID_ARGUMENTS.code());
         assert_eq!(r.error_text(), "Error 400");
         let r = Resp::parse(drm, 503, Some("application/vnd.marlin.drm.actiontoken+xml"), b"").unwrap();

@@ -73,7 +73,13 @@ fn writing_a_checked_url_or_form_into_a_buffer_allocates_nothing() {
     .into_iter()
     .enumerate()
     {
-        for (name, value) in [(c"kid", kid), (c"contentKey", key), (c"securityLevel", sl), (c"hdcpOutputControl", hdcp), (c"trackType", track)] {
+        for (name, value) in [
+            (c"kid", kid),
+            (c"contentKey", key),
+            (c"securityLevel", sl),
+            (c"hdcpOutputControl", hdcp),
+            (c"trackType", track),
+        ] {
             let st = unsafe { xpdrm_token_request_set_indexed(mk, name.as_ptr(), i as u32, value.as_ptr()) };
             assert_eq!(st, XPDRM_OK);
         }

@@ -29,7 +29,10 @@ fn new_refuses_unknown_drms_and_a_null_out() {
         assert_eq!(p, std::ptr::dangling_mut(), "*out written on failure");
     }
     assert_eq!(unsafe { xpdrm_token_request_new(XPDRM_DRM_FAIRPLAY, null_mut()) }, XPDRM_ERR_NULL_ARGUMENT);
-    assert!(XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_PLAYREADY (2)") && XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_MARLIN_BB (4)"));
+    assert!(
+        XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_PLAYREADY (2)")
+            && XPDRM_ERR_UNKNOWN_DRM.text().contains("XPDRM_DRM_MARLIN_BB (4)")
+    );
 }
 
 #[test]

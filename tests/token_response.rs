@@ -47,7 +47,12 @@ fn uri_list_the_first_uri_wins_comments_are_skipped_and_the_url_is_kept_as_given
     // Widevine, content-type parameters and letter case, bare LF, blank lines and spaces.
     let body = "\n\n  # c\n   https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AAAA  \n";
     let r = Resp::parse(WV, 200, Some("Text/URI-List; charset=UTF-8"), body.as_bytes()).unwrap();
-    expect_token(&r, "https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AAAA", "https://wv.service.expressplay.com/hms/wv/rights/", "AAAA");
+    expect_token(
+        &r,
+        "https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AAAA",
+        "https://wv.service.expressplay.com/hms/wv/rights/",
+        "AAAA",
+    );
 
     // No content type: judged by the body.
     for ct in [None, Some(""), Some("text/plain")] {
@@ -82,7 +87,10 @@ fn playready_json_gives_the_url_with_the_token_and_without() {
     let r = Resp::parse(PR, 200, Some("application/json"), body.as_bytes()).unwrap();
     expect_token(&r, &format!("{la}?ExpressPlayToken={TOKEN}"), la, TOKEN);
     let body = format!(r#"{{"licenseAcquisitionUrl":"{la}?ExpressPlayToken=AAAA","token":"{TOKEN}"}}"#);
-    assert_eq!(Resp::parse(PR, 200, Some("application/json"), body.as_bytes()).err(), Some(XPDRM_ERR_RESPONSE_NO_TOKEN));
+    assert_eq!(
+        Resp::parse(PR, 200, Some("application/json"), body.as_bytes()).err(),
+        Some(XPDRM_ERR_RESPONSE_NO_TOKEN)
+    );
     // Only a URL with the token in it.
     let body = format!(r#"{{"licenseAcquisitionUrl":"{}"}}"#, token_url(TOKEN));
     let r = Resp::parse(PR, 200, Some("application/json"), body.as_bytes()).unwrap();
@@ -91,11 +99,18 @@ fn playready_json_gives_the_url_with_the_token_and_without() {
 
 #[test]
 fn json_errors_give_the_servers_code_and_message_or_text() {
-    let r = Resp::parse(WV, 500, Some("application/json"), br#"{"code":-7008,"message":"[-7008] Failed to generate Widevine license"}"#).unwrap();
+    let r = Resp::parse(
+        WV,
+        500,
+        Some("application/json"),
+        br#"{"code":-7008,"message":"[-7008] Failed to generate Widevine license"}"#,
+    )
+    .unwrap();
     // The [-NNNN] prefix repeats the code: not part of the text (SPEC.md §3).
     expect_error(&r, -7008, "Failed to generate Widevine license");
     // SEES errors relayed as code and text; unknown fields ignored.
-    let r = Resp::parse(FP, 403, Some("application/json"), br#"{"text":"not entitled","code":-4001,"extra":{"a":1}}"#).unwrap();
+    let r = Resp::parse(FP, 403, Some("application/json"), br#"{"text":"not entitled","code":-4001,"extra":{"a":1}}"#)
+        .unwrap();
     expect_error(&r, -4001, "not entitled");
     // A code xpdrm does not know is passed on as it is.
     let r = Resp::parse(FP, 400, Some("application/json"), br#"{"code":-9999,"message":"new"}"#).unwrap();
@@ -106,7 +121,10 @@ fn json_errors_give_the_servers_code_and_message_or_text() {
     let r = Resp::parse(FP, 400, Some("application/json"), br#"{"code":-2027}"#).unwrap();
     expect_error(&r, -2027, "Content encryption key must be 32 hexadecimal digits long.");
     // An error is an error even with a 200 status: never a token.
-    let body = format!(r#"{{"code":-2019,"message":"Insufficient tokens","licenseAcquisitionUrl":"{}","token":"AAAA"}}"#, token_url("AAAA"));
+    let body = format!(
+        r#"{{"code":-2019,"message":"Insufficient tokens","licenseAcquisitionUrl":"{}","token":"AAAA"}}"#,
+        token_url("AAAA")
+    );
     let r = Resp::parse(PR, 200, Some("application/json"), body.as_bytes()).unwrap();
     expect_error(&r, -2019, "Insufficient tokens");
     // A code that is not an integer: the [-NNNN] in the message, else the HTTP status.
@@ -120,7 +138,8 @@ fn json_errors_give_the_servers_code_and_message_or_text() {
 
 #[test]
 fn html_errors_with_and_without_a_code() {
-    let page = b"<!DOCTYPE html><html><head><title>Error 400</title><style>b{}</style></head>\r\n<body><h1>Bad Request</h1>\
+    let page =
+        b"<!DOCTYPE html><html><head><title>Error 400</title><style>b{}</style></head>\r\n<body><h1>Bad Request</h1>\
                  <p>[-2018] Authentication token invalid: \n  bad &amp; worse</p></body></html>";
     let r = Resp::parse(FP, 400, Some("text/html;charset=ISO-8859-1"), page).unwrap();
     expect_error(&r, -2018, "[-2018] Authentication token invalid: bad & worse");
@@ -142,7 +161,18 @@ fn html_errors_with_and_without_a_code() {
 
 #[test]
 fn empty_bodies_and_the_http_status_fallback() {
-    for (status, code) in [(400, 210), (401, 211), (404, 212), (500, 213), (503, 213), (599, 213), (403, 214), (302, 214), (100, 214), (418, 214)] {
+    for (status, code) in [
+        (400, 210),
+        (401, 211),
+        (404, 212),
+        (500, 213),
+        (503, 213),
+        (599, 213),
+        (403, 214),
+        (302, 214),
+        (100, 214),
+        (418, 214),
+    ] {
         let r = Resp::parse(FP, status, None, b"").unwrap();
         let text = xpdrm::status::text_for_code(code);
         expect_error(&r, code, text);
@@ -170,20 +200,55 @@ fn hostile_bodies_never_give_a_token() {
         (200, Some(URI_LIST), b"https://h/x?ExpressPlayToken=a%20b".to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
         (200, Some(URI_LIST), b"https://h/x?ExpressPlayToken=A+B".to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
         (200, Some(URI_LIST), b"https://h/x?ExpressPlayToken=AAAAA".to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
-        (200, Some(URI_LIST), b"https://h/x?ExpressPlayToken=AAAA&ExpressPlayToken=BBBB".to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
+        (
+            200,
+            Some(URI_LIST),
+            b"https://h/x?ExpressPlayToken=AAAA&ExpressPlayToken=BBBB".to_vec(),
+            XPDRM_ERR_RESPONSE_NO_TOKEN,
+        ),
         (200, Some(URI_LIST), b"https://h/x?expressplaytoken=AAAA".to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
         (200, Some(URI_LIST), b"https://h/x?ExpressPlayToken=\xff\xfe".to_vec(), XPDRM_ERR_RESPONSE_NOT_UTF8),
-        (200, Some("application/json"), br#"{"licenseAcquisitionUrl":"https://h/x","token":"AA"#.to_vec(), XPDRM_ERR_RESPONSE_MALFORMED_JSON),
+        (
+            200,
+            Some("application/json"),
+            br#"{"licenseAcquisitionUrl":"https://h/x","token":"AA"#.to_vec(),
+            XPDRM_ERR_RESPONSE_MALFORMED_JSON,
+        ),
         (200, Some("application/json"), b"[1,2]".to_vec(), XPDRM_ERR_RESPONSE_MALFORMED_JSON),
         (200, Some("application/json"), b"".to_vec(), XPDRM_ERR_RESPONSE_MALFORMED_JSON),
         (200, Some("application/json"), b"{\"token\":\"\xff\"}".to_vec(), XPDRM_ERR_RESPONSE_NOT_UTF8),
         (200, Some("application/json"), br#"{"token":"AAAA"}"#.to_vec(), XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
-        (200, Some("application/json"), br#"{"licenseAcquisitionUrl":"/relative","token":"AAAA"}"#.to_vec(), XPDRM_ERR_RESPONSE_NO_LICENSE_URL),
-        (200, Some("application/json"), br#"{"licenseAcquisitionUrl":"https://h/x","token":7}"#.to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
-        (200, Some("application/json"), br#"{"licenseAcquisitionUrl":"https://h/x","token":"a b"}"#.to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
-        (200, Some("application/json"), br#"{"licenseAcquisitionUrl":"https://h/x"}"#.to_vec(), XPDRM_ERR_RESPONSE_NO_TOKEN),
+        (
+            200,
+            Some("application/json"),
+            br#"{"licenseAcquisitionUrl":"/relative","token":"AAAA"}"#.to_vec(),
+            XPDRM_ERR_RESPONSE_NO_LICENSE_URL,
+        ),
+        (
+            200,
+            Some("application/json"),
+            br#"{"licenseAcquisitionUrl":"https://h/x","token":7}"#.to_vec(),
+            XPDRM_ERR_RESPONSE_NO_TOKEN,
+        ),
+        (
+            200,
+            Some("application/json"),
+            br#"{"licenseAcquisitionUrl":"https://h/x","token":"a b"}"#.to_vec(),
+            XPDRM_ERR_RESPONSE_NO_TOKEN,
+        ),
+        (
+            200,
+            Some("application/json"),
+            br#"{"licenseAcquisitionUrl":"https://h/x"}"#.to_vec(),
+            XPDRM_ERR_RESPONSE_NO_TOKEN,
+        ),
         (200, Some("application/json"), "[".repeat(20_000).into_bytes(), XPDRM_ERR_RESPONSE_MALFORMED_JSON),
-        (200, Some("text/html"), format!("<html><body>Log in to the hotel Wi-Fi <a href=\"{ok_url}\">here</a></body></html>").into_bytes(), XPDRM_ERR_RESPONSE_CONTENT_TYPE),
+        (
+            200,
+            Some("text/html"),
+            format!("<html><body>Log in to the hotel Wi-Fi <a href=\"{ok_url}\">here</a></body></html>").into_bytes(),
+            XPDRM_ERR_RESPONSE_CONTENT_TYPE,
+        ),
         (200, Some("application/octet-stream"), ok_url.clone().into_bytes(), XPDRM_ERR_RESPONSE_CONTENT_TYPE),
         (200, Some(URI_LIST), vec![b'#'; XPDRM_TOKEN_RESPONSE_MAX_BODY + 1], XPDRM_ERR_INPUT_TOO_LARGE),
         (400, Some("text/html"), vec![b' '; XPDRM_TOKEN_RESPONSE_MAX_BODY + 1], XPDRM_ERR_INPUT_TOO_LARGE),
@@ -231,12 +296,24 @@ fn bad_arguments() {
     unsafe {
         assert_eq!(xpdrm_token_response_parse(5, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
         assert_eq!(xpdrm_token_response_parse(-1, 200, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_UNKNOWN_DRM);
-        assert_eq!(xpdrm_token_response_parse(FP, 0, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_token_response_parse(FP, 99, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(xpdrm_token_response_parse(FP, 600, ct, body.as_ptr(), body.len(), &mut p), XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            xpdrm_token_response_parse(FP, 0, ct, body.as_ptr(), body.len(), &mut p),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_token_response_parse(FP, 99, ct, body.as_ptr(), body.len(), &mut p),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            xpdrm_token_response_parse(FP, 600, ct, body.as_ptr(), body.len(), &mut p),
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(xpdrm_token_response_parse(FP, 200, ct, null(), 5, &mut p), XPDRM_ERR_NULL_ARGUMENT);
         assert_eq!(p, std::ptr::dangling_mut(), "*out written on failure");
-        assert_eq!(xpdrm_token_response_parse(FP, 200, ct, body.as_ptr(), body.len(), null_mut()), XPDRM_ERR_NULL_ARGUMENT);
+        assert_eq!(
+            xpdrm_token_response_parse(FP, 200, ct, body.as_ptr(), body.len(), null_mut()),
+            XPDRM_ERR_NULL_ARGUMENT
+        );
 
         assert_eq!(xpdrm_token_response_error_code(null()), XPDRM_ERR_NULL_ARGUMENT.code());
         let mut buf = [0x5Au8; 16];

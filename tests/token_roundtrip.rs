@@ -24,7 +24,8 @@ fn hex_digits(n: usize) -> impl Strategy<Value = String> {
 
 /// Any characters, including `&`, `=`, `+`, `%`, `#`, spaces, controls and NUL, and non-ASCII.
 fn text(min: usize, max: usize) -> impl Strategy<Value = String> {
-    let interesting = proptest::sample::select(vec!['&', '=', '+', '%', '#', ' ', '?', '/', '\0', '\n', ';', '\u{e9}', '\u{1F600}']);
+    let interesting =
+        proptest::sample::select(vec!['&', '=', '+', '%', '#', ' ', '?', '/', '\0', '\n', ';', '\u{e9}', '\u{1F600}']);
     proptest::collection::vec(prop_oneof![any::<char>(), interesting], min..=max).prop_map(|v| v.into_iter().collect())
 }
 
@@ -60,7 +61,9 @@ fn rfc3339(t: i64) -> String {
 /// A value that follows `p`'s rule, or `None` for rows that accept nothing (unsupported parameters).
 fn valid_value(p: &Param) -> Option<BoxedStrategy<String>> {
     Some(match p.check {
-        Check::Authenticator { .. } => ((1u64..99_999_999), hex_digits(32)).prop_map(|(id, k)| format!("{id},{k}")).boxed(),
+        Check::Authenticator { .. } => {
+            ((1u64..99_999_999), hex_digits(32)).prop_map(|(id, k)| format!("{id},{k}")).boxed()
+        }
         Check::Choice { values, .. } => proptest::sample::select(values).prop_map(str::to_string).boxed(),
         Check::ZeroHex { .. } => (1usize..=8).prop_map(|n| "0".repeat(n)).boxed(),
         Check::GeneralFlags { short_zero: true, .. } => {
@@ -69,7 +72,9 @@ fn valid_value(p: &Param) -> Option<BoxedStrategy<String>> {
         Check::GeneralFlags { short_zero: false, .. } => {
             proptest::sample::select(&["00000000", "00000001"][..]).prop_map(str::to_string).boxed()
         }
-        Check::HexBytes { lengths, .. } => proptest::sample::select(lengths).prop_flat_map(|n| hex_digits(2 * n)).boxed(),
+        Check::HexBytes { lengths, .. } => {
+            proptest::sample::select(lengths).prop_flat_map(|n| hex_digits(2 * n)).boxed()
+        }
         Check::Hex32 { .. } => hex_digits(32).boxed(),
         Check::Kid { .. } => prop_oneof![hex_digits(32), text(1, 64).prop_map(|s| format!("^{s}"))].boxed(),
         Check::Time { max_ahead, .. } => {
@@ -94,9 +99,9 @@ fn valid_value(p: &Param) -> Option<BoxedStrategy<String>> {
                 Form::ContentUrl => ("(http|https|hls|HTTPS)", part(), "[a-zA-Z0-9/._-]{0,30}")
                     .prop_map(|(s, h, p)| format!("{s}://{h}/{p}"))
                     .boxed(),
-                Form::OutputControlOverride => (part(), part(), "[a-z0-9,]{1,8}")
-                    .prop_map(|(o, n, v)| format!("urn:{o},{n},{v}"))
-                    .boxed(),
+                Form::OutputControlOverride => {
+                    (part(), part(), "[a-z0-9,]{1,8}").prop_map(|(o, n, v)| format!("urn:{o},{n},{v}")).boxed()
+                }
                 Form::Ms3Extension => ("[a-z]{4}", prop_oneof![Just("true"), Just("false")], base64(1, 40))
                     .prop_map(|(t, c, p)| format!("{t},{c},{p}"))
                     .boxed(),

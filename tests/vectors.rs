@@ -113,7 +113,11 @@ fn cavp(dir: &std::path::Path, file: &str, mode: Mode) -> Tally {
     let text = std::fs::read_to_string(dir.join(file)).unwrap();
     let mut tally = Tally::default();
     let (mut count, mut k, mut p, mut c, mut fail) = (None::<String>, None, None, None, false);
-    let mut finish = |count: &mut Option<String>, k: &mut Option<Vec<u8>>, p: &mut Option<Vec<u8>>, c: &mut Option<Vec<u8>>, fail: &mut bool| {
+    let mut finish = |count: &mut Option<String>,
+                      k: &mut Option<Vec<u8>>,
+                      p: &mut Option<Vec<u8>>,
+                      c: &mut Option<Vec<u8>>,
+                      fail: &mut bool| {
         if let Some(n) = count.take() {
             let id = format!("{file} COUNT {n}");
             let (kek, wrapped) = (k.take().expect("K"), c.take().expect("C"));

@@ -57,8 +57,14 @@ fn main() -> ExitCode {
         Err(e) => return fail(&format!("the local servers did not start: {e}")),
     };
     println!("servers: a test CA made just now; every server on 127.0.0.1");
-    println!("servers: ExpressPlay-compatible token, license and getrecord server at {}", servers.expressplay.base_url());
-    println!("servers: SEES at {} (mutual TLS: the device needs a client certificate of the test CA)", servers.sees.url());
+    println!(
+        "servers: ExpressPlay-compatible token, license and getrecord server at {}",
+        servers.expressplay.base_url()
+    );
+    println!(
+        "servers: SEES at {} (mutual TLS: the device needs a client certificate of the test CA)",
+        servers.sees.url()
+    );
     println!("servers: two provisioned devices, each with its own KEK; one piece of test content (PlayReady)");
 
     let Some(lib) = static_library() else {
@@ -108,7 +114,13 @@ fn main() -> ExitCode {
     };
     let mut child = match run.envs(env).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
         Ok(c) => c,
-        Err(e) => return fail(&format!("cannot run {}{}: {e}", exe.display(), if valgrind { " under valgrind" } else { "" })),
+        Err(e) => {
+            return fail(&format!(
+                "cannot run {}{}: {e}",
+                exe.display(),
+                if valgrind { " under valgrind" } else { "" }
+            ));
+        }
     };
     let mut ok_line = false;
     if let Some(out) = child.stdout.take() {

@@ -54,7 +54,12 @@ fn action_token(resp: *const xpdrm_token_response, out: *mut c_char, cap: usize,
 }
 
 /// `action_token` as a [`Getter`].
-unsafe extern "C" fn action_token_getter(r: *const xpdrm_token_response, o: *mut c_char, c: usize, l: *mut usize) -> Status {
+unsafe extern "C" fn action_token_getter(
+    r: *const xpdrm_token_response,
+    o: *mut c_char,
+    c: usize,
+    l: *mut usize,
+) -> Status {
     action_token(r, o, c, l)
 }
 
@@ -86,7 +91,9 @@ fuzz_target!(|data: &[u8]| {
     let body: Vec<u8> = match (wrap, drm) {
         (false, _) => raw.to_vec(),
         (true, XPDRM_DRM_MARLIN_MS3) => [&b"https://ms3.example:8443/hms/ms3/rights/?b=AAwAAwAAAxkA"[..], raw].concat(),
-        (true, _) => [&b"<?xml version=\"1.0\"?><ActionToken xmlns=\"urn:marlin\">"[..], raw, b"</ActionToken>"].concat(),
+        (true, _) => {
+            [&b"<?xml version=\"1.0\"?><ActionToken xmlns=\"urn:marlin\">"[..], raw, b"</ActionToken>"].concat()
+        }
     };
     let mut resp = core::ptr::null_mut();
     let st = unsafe {
@@ -119,7 +126,10 @@ fuzz_target!(|data: &[u8]| {
         let url = String::from_utf8(read(xpdrm_token_response_license_url, resp, true).unwrap()).unwrap();
         let token = String::from_utf8(read(xpdrm_token_response_token, resp, true).unwrap()).unwrap();
         assert!(core::str::from_utf8(&body).unwrap().contains(&url), "the URL is kept as given");
-        assert!(!token.is_empty() && token.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            !token.is_empty()
+                && token.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         let (main, fragment) = url.split_once('#').map_or((url.as_str(), None), |(m, f)| (m, Some(f)));
         let query = main.split_once('?').unwrap().1;
         let bs: Vec<_> = query.split('&').filter_map(|s| s.strip_prefix("b=")).collect();
@@ -135,9 +145,18 @@ fuzz_target!(|data: &[u8]| {
         let xml = read(action_token_getter, resp, false).unwrap();
         assert_eq!(xml, body, "the action token is the body, unchanged");
         assert_eq!(xpdrm::token::response::check_action_token(&xml), Ok(()));
-        assert_eq!(read(xpdrm_token_response_license_url, resp, true).err(), Some(Status::XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN));
-        assert_eq!(read(xpdrm_token_response_token, resp, true).err(), Some(Status::XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN));
-        assert_eq!(read(xpdrm_token_response_content_url, resp, true).err(), Some(Status::XPDRM_ERR_RESPONSE_NO_CONTENT_URL));
+        assert_eq!(
+            read(xpdrm_token_response_license_url, resp, true).err(),
+            Some(Status::XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN)
+        );
+        assert_eq!(
+            read(xpdrm_token_response_token, resp, true).err(),
+            Some(Status::XPDRM_ERR_RESPONSE_IS_ACTION_TOKEN)
+        );
+        assert_eq!(
+            read(xpdrm_token_response_content_url, resp, true).err(),
+            Some(Status::XPDRM_ERR_RESPONSE_NO_CONTENT_URL)
+        );
     }
     unsafe { xpdrm_token_response_free(resp) };
 });

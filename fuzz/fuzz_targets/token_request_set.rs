@@ -52,7 +52,8 @@ fuzz_target!(|data: &[u8]| {
             String::from_utf8_lossy(raw.get(..usize::from(sel % 8)).unwrap_or(raw)).into_owned()
         };
         let value_bytes: Vec<u8> = raw.iter().copied().filter(|&b| b != 0).collect();
-        let (Ok(c_name), Ok(c_value)) = (CString::new(name.replace('\0', "")), CString::new(value_bytes.clone())) else {
+        let (Ok(c_name), Ok(c_value)) = (CString::new(name.replace('\0', "")), CString::new(value_bytes.clone()))
+        else {
             continue;
         };
         let name = c_name.to_str().map(str::to_string).unwrap_or_default();
@@ -67,8 +68,9 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(url.is_ok(), form.is_ok());
                 if let (Ok(url), Ok(form)) = (url, form) {
                     assert!(url.ends_with(&form));
-                    let got: Vec<(String, String)> =
-                        form_urlencoded::parse(form.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+                    let got: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes())
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
                     let want: Vec<(String, String)> = model.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
                     assert_eq!(got, want);
                 }

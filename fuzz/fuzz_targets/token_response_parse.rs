@@ -87,12 +87,15 @@ fuzz_target!(|data: &[u8]| {
         let token = read_all(xpdrm_token_response_token, resp).1.unwrap();
         assert!(!token.is_empty());
         assert!(token.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert!(url.starts_with("http://") || url.starts_with("https://") || url.to_ascii_lowercase().starts_with("http"));
+        assert!(
+            url.starts_with("http://") || url.starts_with("https://") || url.to_ascii_lowercase().starts_with("http")
+        );
         assert!(url.contains("ExpressPlayToken="), "{url}");
-        let parsed: Vec<_> = form_urlencoded::parse(url.split_once('?').unwrap().1.split('#').next().unwrap().as_bytes())
-            .filter(|(k, _)| k == "ExpressPlayToken")
-            .map(|(_, v)| v.into_owned())
-            .collect();
+        let parsed: Vec<_> =
+            form_urlencoded::parse(url.split_once('?').unwrap().1.split('#').next().unwrap().as_bytes())
+                .filter(|(k, _)| k == "ExpressPlayToken")
+                .map(|(_, v)| v.into_owned())
+                .collect();
         assert_eq!(parsed, [token.clone()]);
         assert!(!base.contains("ExpressPlayToken="));
         let (st, text) = read(xpdrm_token_response_error_text, resp, 8);
@@ -101,7 +104,11 @@ fuzz_target!(|data: &[u8]| {
         let (st, _) = read(xpdrm_token_response_token, resp, token.len());
         assert_eq!(st, Status::XPDRM_ERR_BUFFER_TOO_SMALL);
     } else {
-        for get in [xpdrm_token_response_license_url as Getter, xpdrm_token_response_license_base_url, xpdrm_token_response_token] {
+        for get in [
+            xpdrm_token_response_license_url as Getter,
+            xpdrm_token_response_license_base_url,
+            xpdrm_token_response_token,
+        ] {
             assert_eq!(read_all(get, resp).0, Status::XPDRM_ERR_RESPONSE_IS_ERROR);
         }
         let text = read(xpdrm_token_response_error_text, resp, 2048).1.unwrap();

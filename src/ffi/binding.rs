@@ -9,10 +9,10 @@ use core::ffi::c_char;
 
 use crate::Status;
 use crate::binding::{DeviceFlow, ServiceFlow, Step, device, record, token};
-use crate::ffi::token::{xpdrm_drm, xpdrm_token_request};
 use crate::ffi::guard::{bytes, free_handle, handle_mut, handle_ref, into_handle, opt_text, out_param, text, text_of};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};
+use crate::ffi::token::{xpdrm_drm, xpdrm_token_request};
 use crate::outbound::{OutboundRequest, Response};
 use crate::sees::Problem;
 use crate::status::xpdrm_status;
@@ -270,9 +270,9 @@ pub unsafe extern "C" fn xpdrm_binding_device_token_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(dev, out, out_cap, out_len, |dev, out| {
-            out.write(dev.flow.token_url().map_err(|p| p.status)?)
-        }) }
+        unsafe {
+            text_of(dev, out, out_cap, out_len, |dev, out| out.write(dev.flow.token_url().map_err(|p| p.status)?))
+        }
     })
 }
 
@@ -307,9 +307,11 @@ pub unsafe extern "C" fn xpdrm_binding_device_reason(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(dev, out, out_cap, out_len, |dev, out| {
-            out.write_reason(&dev.note.clone().unwrap_or_else(|| dev.flow.describe()))
-        }) }
+        unsafe {
+            text_of(dev, out, out_cap, out_len, |dev, out| {
+                out.write_reason(&dev.note.clone().unwrap_or_else(|| dev.flow.describe()))
+            })
+        }
     })
 }
 
@@ -325,11 +327,7 @@ pub unsafe extern "C" fn xpdrm_binding_device_cookie(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(dev, out, out_cap, out_len, |dev, out| {
-            out.write(dev.flow.cookie())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(dev, out, out_cap, out_len, |dev, out| { out.write(dev.flow.cookie()) }) } })
 }
 
 /// Frees the device's flow, wiping the token URLs it holds. NULL does nothing.
@@ -662,9 +660,11 @@ pub unsafe extern "C" fn xpdrm_binding_service_device_id_fingerprint(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(svc, out, out_cap, out_len, |svc, out| {
-            out.write(&svc.flow.device_id_fingerprint().ok_or(Status::XPDRM_ERR_BINDING_WRONG_STATE)?)
-        }) }
+        unsafe {
+            text_of(svc, out, out_cap, out_len, |svc, out| {
+                out.write(&svc.flow.device_id_fingerprint().ok_or(Status::XPDRM_ERR_BINDING_WRONG_STATE)?)
+            })
+        }
     })
 }
 
@@ -699,9 +699,11 @@ pub unsafe extern "C" fn xpdrm_binding_service_reason(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(svc, out, out_cap, out_len, |svc, out| {
-            out.write_reason(&svc.note.clone().unwrap_or_else(|| svc.flow.describe()))
-        }) }
+        unsafe {
+            text_of(svc, out, out_cap, out_len, |svc, out| {
+                out.write_reason(&svc.note.clone().unwrap_or_else(|| svc.flow.describe()))
+            })
+        }
     })
 }
 

@@ -421,7 +421,10 @@ mod tests {
         assert!(!logged.is_empty());
         for (level, message) in &logged {
             assert_eq!(*level, crate::log::Level::Error);
-            assert!(message.starts_with("internal error: panic caught at the C boundary at src/ffi/guard.rs:"), "{message}");
+            assert!(
+                message.starts_with("internal error: panic caught at the C boundary at src/ffi/guard.rs:"),
+                "{message}"
+            );
             assert!(!message.contains("00112233"), "{message}");
         }
     }

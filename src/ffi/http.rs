@@ -18,7 +18,9 @@ use zeroize::Zeroizing;
 
 use crate::Status;
 use crate::ffi::binding::{noted, xpdrm_binding_device, xpdrm_binding_service};
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, out_param, text};
+use crate::ffi::guard::{
+    OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, out_param, text,
+};
 use crate::ffi::outbound::xpdrm_outbound_request;
 use crate::ffi::sees::{xpdrm_entitlement_request, xpdrm_entitlement_response};
 use crate::ffi::token::{xpdrm_token_request, xpdrm_token_response};
@@ -796,9 +798,8 @@ pub unsafe extern "C" fn xpdrm_http_lookup_record(
                 let cookie = unsafe { text(cookie) }.map_err(plain)?;
                 let out = unsafe { OutText::new(out, out_cap, out_len) }.map_err(plain)?;
                 let id = client.inner.lookup_record(url, authenticator, cookie)?;
-                out.write(id.expose()).map_err(|s| {
-                    Problem::new(s, "the device ID does not fit the buffer; its length is in *out_len")
-                })
+                out.write(id.expose())
+                    .map_err(|s| Problem::new(s, "the device ID does not fit the buffer; its length is in *out_len"))
             })
         }
     })

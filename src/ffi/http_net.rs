@@ -112,7 +112,8 @@ pub struct xpdrm_http_event {
 /// per attempt after it ended, possibly from several threads at once. It must not throw (C++) or unwind;
 /// it should return quickly (the call waits for it) and must not free the client it reports on.
 #[allow(non_camel_case_types)]
-pub type xpdrm_http_event_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const xpdrm_http_event)>;
+pub type xpdrm_http_event_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const xpdrm_http_event)>;
 
 #[cfg(feature = "http")]
 struct EventTarget {
@@ -281,7 +282,10 @@ pub unsafe extern "C" fn xpdrm_http_client_set_cancel(
 /// `XPDRM_ERR_FEATURE_DISABLED`. A refusal changes nothing; `xpdrm_http_config_reason` says why.
 #[must_use]
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn xpdrm_http_config_set_trust(cfg: *mut xpdrm_http_config, trust: xpdrm_http_trust) -> xpdrm_status {
+pub unsafe extern "C" fn xpdrm_http_config_set_trust(
+    cfg: *mut xpdrm_http_config,
+    trust: xpdrm_http_trust,
+) -> xpdrm_status {
     ffi_guard!({
         #[cfg(not(feature = "http"))]
         http_disabled!(cfg, trust);

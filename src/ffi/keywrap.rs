@@ -3,9 +3,9 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::status::xpdrm_status;
 use crate::ffi::guard::{OutBuf, bytes, text};
 use crate::keywrap::{self, Mode};
+use crate::status::xpdrm_status;
 
 /// Largest key, in bytes, that the key-wrap functions accept (64 KiB); larger inputs give
 /// `XPDRM_ERR_INPUT_TOO_LARGE`.

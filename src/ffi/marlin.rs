@@ -26,11 +26,7 @@ pub unsafe extern "C" fn xpdrm_token_response_content_url(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
-            out.write(h.resp.content_url()?)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |h, out| { out.write(h.resp.content_url()?) }) } })
 }
 
 /// Copies the action token of a Marlin BB answer: the body exactly as the server sent it (XML, checked

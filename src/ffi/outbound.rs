@@ -49,11 +49,7 @@ pub unsafe extern "C" fn xpdrm_outbound_request_url(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            out.write(req.inner.url())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(req, out, out_cap, out_len, |req, out| { out.write(req.inner.url()) }) } })
 }
 
 /// Writes the URL without its query, fragment and user information (`https://host/path?<redacted>`), safe
@@ -68,11 +64,7 @@ pub unsafe extern "C" fn xpdrm_outbound_request_redacted_url(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            out.write(&req.inner.redacted_url())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(req, out, out_cap, out_len, |req, out| { out.write(&req.inner.redacted_url()) }) } })
 }
 
 /// Writes the number of headers to `*out_count`; they are numbered from 0.
@@ -105,11 +97,7 @@ pub unsafe extern "C" fn xpdrm_outbound_request_header_name(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            out.write(&header(req, index)?.0)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(req, out, out_cap, out_len, |req, out| { out.write(&header(req, index)?.0) }) } })
 }
 
 /// Writes the value of header `index` as NUL-terminated text into `out`. Treat it as sensitive.
@@ -125,11 +113,7 @@ pub unsafe extern "C" fn xpdrm_outbound_request_header_value(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            out.write(header(req, index)?.1.expose())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(req, out, out_cap, out_len, |req, out| out.write(header(req, index)?.1.expose())) } })
 }
 
 /// Copies the body (bytes, not NUL-terminated) into `out` (`out_cap` bytes, caller-owned). A `GET` has an

@@ -8,7 +8,9 @@
 use core::ffi::c_char;
 
 use crate::Status;
-use crate::ffi::guard::{OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, opt_text, out_param, text, text_of};
+use crate::ffi::guard::{
+    OutText, bytes, free_handle, handle_mut, handle_peek, handle_ref, into_handle, opt_text, out_param, text, text_of,
+};
 use crate::sees::{self, Denial, EntitlementRequest, EntitlementResponse, Rejection, RequestType};
 use crate::status::xpdrm_status;
 
@@ -210,13 +212,13 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_message_id(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            match &req.inner {
+        unsafe {
+            text_of(req, out, out_cap, out_len, |req, out| match &req.inner {
                 Ok(r) => out.write(r.message_id()),
                 Err(Rejection { message_id: Some(id), .. }) => out.write(id),
                 Err(r) => Err(r.status),
-            }
-        }) }
+            })
+        }
     })
 }
 
@@ -271,10 +273,12 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_content_id(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            let req = valid_request(req)?;
-            out.write(req.content_id())
-        }) }
+        unsafe {
+            text_of(req, out, out_cap, out_len, |req, out| {
+                let req = valid_request(req)?;
+                out.write(req.content_id())
+            })
+        }
     })
 }
 
@@ -291,10 +295,12 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_customer_cookie(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            let req = valid_request(req)?;
-            out.write(req.customer_cookie().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
-        }) }
+        unsafe {
+            text_of(req, out, out_cap, out_len, |req, out| {
+                let req = valid_request(req)?;
+                out.write(req.customer_cookie().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+            })
+        }
     })
 }
 
@@ -312,10 +318,12 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_to_json(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |req, out| {
-            let req = valid_request(req)?;
-            out.write(&req.to_json())
-        }) }
+        unsafe {
+            text_of(req, out, out_cap, out_len, |req, out| {
+                let req = valid_request(req)?;
+                out.write(&req.to_json())
+            })
+        }
     })
 }
 
@@ -469,11 +477,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_reason(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
-            out.write_reason(&resp.reason)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |resp, out| { out.write_reason(&resp.reason) }) } })
 }
 
 /// Writes `epTokenURL`, the ExpressPlay token URL, as NUL-terminated text into `out` (at most
@@ -492,12 +496,14 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_ep_token_url(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
-            if resp.verdict != Status::XPDRM_OK {
-                return Err(resp.verdict);
-            }
-            out.write(resp.message()?.ep_token_url().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
-        }) }
+        unsafe {
+            text_of(resp, out, out_cap, out_len, |resp, out| {
+                if resp.verdict != Status::XPDRM_OK {
+                    return Err(resp.verdict);
+                }
+                out.write(resp.message()?.ep_token_url().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+            })
+        }
     })
 }
 
@@ -534,9 +540,11 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_error_text(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
-            out.write(resp.message()?.error_text().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
-        }) }
+        unsafe {
+            text_of(resp, out, out_cap, out_len, |resp, out| {
+                out.write(resp.message()?.error_text().ok_or(Status::XPDRM_ERR_SEES_FIELD_ABSENT)?)
+            })
+        }
     })
 }
 
@@ -552,11 +560,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_message_id(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
-            out.write(resp.message()?.message_id())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |resp, out| out.write(resp.message()?.message_id())) } })
 }
 
 /// Writes the response as JSON text (NUL-terminated, UTF-8) into `out`: the body the service answers with
@@ -572,11 +576,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_to_json(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |resp, out| {
-            out.write(&resp.message()?.to_json())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |resp, out| out.write(&resp.message()?.to_json())) } })
 }
 
 /// Frees a response, wiping the token URL it may hold. NULL does nothing. `resp` must not be used

@@ -624,11 +624,7 @@ pub unsafe extern "C" fn xpdrm_token_request_redacted(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |h, out| {
-            out.write(&h.req.redacted())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(req, out, out_cap, out_len, |h, out| { out.write(&h.req.redacted()) }) } })
 }
 
 /// Writes the request's reason, by the reason rule of CONVENTIONS: if the most recent call that modifies the
@@ -651,17 +647,19 @@ pub unsafe extern "C" fn xpdrm_token_request_last_error(
     out_len: *mut usize,
 ) -> xpdrm_status {
     ffi_guard!({
-        unsafe { text_of(req, out, out_cap, out_len, |h, out| {
-            let check;
-            let reason = match &h.last_error {
-                Some(e) => e.reason(),
-                None => {
-                    check = h.req.check().err();
-                    check.as_ref().map_or("", Error::reason)
-                }
-            };
-            out.write_reason(reason)
-        }) }
+        unsafe {
+            text_of(req, out, out_cap, out_len, |h, out| {
+                let check;
+                let reason = match &h.last_error {
+                    Some(e) => e.reason(),
+                    None => {
+                        check = h.req.check().err();
+                        check.as_ref().map_or("", Error::reason)
+                    }
+                };
+                out.write_reason(reason)
+            })
+        }
     })
 }
 
@@ -779,11 +777,7 @@ pub unsafe extern "C" fn xpdrm_token_response_license_url(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
-            out.write(h.resp.license_url()?)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |h, out| { out.write(h.resp.license_url()?) }) } })
 }
 
 /// Writes the license URL without its `ExpressPlayToken` query parameter (other parameters kept as given):
@@ -799,11 +793,7 @@ pub unsafe extern "C" fn xpdrm_token_response_license_base_url(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
-            out.write(h.resp.license_base_url()?)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |h, out| { out.write(h.resp.license_base_url()?) }) } })
 }
 
 /// Writes the token (URL-safe base64, percent-decoded), for the `ExpressPlayToken` header. A bearer
@@ -818,11 +808,7 @@ pub unsafe extern "C" fn xpdrm_token_response_token(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
-            out.write(h.resp.token()?)
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |h, out| { out.write(h.resp.token()?) }) } })
 }
 
 /// Writes the server's error text: the JSON `message` (or `text`), or the text run of an HTML page that
@@ -842,11 +828,7 @@ pub unsafe extern "C" fn xpdrm_token_response_error_text(
     out_cap: usize,
     out_len: *mut usize,
 ) -> xpdrm_status {
-    ffi_guard!({
-        unsafe { text_of(resp, out, out_cap, out_len, |h, out| {
-            out.write(h.resp.error_text())
-        }) }
-    })
+    ffi_guard!({ unsafe { text_of(resp, out, out_cap, out_len, |h, out| { out.write(h.resp.error_text()) }) } })
 }
 
 /// Frees a response and wipes the token and license URL it held. NULL is a no-op. The pointer is invalid

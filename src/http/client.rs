@@ -109,7 +109,8 @@ pub(crate) fn check_url(url: &str) -> Result<ureq::http::Uri, Problem> {
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err(invalid("is not an absolute http or https URL"));
     }
-    let uri: ureq::http::Uri = url.parse().map_err(|_| invalid("is malformed (spaces or characters a URL may not hold?)"))?;
+    let uri: ureq::http::Uri =
+        url.parse().map_err(|_| invalid("is malformed (spaces or characters a URL may not hold?)"))?;
     match uri.host() {
         Some(h) if !h.is_empty() => Ok(uri),
         _ => Err(invalid("has no host")),
@@ -129,7 +130,8 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let literal = uri.host().and_then(|h| h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok());
+        let literal =
+            uri.host().and_then(|h| h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().ok());
         let port = uri.port_u16().or(match uri.scheme_str() {
             Some("https") => Some(443),
             Some("http") => Some(80),
@@ -161,7 +163,11 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
 /// A host name looked up on a helper thread, while the call watches its cancel handle: `getaddrinfo`
 /// cannot be interrupted, so a cancelled call returns at once and the helper thread ends on its own (when
 /// the system's resolver answers or gives up), dropping its answer.
-fn lookup_cancellable(host: String, port: u16, timeout: Option<Duration>) -> Result<Vec<std::net::SocketAddr>, ureq::Error> {
+fn lookup_cancellable(
+    host: String,
+    port: u16,
+    timeout: Option<Duration>,
+) -> Result<Vec<std::net::SocketAddr>, ureq::Error> {
     use std::net::ToSocketAddrs;
     // A slot the helper fills (a Mutex and a Condvar, not a channel: 28 KB less code in a C program).
     type Slot = (Mutex<Option<std::io::Result<Vec<std::net::SocketAddr>>>>, std::sync::Condvar);
@@ -220,7 +226,11 @@ fn tls_terminator_refusal(status: u16, body: &[u8], has_client_cert: bool) -> Op
         } else {
             Status::XPDRM_ERR_HTTP_TLS_CLIENT_CERT_REQUIRED
         };
-        return Some(Failure::new(status, "the server (nginx) answered 400: no required SSL certificate was sent".into(), false));
+        return Some(Failure::new(
+            status,
+            "the server (nginx) answered 400: no required SSL certificate was sent".into(),
+            false,
+        ));
     }
     if page("<center>The SSL certificate error</center>") {
         return Some(Failure::new(
@@ -259,7 +269,8 @@ impl Client {
             // The proxy is the config's, never the environment's.
             .proxy(config.proxy.as_ref().map(|p| p.proxy.clone()))
             .build();
-        let connector = ().chain(ConnectProxyConnector::default()).chain(TcpConnector).chain(TlsConnector { config: tls });
+        let connector =
+            ().chain(ConnectProxyConnector::default()).chain(TcpConnector).chain(TlsConnector { config: tls });
         let agent = ureq::Agent::with_parts(
             agent_config,
             connector,
@@ -314,7 +325,12 @@ impl Client {
     }
 
     /// [`Client::execute`] on behalf of `op` (for the events).
-    pub(crate) fn execute_op(&self, request: &OutboundRequest, repeat: Repeat, op: Operation) -> Result<Answer, Problem> {
+    pub(crate) fn execute_op(
+        &self,
+        request: &OutboundRequest,
+        repeat: Repeat,
+        op: Operation,
+    ) -> Result<Answer, Problem> {
         let started = Instant::now();
         let deadline = started + self.overall;
         let what = format!("{} {}", request.method().name(), request.redacted_url());
@@ -391,7 +407,11 @@ impl Client {
                 // result, so that the caller can read Retry-After.
                 if let Ok(mut answer) = outcome {
                     answer.attempts = attempt;
-                    crate::xlog!(Info, "HTTP {what}: HTTP {} with Retry-After after {attempt} attempt(s)", answer.status);
+                    crate::xlog!(
+                        Info,
+                        "HTTP {what}: HTTP {} with Retry-After after {attempt} attempt(s)",
+                        answer.status
+                    );
                     return Ok(answer);
                 }
             }
@@ -409,7 +429,12 @@ impl Client {
                 wait.as_millis()
             );
             if guard.wait(wait) {
-                return Err(self.give_up(&what, Status::XPDRM_ERR_HTTP_CANCELLED, "cancelled while waiting to try again", attempt));
+                return Err(self.give_up(
+                    &what,
+                    Status::XPDRM_ERR_HTTP_CANCELLED,
+                    "cancelled while waiting to try again",
+                    attempt,
+                ));
             }
             attempt += 1;
         }
@@ -435,9 +460,14 @@ impl Client {
                 let code = if a.is_success() {
                     0
                 } else {
-                    crate::token::TokenResponse::parse(crate::token::Drm::PlayReady, a.status, a.content_type.as_deref(), &a.body)
-                        .map(|r| r.error_code())
-                        .unwrap_or(0)
+                    crate::token::TokenResponse::parse(
+                        crate::token::Drm::PlayReady,
+                        a.status,
+                        a.content_type.as_deref(),
+                        &a.body,
+                    )
+                    .map(|r| r.error_code())
+                    .unwrap_or(0)
                 };
                 (a.status, code, Status::XPDRM_OK)
             }
@@ -508,7 +538,8 @@ impl Client {
             .headers()
             .iter()
             .map(|(n, v)| {
-                let value = v.as_bytes().iter().map(|&b| if (0x20..0x7f).contains(&b) || b == b'\t' { b as char } else { '?' });
+                let value =
+                    v.as_bytes().iter().map(|&b| if (0x20..0x7f).contains(&b) || b == b'\t' { b as char } else { '?' });
                 (n.as_str().to_owned(), value.collect())
             })
             .collect();

@@ -266,9 +266,9 @@ impl Config {
         let certs = certificates("CA", pem)?;
         let mut store = rustls::RootCertStore::empty();
         for (i, cert) in certs.iter().enumerate() {
-            store
-                .add(rustls::pki_types::CertificateDer::from(cert.der()).into_owned())
-                .map_err(|_| bad_pem(format!("certificate {} of the CA PEM is not a usable X.509 certificate", i + 1)))?;
+            store.add(rustls::pki_types::CertificateDer::from(cert.der()).into_owned()).map_err(|_| {
+                bad_pem(format!("certificate {} of the CA PEM is not a usable X.509 certificate", i + 1))
+            })?;
         }
         self.roots.extend(certs);
         Ok(())
@@ -301,11 +301,17 @@ impl Config {
 
     /// The retry policy: `max_attempts` 1 to [`MAX_ATTEMPTS_LIMIT`]; backoffs in milliseconds, at most
     /// [`MAX_BACKOFF_LIMIT`], the initial one not above the largest.
-    pub fn set_retry(&mut self, max_attempts: u32, initial_backoff_ms: u32, max_backoff_ms: u32) -> Result<(), Problem> {
+    pub fn set_retry(
+        &mut self,
+        max_attempts: u32,
+        initial_backoff_ms: u32,
+        max_backoff_ms: u32,
+    ) -> Result<(), Problem> {
         if max_attempts == 0 || max_attempts > MAX_ATTEMPTS_LIMIT {
             return Err(invalid(format!("max_attempts is {max_attempts}; it must be 1 to {MAX_ATTEMPTS_LIMIT}")));
         }
-        let (initial, max) = (Duration::from_millis(initial_backoff_ms.into()), Duration::from_millis(max_backoff_ms.into()));
+        let (initial, max) =
+            (Duration::from_millis(initial_backoff_ms.into()), Duration::from_millis(max_backoff_ms.into()));
         if max > MAX_BACKOFF_LIMIT || initial > max {
             return Err(invalid(format!(
                 "the backoffs are {initial_backoff_ms} and {max_backoff_ms} ms; the initial one may not exceed the \
@@ -323,9 +329,7 @@ impl Config {
             || user_agent.len() > MAX_USER_AGENT_LEN
             || !user_agent.bytes().all(|b| (0x20..0x7f).contains(&b))
         {
-            return Err(invalid(format!(
-                "the user agent must be 1 to {MAX_USER_AGENT_LEN} bytes of printable ASCII"
-            )));
+            return Err(invalid(format!("the user agent must be 1 to {MAX_USER_AGENT_LEN} bytes of printable ASCII")));
         }
         self.user_agent = user_agent.to_owned();
         Ok(())
@@ -425,7 +429,9 @@ fn proxy_settings(
     let rest = if let Some(rest) = lower.strip_prefix("http://") {
         &url[url.len() - rest.len()..]
     } else if lower.starts_with("https://") {
-        return Err(bad("is https://; only http:// proxies are supported (https targets are tunnelled through them)".into()));
+        return Err(bad(
+            "is https://; only http:// proxies are supported (https targets are tunnelled through them)".into()
+        ));
     } else {
         return Err(bad("must start with http://".into()));
     };
@@ -448,7 +454,8 @@ fn proxy_settings(
         None => 80,
     };
     let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http).host(host).port(port);
-    let printable = |v: &str| !v.is_empty() && v.len() <= MAX_PROXY_CREDENTIAL_LEN && v.bytes().all(|b| (0x20..0x7f).contains(&b));
+    let printable =
+        |v: &str| !v.is_empty() && v.len() <= MAX_PROXY_CREDENTIAL_LEN && v.bytes().all(|b| (0x20..0x7f).contains(&b));
     match (username, password) {
         (None, Some(_)) => return Err(invalid("a proxy password was given without a user name")),
         (Some(u), p) => {
@@ -472,7 +479,10 @@ fn proxy_settings(
     if let Some(list) = no_proxy {
         let entries: Vec<&str> = list.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
         if entries.len() > MAX_NO_PROXY_ENTRIES {
-            return Err(invalid(format!("the no-proxy list has {} entries; at most {MAX_NO_PROXY_ENTRIES}", entries.len())));
+            return Err(invalid(format!(
+                "the no-proxy list has {} entries; at most {MAX_NO_PROXY_ENTRIES}",
+                entries.len()
+            )));
         }
         for e in &entries {
             let ok = e.len() <= 255
@@ -499,7 +509,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_its_cap() {
-        let r = Retry { max_attempts: 10, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(700) };
+        let r = Retry {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(700),
+        };
         let waits: Vec<u128> = (1..=6).map(|a| r.backoff(a).as_millis()).collect();
         assert_eq!(waits, [100, 200, 400, 700, 700, 700]);
         assert_eq!(r.backoff(u32::MAX), Duration::from_millis(700), "no overflow");
@@ -513,7 +527,10 @@ mod tests {
         assert_eq!(c.set_timeouts(1, 1, 86_400_001).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(c.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
         c.set_timeouts(5, 6, 7).unwrap();
-        assert_eq!((c.connect_timeout, c.read_timeout, c.overall_timeout), (Duration::from_millis(5), Duration::from_millis(6), Duration::from_millis(7)));
+        assert_eq!(
+            (c.connect_timeout, c.read_timeout, c.overall_timeout),
+            (Duration::from_millis(5), Duration::from_millis(6), Duration::from_millis(7))
+        );
         assert_eq!(c.set_retry(0, 0, 0).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(c.set_retry(11, 0, 0).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
         assert_eq!(c.set_retry(2, 20, 10).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
@@ -522,7 +539,10 @@ mod tests {
         c.set_retry(1, 0, 0).unwrap();
         assert_eq!(c.retry().max_attempts, 1);
         assert_eq!(c.set_max_response_size(0).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(c.set_max_response_size(MAX_RESPONSE_SIZE_LIMIT + 1).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            c.set_max_response_size(MAX_RESPONSE_SIZE_LIMIT + 1).unwrap_err().status,
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(c.max_response_size(), DEFAULT_MAX_RESPONSE_SIZE);
         for bad in ["", "tab\there", "caf\u{e9}", &"x".repeat(257)] {
             assert_eq!(c.set_user_agent(bad).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT, "{bad:?}");
@@ -534,22 +554,55 @@ mod tests {
     fn proxy_settings_are_checked() {
         let mut c = Config::new();
         for bad in [
-            "", "proxy:3128", "ftp://p:1", "https://p:443", "http://", "http://p:0", "http://p:", "http://p:99999",
-            "http://u:pw@p:3128", "http://p:3128/path", "http://p:3128?q", "http://p 1:3128", "http://p\n:1",
+            "",
+            "proxy:3128",
+            "ftp://p:1",
+            "https://p:443",
+            "http://",
+            "http://p:0",
+            "http://p:",
+            "http://p:99999",
+            "http://u:pw@p:3128",
+            "http://p:3128/path",
+            "http://p:3128?q",
+            "http://p 1:3128",
+            "http://p\n:1",
         ] {
             let e = c.set_proxy(Some(bad), None, None, None).expect_err(bad);
             assert_eq!(e.status, XPDRM_ERR_INVALID_ARGUMENT, "{bad:?}");
         }
-        assert_eq!(c.set_proxy(Some("http://p:1"), None, Some("pw"), None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(c.set_proxy(Some("http://p:1"), Some("a:b"), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(c.set_proxy(Some("http://p:1"), Some(""), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
-        assert_eq!(c.set_proxy(Some("http://p:1"), Some("u"), Some("tab\t"), None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            c.set_proxy(Some("http://p:1"), None, Some("pw"), None).unwrap_err().status,
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            c.set_proxy(Some("http://p:1"), Some("a:b"), None, None).unwrap_err().status,
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            c.set_proxy(Some("http://p:1"), Some(""), None, None).unwrap_err().status,
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            c.set_proxy(Some("http://p:1"), Some("u"), Some("tab\t"), None).unwrap_err().status,
+            XPDRM_ERR_INVALID_ARGUMENT
+        );
         for bad in ["a b", "*a", "a*", "x/y", "**.a"] {
-            assert_eq!(c.set_proxy(Some("http://p:1"), None, None, Some(bad)).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT, "{bad}");
+            assert_eq!(
+                c.set_proxy(Some("http://p:1"), None, None, Some(bad)).unwrap_err().status,
+                XPDRM_ERR_INVALID_ARGUMENT,
+                "{bad}"
+            );
         }
         assert_eq!(c.set_proxy(None, Some("u"), None, None).unwrap_err().status, XPDRM_ERR_INVALID_ARGUMENT);
         assert!(c.proxy.is_none(), "nothing changed");
-        c.set_proxy(Some("HTTP://Proxy.Example:3128/"), Some("user"), Some("pa ss"), Some("localhost, .lan,*.corp,10.0.0.1")).unwrap();
+        c.set_proxy(
+            Some("HTTP://Proxy.Example:3128/"),
+            Some("user"),
+            Some("pa ss"),
+            Some("localhost, .lan,*.corp,10.0.0.1"),
+        )
+        .unwrap();
         let p = c.proxy.as_ref().unwrap();
         assert_eq!(p.authority, "proxy.example:3128");
         assert!(!format!("{c:?}").contains("pa ss"), "the password is not in Debug");

@@ -100,7 +100,9 @@ pub(crate) fn classify(e: &ureq::Error, phase: Phase, has_client_cert: bool) -> 
                 // exists, either is the proxy's own refusal of the credentials.
                 Some(c @ (401 | 407)) => Failure::new(
                     XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED,
-                    format!("the proxy answered CONNECT with HTTP {c} (authentication required or credentials refused)"),
+                    format!(
+                        "the proxy answered CONNECT with HTTP {c} (authentication required or credentials refused)"
+                    ),
                     false,
                 ),
                 Some(c) => Failure::new(
@@ -113,7 +115,9 @@ pub(crate) fn classify(e: &ureq::Error, phase: Phase, has_client_cert: bool) -> 
         }
         E::InvalidProxyUrl => Failure::new(XPDRM_ERR_HTTP_INVALID_URL, "the proxy URL cannot be used".into(), true),
         E::Tls(m) => Failure::new(XPDRM_ERR_HTTP_TLS, format!("TLS: {m}"), false),
-        E::Protocol(p) => Failure::new(XPDRM_ERR_HTTP_TRANSPORT, format!("the answer is not valid HTTP/1.1 ({p})"), false),
+        E::Protocol(p) => {
+            Failure::new(XPDRM_ERR_HTTP_TRANSPORT, format!("the answer is not valid HTTP/1.1 ({p})"), false)
+        }
         E::Io(io) => {
             if io.get_ref().is_some_and(|inner| inner.is::<super::cancel::Cancelled>()) {
                 return Failure::new(XPDRM_ERR_HTTP_CANCELLED, "cancelled".into(), false);
@@ -199,11 +203,22 @@ mod tests {
         assert_eq!((t.status, t.nothing_sent), (XPDRM_ERR_HTTP_TIMEOUT, true));
         let t = classify(&ureq::Error::Timeout(ureq::Timeout::RecvResponse), Phase::Head, false);
         assert_eq!((t.status, t.nothing_sent), (XPDRM_ERR_HTTP_TIMEOUT, false));
-        let auth = classify(&ureq::Error::ConnectProxyFailed("proxy server responded 407/Proxy Authentication Required".into()), Phase::Head, false);
+        let auth = classify(
+            &ureq::Error::ConnectProxyFailed("proxy server responded 407/Proxy Authentication Required".into()),
+            Phase::Head,
+            false,
+        );
         assert_eq!(auth.status, XPDRM_ERR_HTTP_PROXY_AUTH_REQUIRED);
-        let refused = classify(&ureq::Error::ConnectProxyFailed("proxy server responded 403/Forbidden".into()), Phase::Head, false);
+        let refused = classify(
+            &ureq::Error::ConnectProxyFailed("proxy server responded 403/Forbidden".into()),
+            Phase::Head,
+            false,
+        );
         assert_eq!(refused.status, XPDRM_ERR_HTTP_PROXY_REFUSED);
-        assert_eq!(classify(&ureq::Error::Io(super::super::cancel::cancelled_io()), Phase::Body, false).status, XPDRM_ERR_HTTP_CANCELLED);
+        assert_eq!(
+            classify(&ureq::Error::Io(super::super::cancel::cancelled_io()), Phase::Body, false).status,
+            XPDRM_ERR_HTTP_CANCELLED
+        );
         let secret = ureq::Error::BadUri("https://h/p?customerAuthenticator=SECRET".into());
         assert!(!classify(&secret, Phase::Head, false).reason.contains("SECRET"));
     }

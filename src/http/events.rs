@@ -83,7 +83,8 @@ pub fn parse_http_date(v: &str) -> Option<SystemTime> {
         if s.bytes().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None }
     };
     let day = num(5..7)?;
-    const MONTHS: [&[u8]; 12] = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+    const MONTHS: [&[u8]; 12] =
+        [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
     let month = MONTHS.iter().position(|m| *m == &b[8..11])? as u64 + 1;
     let year = num(12..16)?;
     if b[19] != b':' || b[22] != b':' {
@@ -125,8 +126,15 @@ mod tests {
         assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 784_111_777);
         let t = parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT").unwrap();
         assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_835_481_599);
-        for bad in ["", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
-            "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:49:37 GMT", "Sun, 06 Nov 1969 08:49:37 GMT"] {
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+        ] {
             assert!(parse_http_date(bad).is_none(), "{bad}");
         }
         let now = UNIX_EPOCH + Duration::from_secs(784_111_700);

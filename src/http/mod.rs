@@ -67,5 +67,5 @@ pub use config::{
     MAX_PROXY_URL_LEN, MAX_RESPONSE_SIZE_LIMIT, MAX_USER_AGENT_LEN, Retry, default_user_agent,
 };
 pub use events::{AttemptEvent, Operation, clock_offset_ms, parse_http_date, parse_retry_after};
-pub use trust::{MAX_PINS, Pin, TrustSource, parse_pin, spki_sha256, system_roots};
 pub use ops::{MAX_CHALLENGE_LEN, TokenPlacement};
+pub use trust::{MAX_PINS, Pin, TrustSource, parse_pin, spki_sha256, system_roots};

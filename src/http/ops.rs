@@ -56,7 +56,9 @@ fn require_success(answer: &Answer, who: &str) -> Result<(), Problem> {
 /// The `Accept` header of a token request: a Marlin BB server answers an XML action token.
 fn accept(drm: Drm) -> &'static str {
     match drm {
-        Drm::MarlinBb => "application/vnd.marlin.drm.actiontoken+xml, application/xml;q=0.9, application/json, text/html;q=0.5",
+        Drm::MarlinBb => {
+            "application/vnd.marlin.drm.actiontoken+xml, application/xml;q=0.9, application/json, text/html;q=0.5"
+        }
         _ => "application/json, text/uri-list, text/html;q=0.5",
     }
 }
@@ -112,7 +114,9 @@ impl Client {
         super::client::check_url(license_url)?;
         let body = Zeroizing::new(challenge.to_vec());
         let out = match placement {
-            TokenPlacement::Url => OutboundRequest::post(SecretString::from(license_url), "application/octet-stream", body),
+            TokenPlacement::Url => {
+                OutboundRequest::post(SecretString::from(license_url), "application/octet-stream", body)
+            }
             TokenPlacement::Header => {
                 // The URL read as a token server's text/uri-list answer: its base and its token.
                 let parts = TokenResponse::parse(Drm::PlayReady, 200, Some("text/uri-list"), license_url.as_bytes())

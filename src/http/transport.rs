@@ -132,7 +132,11 @@ mod unix {
         if r < 0 { Err(io::Error::last_os_error()) } else { Ok(r) }
     }
 
-    pub(super) fn connect_polling(addr: &SocketAddr, timeout: Option<Duration>, cancel: &Cancel) -> io::Result<TcpStream> {
+    pub(super) fn connect_polling(
+        addr: &SocketAddr,
+        timeout: Option<Duration>,
+        cancel: &Cancel,
+    ) -> io::Result<TcpStream> {
         let family = if addr.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
         // SAFETY: plain socket calls on a descriptor this function owns (OwnedFd closes it on every path).
         let fd = unsafe { OwnedFd::from_raw_fd(check(libc::socket(family, libc::SOCK_STREAM, 0))?) };
@@ -192,7 +196,13 @@ mod unix {
             let mut err_len = core::mem::size_of::<libc::c_int>() as libc::socklen_t;
             // SAFETY: SO_ERROR writes one c_int.
             check(unsafe {
-                libc::getsockopt(raw, libc::SOL_SOCKET, libc::SO_ERROR, (&mut err as *mut libc::c_int).cast(), &mut err_len)
+                libc::getsockopt(
+                    raw,
+                    libc::SOL_SOCKET,
+                    libc::SO_ERROR,
+                    (&mut err as *mut libc::c_int).cast(),
+                    &mut err_len,
+                )
             })?;
             if err != 0 {
                 return Err(io::Error::from_raw_os_error(err));
@@ -417,7 +427,8 @@ impl<In: Transport> Connector<In> for TlsConnector {
             return Ok(Some(Either::A(transport)));
         }
         let host = details.uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
-        let name = ServerName::try_from(host.to_owned()).map_err(|_| Error::Tls("the host is not a valid TLS server name"))?;
+        let name =
+            ServerName::try_from(host.to_owned()).map_err(|_| Error::Tls("the host is not a valid TLS server name"))?;
         let mut conn = ClientConnection::new(self.config.clone(), name)?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
@@ -427,7 +438,8 @@ impl<In: Transport> Connector<In> for TlsConnector {
             }
         }
         with_context(|c| {
-            c.times.tls = since_attempt_start_inner(&c.times).map(|t| t.saturating_sub(c.times.connect.unwrap_or_default()));
+            c.times.tls =
+                since_attempt_start_inner(&c.times).map(|t| t.saturating_sub(c.times.connect.unwrap_or_default()));
         });
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
         Ok(Some(Either::B(TlsTransport { buffers, stream: StreamOwned::new(conn, sock) })))

@@ -148,12 +148,12 @@ impl ServerCertVerifier for PinningVerifier {
 
 /// The platform's CA bundles, the first that exists is read (as Go's crypto/x509 and openssl-probe look).
 const SYSTEM_FILES: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt",                // Debian, Ubuntu, Gentoo, Arch, Buildroot
-    "/etc/pki/tls/certs/ca-bundle.crt",                  // Fedora, RHEL 6
+    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Gentoo, Arch, Buildroot
+    "/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL 6
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // CentOS, RHEL 7+
-    "/etc/ssl/ca-bundle.pem",                            // openSUSE
-    "/etc/pki/tls/cacert.pem",                           // OpenELEC
-    "/etc/ssl/cert.pem",                                 // Alpine, macOS, OpenBSD
+    "/etc/ssl/ca-bundle.pem",             // openSUSE
+    "/etc/pki/tls/cacert.pem",            // OpenELEC
+    "/etc/ssl/cert.pem",                  // Alpine, macOS, OpenBSD
 ];
 
 /// CA directories, read when no bundle exists (Android keeps one file per CA).
@@ -278,7 +278,11 @@ mod tests {
         let hex = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
         let pin = parse_pin(hex).unwrap();
         assert_eq!(pin[1], 0x11);
-        assert_eq!(parse_pin(&hex.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":")).unwrap(), pin);
+        assert_eq!(
+            parse_pin(&hex.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":"))
+                .unwrap(),
+            pin
+        );
         use base64ct::Encoding;
         let enc = |b: &[u8]| {
             let mut buf = [0u8; 64];
@@ -288,8 +292,16 @@ mod tests {
         assert_eq!(parse_pin(&b64).unwrap(), pin);
         assert_eq!(parse_pin(&format!("sha256/{b64}")).unwrap(), pin);
         assert_eq!(parse_pin(b64.trim_end_matches('=')).unwrap(), pin);
-        for bad in ["", "abc", &hex[..62], &format!("{hex}00"), &"g".repeat(64), "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=",
-            &enc(&[0u8; 31]), &enc(&[0u8; 33])] {
+        for bad in [
+            "",
+            "abc",
+            &hex[..62],
+            &format!("{hex}00"),
+            &"g".repeat(64),
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!=",
+            &enc(&[0u8; 31]),
+            &enc(&[0u8; 33]),
+        ] {
             let e = parse_pin(bad).unwrap_err();
             assert_eq!(e.status, Status::XPDRM_ERR_INVALID_ARGUMENT, "{bad:?}");
             assert!(e.reason.starts_with("the pin"), "{}", e.reason);

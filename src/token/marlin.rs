@@ -18,8 +18,8 @@ use zeroize::Zeroizing;
 use super::{Kind, Outcome, Part, TokenParts, TokenResponse, is_http_url, is_token, lines};
 use crate::Status;
 use crate::outbound::media_type;
-use crate::token::Drm;
 use crate::secret_string::SecretString;
+use crate::token::Drm;
 
 /// The content type of a Marlin BB action token.
 pub const ACTION_TOKEN_CONTENT_TYPE: &str = "application/vnd.marlin.drm.actiontoken+xml";
@@ -118,8 +118,7 @@ fn compound(url: &str) -> Result<(TokenParts, Option<String>), Status> {
         Some(fragment) if !fragment.is_empty() => Some(decode_fragment(fragment)?),
         _ => None,
     };
-    let parts =
-        TokenParts { license_url: SecretString::from(url), base: Part::Range(0..q), token: Part::Range(token) };
+    let parts = TokenParts { license_url: SecretString::from(url), base: Part::Range(0..q), token: Part::Range(token) };
     Ok((parts, content_url))
 }
 

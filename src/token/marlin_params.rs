@@ -216,11 +216,7 @@ pub static MARLIN_MS3: &[Param] = &[
              repeatable",
         )
     },
-    optional(
-        "ms3Scheme",
-        Check::Choice { values: &["true", "false"], invalid: INVALID },
-        "true or false",
-    ),
+    optional("ms3Scheme", Check::Choice { values: &["true", "false"], invalid: INVALID }, "true or false"),
 ];
 
 /// MS3's parameters that also take an index, for several keys in one token (`contentId.0`, `contentKey.0`,
@@ -343,7 +339,9 @@ mod tests {
 
     #[test]
     fn forms() {
-        for ok in ["http://h/x.mpd", "HTTPS://h:8443/a?b#c", "hls://d31lwto7rjo21l.cloudfront.net/video/HLSBBB/master.m3u8"] {
+        for ok in
+            ["http://h/x.mpd", "HTTPS://h:8443/a?b#c", "hls://d31lwto7rjo21l.cloudfront.net/video/HLSBBB/master.m3u8"]
+        {
             assert_eq!(Form::ContentUrl.check(ok), Ok(()), "{ok}");
         }
         for bad in ["", "ftp://h/x", "hls:/h", "http://", "http:///x", "https://:80/", "http://h/\n"] {

@@ -67,7 +67,9 @@ impl Drm {
     /// `XPDRM_DRM_PLAYREADY` = 2, `XPDRM_DRM_MARLIN_MS3` = 3, `XPDRM_DRM_MARLIN_BB` = 4), or
     /// [`Status::XPDRM_ERR_UNKNOWN_DRM`].
     pub fn from_code(code: i32) -> Result<Drm, Status> {
-        Drm::EVERY.get(usize::try_from(code).map_err(|_| Status::XPDRM_ERR_UNKNOWN_DRM)?).copied()
+        Drm::EVERY
+            .get(usize::try_from(code).map_err(|_| Status::XPDRM_ERR_UNKNOWN_DRM)?)
+            .copied()
             .ok_or(Status::XPDRM_ERR_UNKNOWN_DRM)
     }
 
@@ -157,9 +159,15 @@ mod tests {
 
     #[test]
     fn base_urls_follow_the_spec_table() {
-        assert_eq!(Drm::Widevine.base_url(Environment::Production), "https://wv-gen.service.expressplay.com/hms/wv/token");
+        assert_eq!(
+            Drm::Widevine.base_url(Environment::Production),
+            "https://wv-gen.service.expressplay.com/hms/wv/token"
+        );
         assert_eq!(Drm::PlayReady.base_url(Environment::Test), "https://pr-gen.test.expressplay.com/hms/pr/token");
         assert_eq!(Drm::MarlinMs3.base_url(Environment::Test), "https://ms3-gen.test.expressplay.com/hms/ms3/token");
-        assert_eq!(Drm::MarlinBb.base_url(Environment::Production), "https://bb-gen.service.expressplay.com/hms/bb/token");
+        assert_eq!(
+            Drm::MarlinBb.base_url(Environment::Production),
+            "https://bb-gen.service.expressplay.com/hms/bb/token"
+        );
     }
 }

@@ -672,17 +672,18 @@ const EK_NEEDS_KEK: RequestRule = RequestRule {
     holds: |r| !r.has("ek") || r.has("kek"),
 };
 
-const EK_UNWRAPS: RequestRule = RequestRule {
-    code: XPDRM_ERR_INVALID_EK_OR_KEK,
-    rule: "ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's table]",
-    holds: |r| match (r.value("kek"), r.value("ek")) {
-        (Some(kek), Some(ek)) => crate::keywrap::unwrap_hex(kek, ek, |key| {
-            if key.len() == 16 { Ok(()) } else { Err(XPDRM_ERR_INVALID_EK_OR_KEK) }
-        })
-        .is_ok(),
-        _ => true,
-    },
-};
+const EK_UNWRAPS: RequestRule =
+    RequestRule {
+        code: XPDRM_ERR_INVALID_EK_OR_KEK,
+        rule: "ek must unwrap under kek (AES Key Wrap integrity check) to a 16-byte content key [vendor's table]",
+        holds: |r| match (r.value("kek"), r.value("ek")) {
+            (Some(kek), Some(ek)) => crate::keywrap::unwrap_hex(kek, ek, |key| {
+                if key.len() == 16 { Ok(()) } else { Err(XPDRM_ERR_INVALID_EK_OR_KEK) }
+            })
+            .is_ok(),
+            _ => true,
+        },
+    };
 
 /// FairPlay's rules across parameters.
 pub static FAIRPLAY_RULES: &[RequestRule] = &[
@@ -960,11 +961,9 @@ impl Check {
                 (too_long, "over 64 characters after ^"),
                 (invalid, "nothing after ^"),
             ],
-            Check::Extension { malformed, bad_type, bad_payload } => vec![
-                (malformed, "no comma"),
-                (bad_type, "type not 4 characters"),
-                (bad_payload, "payload not base64"),
-            ],
+            Check::Extension { malformed, bad_type, bad_payload } => {
+                vec![(malformed, "no comma"), (bad_type, "type not 4 characters"), (bad_payload, "payload not base64")]
+            }
             Check::Hex4Bytes { not_hex, not_4_bytes } => vec![(not_hex, "not hex"), (not_4_bytes, "not 8 digits")],
             Check::Free => vec![],
             Check::Unsupported { code } => vec![(code, "any value")],
@@ -989,11 +988,8 @@ pub fn reference(drm: Drm) -> Vec<String> {
             Presence::Conditional(when) => format!("required {when}"),
         };
         let repeat = if p.repeatable { ", repeatable" } else { "" };
-        let indexed = if indexed_names(drm).contains(&p.name) {
-            format!(", also {}.N per key", p.name)
-        } else {
-            String::new()
-        };
+        let indexed =
+            if indexed_names(drm).contains(&p.name) { format!(", also {}.N per key", p.name) } else { String::new() };
         let labelled = p.labelled_codes();
         let codes = match labelled.as_slice() {
             [] => String::new(),
@@ -1076,7 +1072,9 @@ mod tests {
     fn index_syntax() {
         assert_eq!(split_index("kid.0"), Some(("kid", 0)));
         assert_eq!(split_index("kid.4294967295"), Some(("kid", u32::MAX)));
-        for bad in ["kid", "kid.", ".0", "kid.01", "kid.-1", "kid.+1", "kid.4294967296", "kid.1a", "rental.playDuration"] {
+        for bad in
+            ["kid", "kid.", ".0", "kid.01", "kid.-1", "kid.+1", "kid.4294967296", "kid.1a", "rental.playDuration"]
+        {
             assert_eq!(split_index(bad), None, "{bad}");
         }
         assert_eq!(find_indexed(Drm::Widevine, "trackType.3").map(|(p, i)| (p.name, i)), Some(("trackType", 3)));

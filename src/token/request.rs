@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use super::params::{self, Check, Lookup, Param, Presence};
-use crate::secret_string::SecretString;
 use super::{Drm, Environment, Error, time};
 use crate::Status;
+use crate::secret_string::SecretString;
 
 /// Longest base URL accepted, in bytes.
 pub const MAX_BASE_URL_LEN: usize = 2048;
@@ -622,8 +622,12 @@ mod tests {
         let names: Vec<_> = form_urlencoded::parse(form.as_bytes()).map(|(n, v)| format!("{n}={v}")).collect();
         assert_eq!(
             names[1..],
-            ["contentKey=00000000000000000000000000000000", "iv=0123456789abcdef0123456789abcdef",
-             "fpExtension=wudo,AAAAAA==", "fpExtension=abcd,AQID"]
+            [
+                "contentKey=00000000000000000000000000000000",
+                "iv=0123456789abcdef0123456789abcdef",
+                "fpExtension=wudo,AAAAAA==",
+                "fpExtension=abcd,AQID"
+            ]
         );
     }
 
@@ -659,7 +663,11 @@ mod tests {
         let mut r = TokenRequest::new(Drm::FairPlay);
         let e = r.set("KID", "x").unwrap_err();
         assert_eq!(e.status(), Status::XPDRM_ERR_UNKNOWN_PARAMETER);
-        assert!(e.reason().starts_with("\"KID\" is not a FairPlay token parameter; names are case-sensitive: did you mean kid?"), "{e}");
+        assert!(
+            e.reason()
+                .starts_with("\"KID\" is not a FairPlay token parameter; names are case-sensitive: did you mean kid?"),
+            "{e}"
+        );
         let e = r.set("securityLevel", "1").unwrap_err();
         assert!(e.reason().contains("it is a Widevine parameter"), "{e}");
         let e = r.set("prFlag", "true").unwrap_err();
@@ -692,8 +700,17 @@ mod tests {
         r.set_base_url("http://127.0.0.1:8080/token").unwrap();
         assert!(r.url().unwrap().starts_with("http://127.0.0.1:8080/token?customerAuthenticator="));
         for bad in [
-            "", "fp-gen.test.expressplay.com/hms/fp/token", "ftp://x/y", "https://", "https:///path", "https://:80/",
-            "https://a b/", "https://x/t?a=1", "https://x/t#f", "https://user:pw@x/t", "https://ü.example/",
+            "",
+            "fp-gen.test.expressplay.com/hms/fp/token",
+            "ftp://x/y",
+            "https://",
+            "https:///path",
+            "https://:80/",
+            "https://a b/",
+            "https://x/t?a=1",
+            "https://x/t#f",
+            "https://user:pw@x/t",
+            "https://ü.example/",
             "https://x/\n",
         ] {
             let e = r.set_base_url(bad).unwrap_err();

@@ -14,10 +14,10 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::Drm;
+use crate::Status;
 use crate::json::{self, Limits};
 use crate::outbound::{is_json_media_type, media_type};
 use crate::secret_string::SecretString;
-use crate::Status;
 
 /// Largest body accepted, in bytes (64 KiB): a token answer is a few hundred bytes, an error page a few
 /// kilobytes. Larger bodies give `XPDRM_ERR_INPUT_TOO_LARGE`.
@@ -125,7 +125,8 @@ impl Kind {
             // The other way round too: a bare http(s) URL labelled JSON is a uri-list.
             let start = body.len() - body.trim_ascii_start().len();
             let head = &body[start..body.len().min(start + 8)];
-            if head.len() >= 7 && (head[..7].eq_ignore_ascii_case(b"http://") || head.eq_ignore_ascii_case(b"https://")) {
+            if head.len() >= 7 && (head[..7].eq_ignore_ascii_case(b"http://") || head.eq_ignore_ascii_case(b"https://"))
+            {
                 Kind::UriList
             } else {
                 Kind::Json
@@ -678,7 +679,13 @@ mod tests {
     #[test]
     fn a_playready_answer_is_read_by_its_body_whatever_its_content_type() {
         let body = b"{\n    \"licenseAcquisitionUrl\": \"http://pr.service.expressplay.com/playready/RightsManager.asmx\",\n    \"token\": \"AgAAAA2dN3UA\"\n}\n";
-        for ct in [Some("text/uri-list"), Some("application/json"), Some("text/plain; charset=utf-8"), None, Some("text/html")] {
+        for ct in [
+            Some("text/uri-list"),
+            Some("application/json"),
+            Some("text/plain; charset=utf-8"),
+            None,
+            Some("text/html"),
+        ] {
             let r = TokenResponse::parse(Drm::PlayReady, 200, ct, body).unwrap();
             assert_eq!(r.token().unwrap(), "AgAAAA2dN3UA", "{ct:?}");
             assert_eq!(
@@ -692,7 +699,8 @@ mod tests {
         let r = TokenResponse::parse(Drm::Widevine, 500, Some("application/json"), err).unwrap();
         assert_eq!((r.error_code(), r.error_text()), (-7008, "Failed to generate Widevine license"));
         // Without a code field, the code comes from the prefix, which is still not part of the text.
-        let r = TokenResponse::parse(Drm::Widevine, 400, None, b"{\"message\":\"[-2018] Invalid authenticator\"}").unwrap();
+        let r =
+            TokenResponse::parse(Drm::Widevine, 400, None, b"{\"message\":\"[-2018] Invalid authenticator\"}").unwrap();
         assert_eq!((r.error_code(), r.error_text()), (-2018, "Invalid authenticator"));
     }
 
@@ -713,7 +721,10 @@ mod tests {
 
     #[test]
     fn code_prefixes_are_stripped() {
-        assert_eq!(strip_code_prefix("[-7008] Failed to generate Widevine license"), "Failed to generate Widevine license");
+        assert_eq!(
+            strip_code_prefix("[-7008] Failed to generate Widevine license"),
+            "Failed to generate Widevine license"
+        );
         assert_eq!(strip_code_prefix("[-2018]Invalid authenticator"), "Invalid authenticator");
         for same in ["[-7008]", "[-7008] ", "no code", "[-x] y", "[-1234567890] y", " [-7008] y", "[7008] y"] {
             assert_eq!(strip_code_prefix(same), same);
@@ -755,7 +766,9 @@ mod tests {
     fn urls() {
         assert!(is_http_url("https://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=A"));
         assert!(is_http_url("HTTP://h"));
-        for bad in ["", "https://", "https:///x", "https://:80/", "ftp://h/", "https://h/a b", "https://h/\u{e9}", "//h/x"] {
+        for bad in
+            ["", "https://", "https:///x", "https://:80/", "ftp://h/", "https://h/a b", "https://h/\u{e9}", "//h/x"]
+        {
             assert!(!is_http_url(bad), "{bad:?}");
         }
     }

@@ -14,8 +14,12 @@ pub const UNWRAP_PADDED: RawFn = k::xpdrm_key_unwrap_padded;
 pub const WRAP_PADDED: RawFn = k::xpdrm_key_wrap_padded;
 
 /// The four binary exports, with their names.
-pub const ALL_BINARY: [(&str, RawFn); 4] =
-    [("xpdrm_key_unwrap", UNWRAP), ("xpdrm_key_wrap", WRAP), ("xpdrm_key_unwrap_padded", UNWRAP_PADDED), ("xpdrm_key_wrap_padded", WRAP_PADDED)];
+pub const ALL_BINARY: [(&str, RawFn); 4] = [
+    ("xpdrm_key_unwrap", UNWRAP),
+    ("xpdrm_key_wrap", WRAP),
+    ("xpdrm_key_unwrap_padded", UNWRAP_PADDED),
+    ("xpdrm_key_wrap_padded", WRAP_PADDED),
+];
 
 /// Calls `f` with an output buffer of `cap` bytes pre-filled with 0xA5, and returns the status, the
 /// output (truncated to `*out_len` on success) and whether the buffer was left untouched.

@@ -48,7 +48,8 @@ fn exports(root: &Path) -> BTreeMap<String, Export> {
                 if !(above.starts_with("///") || above.starts_with("#[")) {
                     break;
                 }
-                if let Some(list) = above.strip_prefix("///").map(str::trim).and_then(|l| l.strip_prefix("cbindgen:nullable="))
+                if let Some(list) =
+                    above.strip_prefix("///").map(str::trim).and_then(|l| l.strip_prefix("cbindgen:nullable="))
                 {
                     let list = list.trim().trim_start_matches('[').trim_end_matches(']');
                     export.annotated.extend(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
@@ -65,7 +66,12 @@ fn exports(root: &Path) -> BTreeMap<String, Export> {
                 .collect();
             let body = &item[sig_end..];
             for p in params {
-                let pats = [format!("opt_text({p})"), format!("{p}.is_null()"), format!("{p}.as_ref()"), format!("{p}.as_mut()")];
+                let pats = [
+                    format!("opt_text({p})"),
+                    format!("{p}.is_null()"),
+                    format!("{p}.as_ref()"),
+                    format!("{p}.as_mut()"),
+                ];
                 let used = pats.iter().any(|pat| {
                     body.match_indices(pat.as_str()).any(|(at, _)| {
                         let standalone = at == 0 || !body[..at].ends_with(|c: char| ident_char(c) || c == '.');

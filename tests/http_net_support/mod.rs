@@ -11,7 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use xpdrm_testsrv::rcgen::{self, BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use xpdrm_testsrv::rcgen::{
+    self, BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+};
 
 /// A fresh temporary directory, removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -169,7 +171,11 @@ impl Nginx {
         dir.write("ca.pem", &certs.ca);
         std::fs::create_dir_all(dir.path("tmp")).unwrap();
         let server = |port: u16, protocols: &str, verify: bool| {
-            let verify = if verify { format!("ssl_client_certificate {d}/ca.pem; ssl_verify_client on;") } else { String::new() };
+            let verify = if verify {
+                format!("ssl_client_certificate {d}/ca.pem; ssl_verify_client on;")
+            } else {
+                String::new()
+            };
             format!(
                 "server {{ listen 127.0.0.1:{port} ssl; ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key; \
                  ssl_protocols {protocols}; {verify} \
@@ -362,7 +368,10 @@ impl Scripted {
 
 /// An HTTP/1.1 answer with the given status, extra header lines and JSON body, closing the connection.
 pub fn answer(status: u16, headers: &[&str], body: &str) -> String {
-    let mut a = format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    let mut a = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
     for h in headers {
         a.push_str(h);
         a.push_str("\r\n");

@@ -149,7 +149,10 @@ pub fn execute(client: &Client, req: *const xpdrm::ffi::outbound::xpdrm_outbound
         assert_eq!(unsafe { xpdrm_http_response_status(out, &mut code) }, Status::XPDRM_OK);
         let mut ct = vec![0u8; 256];
         let mut len = 0;
-        assert_eq!(unsafe { xpdrm_http_response_content_type(out, ct.as_mut_ptr().cast(), ct.len(), &mut len) }, Status::XPDRM_OK);
+        assert_eq!(
+            unsafe { xpdrm_http_response_content_type(out, ct.as_mut_ptr().cast(), ct.len(), &mut len) },
+            Status::XPDRM_OK
+        );
         let (mut data, mut n) = (ptr::null(), 0usize);
         assert_eq!(unsafe { xpdrm_http_response_body(out, &mut data, &mut n) }, Status::XPDRM_OK);
         assert!(!data.is_null());
@@ -167,7 +170,16 @@ pub fn redeem(client: &Client, url: &str, challenge: &[u8], placement: xpdrm_tok
     let mut out = sentinel;
     let url = c(url);
     let status = unsafe {
-        xpdrm_http_redeem_license(client.0, url.as_ptr(), challenge.as_ptr(), challenge.len(), placement, &mut out, reason.ptr(), reason.cap())
+        xpdrm_http_redeem_license(
+            client.0,
+            url.as_ptr(),
+            challenge.as_ptr(),
+            challenge.len(),
+            placement,
+            &mut out,
+            reason.ptr(),
+            reason.cap(),
+        )
     };
     let out = (out != sentinel).then(|| {
         let (data, len) = unsafe { (xpdrm_bytes_data(out), xpdrm_bytes_len(out)) };
@@ -247,11 +259,13 @@ pub fn fetch(client: &Client, req: &TokenRequest, method: xpdrm_http_method) -> 
         let error_code = unsafe { xpdrm_token_response_error_code(out) };
         let mut buf = vec![0u8; 4096];
         let mut len = 0;
-        let license_url = (unsafe { xpdrm_token_response_license_url(out, buf.as_mut_ptr().cast(), buf.len(), &mut len) }
-            == Status::XPDRM_OK)
-            .then(|| String::from_utf8(buf[..len].to_vec()).unwrap());
+        let license_url =
+            (unsafe { xpdrm_token_response_license_url(out, buf.as_mut_ptr().cast(), buf.len(), &mut len) }
+                == Status::XPDRM_OK)
+                .then(|| String::from_utf8(buf[..len].to_vec()).unwrap());
         let st = unsafe { xpdrm_token_response_error_text(out, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
-        let error_text = if st == Status::XPDRM_OK { String::from_utf8(buf[..len].to_vec()).unwrap() } else { String::new() };
+        let error_text =
+            if st == Status::XPDRM_OK { String::from_utf8(buf[..len].to_vec()).unwrap() } else { String::new() };
         unsafe { xpdrm_token_response_free(out) };
         Token { error_code, license_url, error_text }
     });
@@ -270,6 +284,8 @@ pub fn unwrap_license(license: &[u8], kek_hex: &str) -> Result<Vec<u8>, Status> 
     let kek = c(kek_hex);
     let mut out = [0u8; 32];
     let mut len = 0;
-    let st = unsafe { xpdrm::ffi::keywrap::xpdrm_key_unwrap_hex(kek.as_ptr(), ek.as_ptr(), out.as_mut_ptr(), out.len(), &mut len) };
+    let st = unsafe {
+        xpdrm::ffi::keywrap::xpdrm_key_unwrap_hex(kek.as_ptr(), ek.as_ptr(), out.as_mut_ptr(), out.len(), &mut len)
+    };
     if st == Status::XPDRM_OK { Ok(out[..len].to_vec()) } else { Err(st) }
 }

@@ -190,7 +190,8 @@ impl State {
         // The DRM as its C value (0, 1, 2).
         let mut payload = Zeroizing::new(vec![1u8, g.drm as u8]);
         payload.extend_from_slice(&g.expires_at.to_be_bytes());
-        let flags = u8::from(g.key.is_some()) | (u8::from(g.device_id.is_some()) << 1) | (u8::from(g.kid.is_some()) << 2);
+        let flags =
+            u8::from(g.key.is_some()) | (u8::from(g.device_id.is_some()) << 1) | (u8::from(g.kid.is_some()) << 2);
         payload.push(flags);
         if let Some(kid) = &g.kid {
             push_text(&mut payload, kid);
@@ -256,7 +257,8 @@ impl State {
         };
         let account = accepted.authenticator.as_bytes().ct_eq(self.setup.authenticator.as_bytes());
         if !bool::from(account) {
-            self.events.push(format!("token server ({}): refused with -2018: not this account's authenticator", segment(drm)));
+            self.events
+                .push(format!("token server ({}): refused with -2018: not this account's authenticator", segment(drm)));
             return error_reply(401, -2018, json_errors);
         }
         let grant = Grant {
@@ -310,7 +312,10 @@ impl State {
             return error_reply(401, -4010, json_errors);
         };
         if grant.drm != drm || grant.expires_at < now() {
-            self.events.push(format!("license server ({}): refused with -4010: token expired or for another DRM", segment(drm)));
+            self.events.push(format!(
+                "license server ({}): refused with -4010: token expired or for another DRM",
+                segment(drm)
+            ));
             return error_reply(401, -4010, json_errors);
         }
         let Some(device_id) = spc::device_id(&req.body) else {
@@ -330,14 +335,19 @@ impl State {
                 return error_reply(403, -4001, json_errors);
             }
         }
-        let Some(device) = self.setup.devices.iter().find(|d| bool::from(d.id.as_bytes().ct_eq(device_id.as_bytes()))) else {
-            self.events.push(format!("license server ({}): refused with -4001: device {}… is not provisioned", segment(drm), &device_fp[..12]));
+        let Some(device) = self.setup.devices.iter().find(|d| bool::from(d.id.as_bytes().ct_eq(device_id.as_bytes())))
+        else {
+            self.events.push(format!(
+                "license server ({}): refused with -4001: device {}… is not provisioned",
+                segment(drm),
+                &device_fp[..12]
+            ));
             return error_reply(403, -4001, json_errors);
         };
         let kid = grant.kid.clone().unwrap_or_default();
-        let key = grant.key.or_else(|| {
-            self.setup.keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kid)).map(|(_, key)| *key)
-        });
+        let key = grant
+            .key
+            .or_else(|| self.setup.keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kid)).map(|(_, key)| *key));
         let Some(key) = key else {
             self.events.push(format!("license server ({}): refused with -4019: no key for this kid", segment(drm)));
             return error_reply(400, -4019, json_errors);
@@ -349,7 +359,12 @@ impl State {
             if records.len() >= MAX_RECORDS {
                 records.remove(0);
             }
-            records.push(Record { cookie: grant.cookie.clone(), device_id: device_id.clone(), timestamp: rfc3339(now()), drm });
+            records.push(Record {
+                cookie: grant.cookie.clone(),
+                device_id: device_id.clone(),
+                timestamp: rfc3339(now()),
+                drm,
+            });
         }
         self.events.push(format!(
             "license server ({}): SPC from device {}…{}; (cookie, device) logged; license issued",
@@ -498,7 +513,10 @@ mod tests {
         let token = s.mint(&g);
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{token}");
         let back = s.open(&token).unwrap();
-        assert_eq!((back.drm, back.expires_at, back.key, back.cookie.as_str()), (Drm::PlayReady, 1234, Some([5; 16]), "c00kie"));
+        assert_eq!(
+            (back.drm, back.expires_at, back.key, back.cookie.as_str()),
+            (Drm::PlayReady, 1234, Some([5; 16]), "c00kie")
+        );
         assert_eq!(back.kid.as_deref(), Some("^movie"));
         assert_eq!(back.device_id.as_deref(), Some("00112233445566778899aabbccddeeff"));
         // The key is not in the token in the clear.

@@ -59,14 +59,18 @@ impl State {
                 }
                 if req.method == "POST" {
                     match EntitlementRequest::parse(&req.body) {
-                        Ok(r) => match EntitlementResponse::allow(&r, "https://127.0.0.1/hms/pr/rights/?ExpressPlayToken=FLAKY") {
+                        Ok(r) => match EntitlementResponse::allow(
+                            &r,
+                            "https://127.0.0.1/hms/pr/rights/?ExpressPlayToken=FLAKY",
+                        ) {
                             Ok(resp) => Reply::with(200, "application/json", resp.to_json().as_bytes().to_vec()),
                             Err(_) => Reply::with(500, "text/plain", "cannot answer"),
                         },
                         Err(_) => Reply::with(400, "text/plain", "not an entitlement request"),
                     }
                 } else {
-                    let cookie = req.query().into_iter().find(|(n, _)| n == "cookie").map(|(_, v)| v).unwrap_or_default();
+                    let cookie =
+                        req.query().into_iter().find(|(n, _)| n == "cookie").map(|(_, v)| v).unwrap_or_default();
                     Reply::json(200, &json!({ "records": [{ "cookie": cookie, "device_id": FLAKY_DEVICE_ID }] }))
                 }
             }

@@ -10,7 +10,8 @@
 fn http_date_now() -> String {
     let t = time::OffsetDateTime::now_utc();
     let weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][t.weekday().number_days_from_monday() as usize];
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][u8::from(t.month()) as usize - 1];
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        [u8::from(t.month()) as usize - 1];
     format!("{weekday}, {:02} {month} {} {:02}:{:02}:{:02} GMT", t.day(), t.year(), t.hour(), t.minute(), t.second())
 }
 
@@ -65,11 +66,7 @@ impl Request {
     /// The parameters of a token request: the query of a `GET`, or the form body of a `POST` (whatever its
     /// content type says, as a lenient server would).
     pub fn params(&self) -> Vec<(String, String)> {
-        if self.method == "POST" {
-            form_urlencoded::parse(&self.body).into_owned().collect()
-        } else {
-            self.query()
-        }
+        if self.method == "POST" { form_urlencoded::parse(&self.body).into_owned().collect() } else { self.query() }
     }
 }
 
@@ -311,7 +308,14 @@ impl Connection {
             Some((p, q)) => (p.to_owned(), q.to_owned()),
             None => (path, String::new()),
         };
-        ReadEnd::Request(Box::new(Request { method, path, raw_query, headers, body, client_cert: self.conn.client_cert() }))
+        ReadEnd::Request(Box::new(Request {
+            method,
+            path,
+            raw_query,
+            headers,
+            body,
+            client_cert: self.conn.client_cert(),
+        }))
     }
 
     fn answer(&mut self, status: u16, content_type: Option<&str>, body: &[u8], close: bool) -> io::Result<()> {
@@ -417,7 +421,11 @@ fn linger_close(tcp: &TcpStream) {
         match reader.read(&mut sink) {
             Ok(0) => break,
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                ) => {}
             Err(_) => break,
         }
     }

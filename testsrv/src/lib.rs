@@ -35,9 +35,9 @@ pub use expressplay::{Device, ExpressPlay};
 pub use faults::Faults;
 pub use httpd::{Events, Reply, Request, Server};
 pub use pki::Pki;
-pub use sees::{Content, Sees};
 /// The certificate generator the servers use, for tests that make certificates of their own.
 pub use rcgen;
+pub use sees::{Content, Sees};
 
 /// The GUID of the dummy content a device plays to register its cookie (SPEC.md §6 step 1).
 pub const REGISTRATION_CONTENT_ID: &str = "00000000-0000-4000-8000-000000000001";

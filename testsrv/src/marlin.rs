@@ -177,13 +177,12 @@ fn ms3(p: &P<'_>, out: &mut Accepted) -> Result<(), Refusal> {
     )?;
     each(p, "ms3Scheme", |v| v == "true" || v == "false", "true or false")?;
     // Every index given (decimal, no leading zero, 32 bits), in order.
-    let mut indexes: Vec<u32> = p
-        .0
-        .iter()
-        .filter_map(|(n, _)| n.strip_prefix("contentId.").or_else(|| n.strip_prefix("contentKey.")))
-        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) && (d.len() == 1 || !d.starts_with('0')))
-        .filter_map(|d| d.parse().ok())
-        .collect();
+    let mut indexes: Vec<u32> =
+        p.0.iter()
+            .filter_map(|(n, _)| n.strip_prefix("contentId.").or_else(|| n.strip_prefix("contentKey.")))
+            .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) && (d.len() == 1 || !d.starts_with('0')))
+            .filter_map(|d| d.parse().ok())
+            .collect();
     indexes.sort_unstable();
     indexes.dedup();
     for i in indexes {
@@ -267,7 +266,11 @@ pub fn refusal_reply(r: &Refusal, json_errors: bool) -> Reply {
     if json_errors {
         Reply::json(400, &json!({ "message": r.what }))
     } else {
-        Reply::with(400, "text/html; charset=utf-8", format!("<html><body><h1>Error 400</h1><p>{}</p></body></html>\n", r.what))
+        Reply::with(
+            400,
+            "text/html; charset=utf-8",
+            format!("<html><body><h1>Error 400</h1><p>{}</p></body></html>\n", r.what),
+        )
     }
 }
 
@@ -342,7 +345,9 @@ pub fn ms3_reply(base: &str, a: &Accepted) -> Reply {
 pub fn bb_reply(a: &Accepted) -> Reply {
     let action = ["UserRegistration", "LicenseAcquisition", "UserDeregistration"][usize::from(a.action.min(2))];
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
-    xml.push_str(&format!("<ActionToken xmlns=\"{ACTION_TOKEN_NS}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n"));
+    xml.push_str(&format!(
+        "<ActionToken xmlns=\"{ACTION_TOKEN_NS}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n"
+    ));
     xml.push_str(
         "<ConfigurationInfo broadbandServiceId=\"urn:marlin:organization:xpdrm:test-marlin-service:1\" \
          configVersion=\"1\"/>\n",
@@ -391,7 +396,12 @@ mod tests {
         assert_eq!(check(Drm::MarlinMs3, &bad).unwrap_err().code, MISMATCH);
         let reg = pairs(&[AUTH, ("actionTokenType", "0"), ("userId", "1122")]);
         assert_eq!(check(Drm::MarlinBb, &reg).unwrap().action, 0);
-        let lic = pairs(&[AUTH, ("actionTokenType", "1"), ("contentId", "x"), ("contentKey", "43210987123478904321098712340987")]);
+        let lic = pairs(&[
+            AUTH,
+            ("actionTokenType", "1"),
+            ("contentId", "x"),
+            ("contentKey", "43210987123478904321098712340987"),
+        ]);
         assert_eq!(check(Drm::MarlinBb, &lic).unwrap_err().code, MISSING);
     }
 
@@ -399,8 +409,16 @@ mod tests {
     fn answers_have_the_real_shapes() {
         let a = Accepted { content_url: Some("https://h/a b.mpd".into()), ..Accepted::default() };
         let r = String::from_utf8(body(ms3_reply("https://127.0.0.1:1", &a))).unwrap();
-        assert!(r.starts_with("https://127.0.0.1:1/hms/ms3/rights/?b=") && r.ends_with("#https%3A%2F%2Fh%2Fa%20b.mpd\r\n"), "{r}");
-        let xml = String::from_utf8(body(bb_reply(&Accepted { action: 1, content_ids: vec!["a<b".into()], ..Accepted::default() }))).unwrap();
+        assert!(
+            r.starts_with("https://127.0.0.1:1/hms/ms3/rights/?b=") && r.ends_with("#https%3A%2F%2Fh%2Fa%20b.mpd\r\n"),
+            "{r}"
+        );
+        let xml = String::from_utf8(body(bb_reply(&Accepted {
+            action: 1,
+            content_ids: vec!["a<b".into()],
+            ..Accepted::default()
+        })))
+        .unwrap();
         assert!(xml.contains("<ActionToken xmlns=\"urn:marlin:broadband:1-2:nemo:services:action-token\""), "{xml}");
         assert!(xml.contains("<ContentId>a&lt;b</ContentId>"), "{xml}");
     }

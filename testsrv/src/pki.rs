@@ -57,7 +57,12 @@ fn ca(name: &str) -> (String, Issuer<'static, KeyPair>) {
     (cert.pem(), Issuer::new(params, key))
 }
 
-fn leaf(issuer: &Issuer<'static, KeyPair>, names: &[&str], common_name: &str, usage: ExtendedKeyUsagePurpose) -> Identity {
+fn leaf(
+    issuer: &Issuer<'static, KeyPair>,
+    names: &[&str],
+    common_name: &str,
+    usage: ExtendedKeyUsagePurpose,
+) -> Identity {
     let mut params = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("names");
     params.distinguished_name.push(DnType::CommonName, common_name);
     params.extended_key_usages = vec![usage];

@@ -107,7 +107,8 @@ impl State {
             Some(RequestType::TimeBased) => "time-based request (requestType 1)",
             None => "request without requestType",
         };
-        let Some(content) = self.setup.catalogue.iter().find(|c| c.id.eq_ignore_ascii_case(request.content_id())) else {
+        let Some(content) = self.setup.catalogue.iter().find(|c| c.id.eq_ignore_ascii_case(request.content_id()))
+        else {
             self.events.push(format!("SEES: {kind} for unknown content: denied"));
             return denial(request, Status::XPDRM_ERR_SEES_INVALID_FIELD);
         };
@@ -166,7 +167,10 @@ impl State {
                         let _ = d.set_error(rejection.status.code(), Some(rejection.status.text()));
                         Reply::with(200, "application/json", d.to_json().as_bytes().to_vec())
                     }
-                    _ => Reply::json(400, &serde_json::json!({ "code": rejection.status.code(), "text": rejection.status.text() })),
+                    _ => Reply::json(
+                        400,
+                        &serde_json::json!({ "code": rejection.status.code(), "text": rejection.status.text() }),
+                    ),
                 };
             }
         };

@@ -69,8 +69,13 @@ pub struct Accepted {
 }
 
 /// PlayReady's five output protection levels, each required.
-pub const OPLS: [&str; 5] =
-    ["analogVideoOPL", "compressedDigitalAudioOPL", "compressedDigitalVideoOPL", "uncompressedDigitalAudioOPL", "uncompressedDigitalVideoOPL"];
+pub const OPLS: [&str; 5] = [
+    "analogVideoOPL",
+    "compressedDigitalAudioOPL",
+    "compressedDigitalVideoOPL",
+    "uncompressedDigitalAudioOPL",
+    "uncompressedDigitalVideoOPL",
+];
 
 /// Seconds in 30 days.
 const THIRTY_DAYS: i64 = 30 * 86400;
@@ -263,10 +268,7 @@ pub fn unwrap_ek(kek: &[u8], ek: &[u8]) -> Option<[u8; 16]> {
 pub fn wrap_key(kek: &[u8; 16], key: &[u8; 16]) -> [u8; 24] {
     use aes_kw::KeyInit;
     let mut out = [0u8; 24];
-    aes_kw::KwAes128::new_from_slice(kek)
-        .expect("16-byte KEK")
-        .wrap_key(key, &mut out)
-        .expect("16-byte key fits");
+    aes_kw::KwAes128::new_from_slice(kek).expect("16-byte KEK").wrap_key(key, &mut out).expect("16-byte key fits");
     out
 }
 
@@ -383,7 +385,9 @@ fn integer_param(
     invalid: i32,
 ) -> Result<(), Refusal> {
     match p.get(name) {
-        None if required || p.given(name) => Err(refuse(missing.unwrap_or(invalid), format!("{name} is missing or empty"))),
+        None if required || p.given(name) => {
+            Err(refuse(missing.unwrap_or(invalid), format!("{name} is missing or empty")))
+        }
         None => Ok(()),
         Some(v) => match decimal(v) {
             Some(n) if (min..=max).contains(&n) => Ok(()),
@@ -428,7 +432,9 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
         Some("Rental") => true,
         Some(_) => return Err(refuse(-2021, "rightsType is not BuyToOwn or Rental")),
     };
-    if (p.given("rental.periodEndTime") || rental) && p.get("rental.periodEndTime").and_then(|v| time_value(v, now)).is_none() {
+    if (p.given("rental.periodEndTime") || rental)
+        && p.get("rental.periodEndTime").and_then(|v| time_value(v, now)).is_none()
+    {
         return Err(refuse(-2022, "rental.periodEndTime is missing or not a time"));
     }
     // Optional even for a Rental: a real client sends a Rental without it.
@@ -438,7 +444,9 @@ fn playready(p: &Params<'_>, now: i64, out: &mut Accepted) -> Result<(), Refusal
         let per_key_only = !p.given(opl) && p.indexed(opl).next().is_some();
         integer_param(p, opl, (0, 999), !per_key_only, Some(-5006), -2034)?;
     }
-    if p.given("unknownOutputBehavior") && !matches!(p.get("unknownOutputBehavior"), Some("Allow" | "Disallow" | "SDOnly")) {
+    if p.given("unknownOutputBehavior")
+        && !matches!(p.get("unknownOutputBehavior"), Some("Allow" | "Disallow" | "SDOnly"))
+    {
         return Err(refuse(-5001, "unknownOutputBehavior is not Allow, Disallow or SDOnly"));
     }
     if p.given("outputControlFlags") {

@@ -55,8 +55,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("bless") if args.len() == 1 => bless(),
         Some("size-report") => size_report(&args[1..]),
-        _ => Err("usage: cargo xtask bless | cargo xtask size-report [--check] [--build-std] [--targets \"TRIPLE ...\"]"
-            .to_owned()),
+        _ => {
+            Err("usage: cargo xtask bless | cargo xtask size-report [--check] [--build-std] [--targets \"TRIPLE ...\"]"
+                .to_owned())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
