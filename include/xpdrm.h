@@ -1909,8 +1909,9 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  *   to 64 characters (a real client sends kid with contentKey instead of contentId).
  * - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
  *   MP4), hls:// for HLS; it comes back as the compound URL's fragment.
- * - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): <organization
- *   urn>,<name>,<value>, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
+ * - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): `<organization
+ *   urn>,<name>,<value>`, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0;
+ *   repeatable.
  * - outputControlFlags (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
  * - outputControlValue (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
  * - extensionType (optional; 231 missing or empty, 230 invalid): exactly 4 characters, such as wudo; needs
@@ -1918,7 +1919,7 @@ xpdrm_status xpdrm_token_request_new(xpdrm_drm drm,
  * - extensionCriticalFlag (optional; 231 missing or empty, 230 invalid): true or false; needs extensionType.
  * - extensionPayload (optional; 231 missing or empty, 230 invalid): non-empty standard base64 (with or
  *   without = padding), such as AAAAAA==; needs extensionType.
- * - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
+ * - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): `<type>,<critical>,<payload>`: 4
  *   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
  * - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
  * - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same

@@ -3,6 +3,8 @@
 //! Every refusal in xpdrm's safe Rust modules is an [`Error`]: the [`Status`] C sees, and a reason in
 //! English that names the field or parameter and the rule (never a secret, never a parameter's value). The
 //! token module calls it `token::Error`, the SEES, binding and HTTP modules `sees::Problem`: the same type.
+//!
+//! [`Error`]: crate::error::Error
 
 use crate::Status;
 

@@ -13,6 +13,8 @@
 //! * a documented size limit ([`MAX_KEY_LEN`]), so that no input length can make us allocate without bound.
 //!
 //! The AES key schedule is wiped on drop (`aes` with its `zeroize` feature).
+//!
+//! [`MAX_KEY_LEN`]: crate::keywrap::MAX_KEY_LEN
 
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use aes_kw::{AesKw, AesKwp, InnerInit};

@@ -21,6 +21,8 @@
 
 // The domain modules are not read by cbindgen (`cbindgen:ignore`): the header shows only the status enum
 // and what `ffi` exports, so no unprefixed Rust constant leaks into it.
+// That outer doc line makes rustdoc resolve the links of each module's own docs from the crate root: the
+// modules define their links' targets at the end of their docs (`[`Client`]: crate::http::Client`).
 pub mod status;
 /// cbindgen:ignore
 pub mod keywrap;

@@ -5,6 +5,10 @@
 //! The request may carry secrets (a customer authenticator in a query string, a token in a URL), so its
 //! parts are held in memory that is wiped on drop, and [`OutboundRequest::redacted_url`] gives a form that is
 //! safe to log: the URL without its query, fragment and user information.
+//!
+//! [`OutboundRequest`]: crate::outbound::OutboundRequest
+//! [`OutboundRequest::redacted_url`]: crate::outbound::OutboundRequest::redacted_url
+//! [`Response`]: crate::outbound::Response
 
 use core::ffi::CStr;
 

@@ -25,6 +25,10 @@
 //! * [`record`]: the transaction-record lookup (`getrecord`) and its answer format.
 //! * [`token`]: the flow's token requests and the reading of their answers, on the token module
 //!   ([`crate::token::TokenRequest`], [`crate::token::TokenResponse`]).
+//!
+//! [`Step::Failed`]: crate::binding::Step::Failed
+//! [`record`]: crate::binding::record
+//! [`service`]: crate::binding::service
 
 pub mod device;
 pub mod record;

@@ -133,7 +133,7 @@ unsafe fn response<'a>(
 /// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_BASE_URL` (URL); `XPDRM_ERR_SEES_INVALID_FIELD` (content ID not a
 /// GUID); `XPDRM_ERR_INVALID_COOKIE` (-2033); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`;
 /// `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
-/// cbindgen:nullable=[cookie]
+/// cbindgen:nullable=\[cookie\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_device_new(
@@ -237,7 +237,7 @@ pub unsafe extern "C" fn xpdrm_binding_device_bound_request(
 /// entitlement-response status. `XPDRM_ERR_BINDING_WRONG_STATE` when no answer is awaited and
 /// `XPDRM_ERR_BINDING_FAILED` after a failure (the flow is unchanged); `XPDRM_ERR_INVALID_UTF8`
 /// (`content_type`) and `XPDRM_ERR_NULL_ARGUMENT` (also unchanged).
-/// cbindgen:nullable=[content_type]
+/// cbindgen:nullable=\[content_type\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_device_handle_response(
@@ -603,7 +603,7 @@ pub unsafe extern "C" fn xpdrm_binding_service_token_request(
 /// a license URL longer than `XPDRM_SEES_MAX_TOKEN_URL_LEN`), the reason naming the HTTP status and the
 /// code or the parse status. Unchanged: `XPDRM_ERR_BINDING_WRONG_STATE`, `XPDRM_ERR_BINDING_FAILED`,
 /// `XPDRM_ERR_INVALID_UTF8`, `XPDRM_ERR_NULL_ARGUMENT`.
-/// cbindgen:nullable=[content_type]
+/// cbindgen:nullable=\[content_type\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_binding_service_handle_response(

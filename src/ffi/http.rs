@@ -884,7 +884,7 @@ pub unsafe extern "C" fn xpdrm_http_run_binding_service(
 
 /// Returns the first byte of `b` (borrowed from it until it is freed; a valid pointer even when the length is
 /// 0), or NULL for NULL.
-/// cbindgen:nullable=[b, return]
+/// cbindgen:nullable=\[b, return\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
     ffi_guard!(on_panic: core::ptr::null(), {
@@ -893,7 +893,7 @@ pub unsafe extern "C" fn xpdrm_bytes_data(b: *const xpdrm_bytes) -> *const u8 {
 }
 
 /// Returns the number of bytes in `b`, or 0 for NULL.
-/// cbindgen:nullable=[b]
+/// cbindgen:nullable=\[b\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_bytes_len(b: *const xpdrm_bytes) -> usize {
     ffi_guard!(on_panic: 0, { unsafe { handle_peek(b) }.map_or(0, |b| b.data.len()) })

@@ -225,7 +225,7 @@ pub unsafe extern "C" fn xpdrm_http_cancel_reset(cancel: *const xpdrm_http_cance
 
 /// Returns true when the handle has fired (and was not reset since); false for NULL, and in a build without
 /// `http`.
-/// cbindgen:nullable=[cancel]
+/// cbindgen:nullable=\[cancel\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_cancel_is_fired(cancel: *const xpdrm_http_cancel) -> bool {
     ffi_guard!(on_panic: false, {
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn xpdrm_http_cancel_free(cancel: *mut xpdrm_http_cancel) 
 /// may be attached to several clients.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`client`); `XPDRM_ERR_FEATURE_DISABLED`.
-/// cbindgen:nullable=[cancel]
+/// cbindgen:nullable=\[cancel\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_client_set_cancel(
@@ -377,7 +377,7 @@ pub unsafe extern "C" fn xpdrm_http_config_clear_pins(cfg: *mut xpdrm_http_confi
 /// Returns `XPDRM_OK`; `XPDRM_ERR_INVALID_ARGUMENT` (a malformed URL, a bad credential or list entry;
 /// nothing changes, `xpdrm_http_config_reason` says why); `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`
 /// (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
-/// cbindgen:nullable=[url, username, password, no_proxy]
+/// cbindgen:nullable=\[url, username, password, no_proxy\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_config_set_proxy(
@@ -407,7 +407,7 @@ pub unsafe extern "C" fn xpdrm_http_config_set_proxy(
 /// until those clients are freed.
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_NULL_ARGUMENT` (`cfg`); `XPDRM_ERR_FEATURE_DISABLED`.
-/// cbindgen:nullable=[callback]
+/// cbindgen:nullable=\[callback\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_http_config_set_event_callback(

@@ -63,7 +63,7 @@ impl Sink for CallbackSink {
 ///
 /// Returns `XPDRM_OK`, or `XPDRM_ERR_INVALID_ARGUMENT` (nothing changes) for a `max_level` outside 1..5 with
 /// a callback, or when called from inside the log callback (it would wait for itself).
-/// cbindgen:nullable=[callback]
+/// cbindgen:nullable=\[callback\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_log_set_callback(

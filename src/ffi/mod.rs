@@ -1,7 +1,7 @@
 //! The C boundary, and nothing else: thin `extern "C"` functions that check their arguments, call the safe
 //! domain modules, and write results through out-parameters.
 //!
-//! Every export's body is a single [`ffi_guard!`] invocation (a test parses this folder and fails
+//! Every export's body is a single `ffi_guard!` invocation (defined in [`guard`]) (a test parses this folder and fails
 //! otherwise). The guard turns a panic into `XPDRM_ERR_PANIC` (or a documented safe value for functions that
 //! do not return a status), and the argument helpers of [`guard`] turn NULL pointers, invalid UTF-8 and short
 //! buffers into statuses.

@@ -28,7 +28,7 @@ fn header(req: &xpdrm_outbound_request, index: usize) -> Result<&(String, crate:
 
 /// Returns the request's method, `"GET"` or `"POST"`: a static string (do not free it). Returns NULL for
 /// a NULL `req`.
-/// cbindgen:nullable=[req, return]
+/// cbindgen:nullable=\[req, return\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_outbound_request_method(req: *const xpdrm_outbound_request) -> *const c_char {
     ffi_guard!(on_panic: core::ptr::null(), {

@@ -113,7 +113,7 @@ pub(crate) fn valid_request(req: &xpdrm_entitlement_request) -> Result<&Entitlem
 /// `XPDRM_ERR_SEES_FIELD_TOO_LONG` (cookie over 32 characters); `XPDRM_ERR_INVALID_ARGUMENT` (another
 /// `request_type`); `XPDRM_ERR_RANDOM_SOURCE`; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
 /// Nothing is written to `*out` on failure.
-/// cbindgen:nullable=[customer_cookie]
+/// cbindgen:nullable=\[customer_cookie\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_request_new(
@@ -349,7 +349,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_request_free(req: *mut xpdrm_entitlem
 /// `XPDRM_ERR_SEES_DENIED`); `XPDRM_ERR_SEES_INVALID_FIELD` or `XPDRM_ERR_SEES_FIELD_TOO_LONG` for the URL;
 /// `XPDRM_ERR_INVALID_ARGUMENT` for a URL with a denial; the request's refusal status when it cannot be
 /// answered so; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`. Nothing is written on failure.
-/// cbindgen:nullable=[ep_token_url]
+/// cbindgen:nullable=\[ep_token_url\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_response_new(
@@ -386,7 +386,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_new(
 ///
 /// Returns `XPDRM_OK`; `XPDRM_ERR_SEES_FIELD_TOO_LONG` (nothing changes); the verdict of a response that
 /// was refused when parsed; `XPDRM_ERR_INVALID_UTF8`; `XPDRM_ERR_NULL_ARGUMENT`.
-/// cbindgen:nullable=[error_text]
+/// cbindgen:nullable=\[error_text\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_response_set_error(
@@ -457,7 +457,7 @@ pub unsafe extern "C" fn xpdrm_entitlement_response_status(resp: *const xpdrm_en
 
 /// Returns true only if the response grants the license (its verdict is `XPDRM_OK`); false for a denial,
 /// for a refused response, and for NULL.
-/// cbindgen:nullable=[resp]
+/// cbindgen:nullable=\[resp\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_entitlement_response_is_allowed(resp: *const xpdrm_entitlement_response) -> bool {
     ffi_guard!(on_panic: false, {

@@ -350,8 +350,9 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 ///   to 64 characters (a real client sends kid with contentKey instead of contentId).
 /// - contentURL (optional; 231 missing or empty, 230 invalid): the stream's URL: http:// or https:// (DASH,
 ///   MP4), hls:// for HLS; it comes back as the compound URL's fragment.
-/// - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): <organization
-///   urn>,<name>,<value>, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable.
+/// - outputControlOverride (optional, repeatable; 231 missing or empty, 230 invalid): `<organization
+///   urn>,<name>,<value>`, such as urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0;
+///   repeatable.
 /// - outputControlFlags (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
 /// - outputControlValue (optional; 231 missing or empty, 230 not hex): 4 bytes in hexadecimal: 8 digits.
 /// - extensionType (optional; 231 missing or empty, 230 invalid): exactly 4 characters, such as wudo; needs
@@ -359,7 +360,7 @@ pub unsafe extern "C" fn xpdrm_token_request_new(drm: xpdrm_drm, out: *mut *mut 
 /// - extensionCriticalFlag (optional; 231 missing or empty, 230 invalid): true or false; needs extensionType.
 /// - extensionPayload (optional; 231 missing or empty, 230 invalid): non-empty standard base64 (with or
 ///   without = padding), such as AAAAAA==; needs extensionType.
-/// - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): <type>,<critical>,<payload>: 4
+/// - ms3Extension (optional, repeatable; 231 missing or empty, 230 invalid): `<type>,<critical>,<payload>`: 4
 ///   characters, true or false, base64, such as wudo,false,AAAAAA==; repeatable.
 /// - ms3Scheme (optional; 231 missing or empty, 230 invalid): true or false.
 /// - Rule (232): contentId.N and contentKey.N come in pairs: each indexed key with the content ID of the same
@@ -713,7 +714,7 @@ pub unsafe extern "C" fn xpdrm_token_request_free(req: *mut xpdrm_token_request)
 /// (an HTML login page from a captive portal, say). Also `XPDRM_ERR_INPUT_TOO_LARGE` (body over the
 /// maximum), `XPDRM_ERR_UNKNOWN_DRM`, `XPDRM_ERR_INVALID_ARGUMENT` (status outside 100-599),
 /// `XPDRM_ERR_NULL_ARGUMENT`. On failure `*out` is not written.
-/// cbindgen:nullable=[content_type]
+/// cbindgen:nullable=\[content_type\]
 #[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_token_response_parse(

@@ -11,7 +11,7 @@ use zeroize::Zeroize;
 ///
 /// `ptr` must be valid for writes of `len` bytes; it may be NULL, and then nothing happens (whatever `len`
 /// is). Thread-safe (it touches only the caller's bytes). Never fails.
-/// cbindgen:nullable=[ptr]
+/// cbindgen:nullable=\[ptr\]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xpdrm_wipe(ptr: *mut c_void, len: usize) {
     ffi_guard!(on_panic: (), {

@@ -47,6 +47,26 @@
 //! Bodies and URLs are held in memory that is wiped on drop, and logs carry redacted URLs only. What xpdrm
 //! cannot wipe: the copies inside the TLS stack (ureq's buffers, rustls's and ring's copy of the client's
 //! private key), which live until the client is dropped.
+//!
+//! [`Answer::header`]: crate::http::Answer::header
+//! [`AttemptEvent`]: crate::http::AttemptEvent
+//! [`Cancel`]: crate::http::Cancel
+//! [`Client`]: crate::http::Client
+//! [`Client::clock_offset_ms`]: crate::http::Client::clock_offset_ms
+//! [`Client::exchange_entitlement`]: crate::http::Client::exchange_entitlement
+//! [`Client::execute`]: crate::http::Client::execute
+//! [`Client::fetch_token`]: crate::http::Client::fetch_token
+//! [`Client::lookup_record`]: crate::http::Client::lookup_record
+//! [`Client::redeem_license`]: crate::http::Client::redeem_license
+//! [`Client::run_binding_service`]: crate::http::Client::run_binding_service
+//! [`Client::run_device_binding`]: crate::http::Client::run_device_binding
+//! [`Config`]: crate::http::Config
+//! [`Config::add_pin`]: crate::http::Config::add_pin
+//! [`Config::set_events`]: crate::http::Config::set_events
+//! [`Config::set_proxy`]: crate::http::Config::set_proxy
+//! [`Config::set_trust`]: crate::http::Config::set_trust
+//! [`Repeat::Idempotent`]: crate::http::Repeat::Idempotent
+//! [`TrustSource`]: crate::http::TrustSource
 
 mod cancel;
 mod client;

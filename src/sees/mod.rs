@@ -25,6 +25,16 @@
 //! An integer field must hold an integer: `1.0` or `1e0` is the wrong type, and an integer beyond 64 bits is
 //! out of range. `null` in an optional field means "absent"; in a required field it is the wrong type.
 //! Unknown fields are ignored. A response that fails any rule is a denial with a precise reason.
+//!
+//! [`EntitlementRequest`]: crate::sees::EntitlementRequest
+//! [`EntitlementRequest::parse`]: crate::sees::EntitlementRequest::parse
+//! [`EntitlementResponse::allow`]: crate::sees::EntitlementResponse::allow
+//! [`EntitlementResponse::deny`]: crate::sees::EntitlementResponse::deny
+//! [`EntitlementResponse::parse_for`]: crate::sees::EntitlementResponse::parse_for
+//! [`MAX_DEPTH`]: crate::sees::MAX_DEPTH
+//! [`MAX_ERROR_TEXT_CHARS`]: crate::sees::MAX_ERROR_TEXT_CHARS
+//! [`MAX_MESSAGE_LEN`]: crate::sees::MAX_MESSAGE_LEN
+//! [`MAX_TOKEN_URL_LEN`]: crate::sees::MAX_TOKEN_URL_LEN
 
 pub mod request;
 pub mod response;

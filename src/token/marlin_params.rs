@@ -178,7 +178,7 @@ pub static MARLIN_MS3: &[Param] = &[
         ..optional(
             "outputControlOverride",
             Check::Form { form: Form::OutputControlOverride, invalid: INVALID },
-            "<organization urn>,<name>,<value>, such as \
+            "`<organization urn>,<name>,<value>`, such as \
              urn:marlin:organization:intertrust:wudo,ImageConstraintLevel,0; repeatable",
         )
     },
@@ -212,7 +212,7 @@ pub static MARLIN_MS3: &[Param] = &[
         ..optional(
             "ms3Extension",
             Check::Form { form: Form::Ms3Extension, invalid: INVALID },
-            "<type>,<critical>,<payload>: 4 characters, true or false, base64, such as wudo,false,AAAAAA==; \
+            "`<type>,<critical>,<payload>`: 4 characters, true or false, base64, such as wudo,false,AAAAAA==; \
              repeatable",
         )
     },

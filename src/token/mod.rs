@@ -24,6 +24,10 @@
 //! assert_eq!(resp.token()?, "AAAAAgAAAAE");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! [`TokenRequest`]: crate::token::TokenRequest
+//! [`TokenResponse`]: crate::token::TokenResponse
+//! [`params`]: crate::token::params
 
 pub mod kid;
 pub mod params;

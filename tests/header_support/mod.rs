@@ -4,8 +4,9 @@
 //! as Swift enums. Other compilers see what cbindgen wrote: `int32_t` typedefs and `#define`s.
 //!
 //! Nullability of a function's pointers, in this order:
-//! 1. `/// cbindgen:nullable=[name, ...]` in the export's doc comment (in `src/ffi/`; `return` names the
-//!    result) makes those pointers `_Nullable`. cbindgen keeps such lines out of the header's text.
+//! 1. `/// cbindgen:nullable=\[name, ...\]` in the export's doc comment (in `src/ffi/`; `return` names the
+//!    result; the brackets escaped for rustdoc) makes those pointers `_Nullable`. cbindgen keeps such lines
+//!    out of the header's text.
 //! 2. Rules: the argument of a `_free` function; an output buffer (a non-const pointer followed by a
 //!    `size_t ..._cap`); a `(const uint8_t *ptr, size_t len)` input (NULL with length 0); a `userdata`; the
 //!    object written through a `**out` (`T *_Nullable *_Nonnull out`).
@@ -51,7 +52,7 @@ fn exports(root: &Path) -> BTreeMap<String, Export> {
                 if let Some(list) =
                     above.strip_prefix("///").map(str::trim).and_then(|l| l.strip_prefix("cbindgen:nullable="))
                 {
-                    let list = list.trim().trim_start_matches('[').trim_end_matches(']');
+                    let list = list.trim().trim_start_matches(['\\', '[']).trim_end_matches([']', '\\']);
                     export.annotated.extend(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
                 }
             }
@@ -133,7 +134,7 @@ fn decide(function: &str, params: &[&str], export: Option<&Export>) -> Vec<bool>
             assert!(
                 !e.accepts_null.contains(name) || by_rule || annotated || ty.ends_with("**"),
                 "{function} accepts NULL for `{name}` (its body reads it as optional), but the header would say \
-                 _Nonnull: add `/// cbindgen:nullable=[{name}]` to its doc comment (tests/header_support/mod.rs)"
+                 _Nonnull: add `/// cbindgen:nullable=\\[{name}\\]` to its doc comment (tests/header_support/mod.rs)"
             );
         }
         result.push(by_rule || annotated);
@@ -222,7 +223,7 @@ fn nullability(header: &str, exports: &BTreeMap<String, Export>) -> String {
             let ret_nullable = export.is_some_and(|e| e.annotated.contains("return"));
             assert!(
                 ret_nullable || !export.is_some_and(|e| e.accepts_null.contains("return")),
-                "{function} can return NULL: add `/// cbindgen:nullable=[return]` to its doc comment"
+                "{function} can return NULL: add `/// cbindgen:nullable=\\[return\\]` to its doc comment"
             );
             let ret = head[..head.len() - function.len()].trim_end();
             format!("{ret}{} {function}", if ret_nullable { "XPDRM_NULLABLE" } else { "XPDRM_NONNULL" })

@@ -1,7 +1,7 @@
 //! An ExpressPlay-compatible server for tests and the demo: the token servers of the three DRMs, their
 //! license servers, and the record retrieval (`getrecord`), on one HTTPS port.
 //!
-//! * `GET|POST /hms/<fp|wv|pr>/token`: checks the parameters ([`token_rules`](super::token_rules), written
+//! * `GET|POST /hms/<fp|wv|pr>/token`: checks the parameters ([`token_rules`], written
 //!   from SPEC.md on their own), and the account's customer authenticator; answers errors as HTML
 //!   (default) or JSON (`errorFormat=json`: `{"code":-NNNN,"message":"[-NNNN] ..."}`) with 400 or 401;
 //!   tokens as `text/uri-list` (FairPlay, Widevine: `https://127.0.0.1:<port>/hms/<drm>/rights/?ExpressPlayToken=<token>`)
@@ -10,7 +10,7 @@
 //! * `GET|POST /hms/<ms3|bb>/token`: the Marlin token servers ([`marlin`](super::marlin), their own checks):
 //!   an MS3 compound URL, a BB XML action token.
 //! * `POST /hms/<drm>/rights/`: the token in the query or an `ExpressPlayToken` header, the body a stand-in
-//!   SPC ([`spc`](super::spc)). The token must be this server's, unexpired, for this DRM (else -4010); the
+//!   SPC ([`spc`]). The token must be this server's, unexpired, for this DRM (else -4010); the
 //!   SPC must name a device this server knows (else -4001); a device-bound token must be redeemed by its
 //!   device (constant-time comparison; else -4001, HTTP 403). Each license issued writes (cookie, device ID)
 //!   to the transaction log (refused attempts do not).
