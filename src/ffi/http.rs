@@ -105,18 +105,6 @@ pub struct xpdrm_http_response {
     headers: Vec<(String, String)>,
 }
 
-// For the exports of `src/ffi/http_net.rs`.
-impl xpdrm_http_config {
-    #[cfg(feature = "http")]
-    pub(crate) fn config_mut(&mut self) -> &mut crate::http::Config {
-        &mut self.inner
-    }
-
-    pub(crate) fn note_mut(&mut self) -> &mut Option<String> {
-        &mut self.note
-    }
-}
-
 impl xpdrm_http_client {
     #[cfg(feature = "http")]
     pub(crate) fn client(&self) -> &crate::http::Client {
@@ -207,12 +195,13 @@ fn plain(status: Status) -> Problem {
     Problem::new(status, status.text())
 }
 
-/// A config setter's body: `f` on the config, its outcome noted for `xpdrm_http_config_reason`.
+/// Every config setter's body (here and in `src/ffi/http_net.rs`): `f` on the config, its outcome noted for
+/// `xpdrm_http_config_reason`.
 ///
 /// # Safety
 /// `cfg` must be NULL or a live config handle.
 #[cfg(feature = "http")]
-unsafe fn set(
+pub(crate) unsafe fn set(
     cfg: *mut xpdrm_http_config,
     f: impl FnOnce(&mut crate::http::Config) -> Result<(), Problem>,
 ) -> Result<(), Status> {

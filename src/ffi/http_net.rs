@@ -9,8 +9,9 @@ use core::ffi::{c_char, c_void};
 use std::ffi::CString;
 
 use crate::Status;
-use crate::ffi::binding::noted;
-use crate::ffi::guard::{OutText, free_handle, handle_mut, handle_ref, into_handle, opt_text, out_param, text};
+use crate::ffi::guard::{OutText, free_handle, handle_ref, into_handle, opt_text, out_param, text};
+#[cfg(feature = "http")]
+use crate::ffi::http::set;
 use crate::ffi::http::{xpdrm_http_client, xpdrm_http_config, xpdrm_http_response};
 use crate::status::xpdrm_status;
 
@@ -156,17 +157,6 @@ impl EventTarget {
         // SAFETY: the callback and userdata were given for exactly this use; the record lives through it.
         unsafe { (self.callback)(self.userdata, &event) };
     }
-}
-
-/// A config setter's body, its outcome noted for `xpdrm_http_config_reason`.
-#[cfg(feature = "http")]
-unsafe fn set(
-    cfg: *mut xpdrm_http_config,
-    f: impl FnOnce(&mut crate::http::Config) -> Result<(), crate::sees::Problem>,
-) -> Result<(), Status> {
-    let cfg = unsafe { handle_mut(cfg) }?;
-    let result = f(cfg.config_mut());
-    noted(cfg.note_mut(), result)
 }
 
 /// Creates a cancel handle that has not fired. `out` receives it; free it with `xpdrm_http_cancel_free`.
