@@ -322,6 +322,46 @@ const COOKIE: Param = Param {
     rule: "any text of at most 32 characters, recorded with the token for correlating logs [vendor's table]",
 };
 
+/// An `<drm>Extension` row: `type,payload`, refused as a whole with the DRM's own `malformed` code.
+const fn extension(name: &'static str, malformed: Status) -> Param {
+    Param {
+        name,
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Extension {
+            malformed,
+            bad_type: XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS,
+            bad_payload: XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64,
+        },
+        repeatable: true,
+        secret: false,
+        rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
+               wudo,AAAAAA==; repeatable, sent in the order set [vendor's table]",
+    }
+}
+
+/// `deviceId` and `deviceid` (the device-binding page's spelling) on a DRM without device binding: both
+/// refused with the DRM's `code`.
+const fn no_device_binding(code: Status) -> (Param, Param) {
+    let device_id = Param {
+        name: "deviceId",
+        presence: Presence::Optional,
+        missing: None,
+        check: Check::Unsupported { code },
+        repeatable: false,
+        secret: true,
+        rule: "not supported: device binding is PlayReady only [vendor's table]",
+    };
+    let spelling = Param {
+        name: "deviceid",
+        rule: "the device-binding page's spelling of deviceId: not supported either [vendor's table]",
+        ..device_id
+    };
+    (device_id, spelling)
+}
+const FAIRPLAY_DEVICE_ID: (Param, Param) = no_device_binding(XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED);
+const WIDEVINE_DEVICE_ID: (Param, Param) = no_device_binding(XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED);
+
 const SECONDS_MAX: u32 = i32::MAX as u32;
 
 // ---- FairPlay ----
@@ -354,40 +394,11 @@ pub static FAIRPLAY: &[Param] = &[
         secret: false,
         rule: "rental duration in seconds, a decimal integer from 0 (the default) to 2147483647 [vendor's table]",
     },
-    Param {
-        name: "fpExtension",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Extension {
-            malformed: XPDRM_ERR_INVALID_FP_EXTENSION,
-            bad_type: XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS,
-            bad_payload: XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64,
-        },
-        repeatable: true,
-        secret: false,
-        rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
-               wudo,AAAAAA==; repeatable, sent in the order set [vendor's table]",
-    },
+    extension("fpExtension", XPDRM_ERR_INVALID_FP_EXTENSION),
     EXPIRATION_TIME,
     COOKIE,
-    Param {
-        name: "deviceId",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Unsupported { code: XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED },
-        repeatable: false,
-        secret: true,
-        rule: "not supported: device binding is PlayReady only [vendor's table]",
-    },
-    Param {
-        name: "deviceid",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Unsupported { code: XPDRM_ERR_FAIRPLAY_DEVICE_BINDING_UNSUPPORTED },
-        repeatable: false,
-        secret: true,
-        rule: "the device-binding page's spelling of deviceId: not supported either [vendor's table]",
-    },
+    FAIRPLAY_DEVICE_ID.0,
+    FAIRPLAY_DEVICE_ID.1,
 ];
 
 // ---- Widevine ----
@@ -466,40 +477,11 @@ pub static WIDEVINE: &[Param] = &[
         rule: "seconds of viewing once playback started, a decimal integer from 0 to 2147483647; absent means \
                unlimited [real clients; no vendor table row, so a malformed value is refused with a local status]",
     },
-    Param {
-        name: "wvExtension",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Extension {
-            malformed: XPDRM_ERR_INVALID_WV_EXTENSION,
-            bad_type: XPDRM_ERR_EXTENSION_TYPE_NOT_4_CHARS,
-            bad_payload: XPDRM_ERR_EXTENSION_PAYLOAD_NOT_BASE64,
-        },
-        repeatable: true,
-        secret: false,
-        rule: "a type of exactly 4 characters, a comma, and a non-empty standard base64 payload, such as \
-               wudo,AAAAAA==; repeatable, sent in the order set [vendor's table]",
-    },
+    extension("wvExtension", XPDRM_ERR_INVALID_WV_EXTENSION),
     EXPIRATION_TIME,
     COOKIE,
-    Param {
-        name: "deviceId",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Unsupported { code: XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED },
-        repeatable: false,
-        secret: true,
-        rule: "not supported: device binding is PlayReady only [vendor's table]",
-    },
-    Param {
-        name: "deviceid",
-        presence: Presence::Optional,
-        missing: None,
-        check: Check::Unsupported { code: XPDRM_ERR_WIDEVINE_DEVICE_BINDING_UNSUPPORTED },
-        repeatable: false,
-        secret: true,
-        rule: "the device-binding page's spelling of deviceId: not supported either [vendor's table]",
-    },
+    WIDEVINE_DEVICE_ID.0,
+    WIDEVINE_DEVICE_ID.1,
 ];
 
 // ---- PlayReady ----
