@@ -20,6 +20,7 @@ use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use common::cabi::c;
+use common::sees::{CONTENT, Req, Resp, new_request, parse_request, parse_response};
 use serde_json::{Value, json};
 use xpdrm::Status::{self, *};
 use xpdrm::ffi::binding::*;
@@ -28,7 +29,6 @@ use xpdrm::ffi::outbound::*;
 use xpdrm::ffi::sees::*;
 use xpdrm::ffi::token::*;
 
-const CONTENT: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 const REGISTRATION: &str = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const AUTH: &str = "12345,00112233445566778899aabbccddeeff";
 const URL: &str = "https://pr.test.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=SECRET-TOKEN";
@@ -49,53 +49,6 @@ fn text_of(what: &str, call: &dyn Fn(*mut c_char, usize, *mut usize) -> Status) 
     let strlen = buf.iter().position(|&b| b == 0).unwrap();
     assert_eq!(strlen, got, "{what}: strlen differs from out_len (an interior NUL)");
     Ok(String::from_utf8(buf[..len].to_vec()).unwrap())
-}
-
-struct Req(*mut xpdrm_entitlement_request);
-impl Drop for Req {
-    fn drop(&mut self) {
-        unsafe { xpdrm_entitlement_request_free(self.0) }
-    }
-}
-
-struct Resp(*mut xpdrm_entitlement_response);
-impl Drop for Resp {
-    fn drop(&mut self) {
-        unsafe { xpdrm_entitlement_response_free(self.0) }
-    }
-}
-
-fn new_request(cookie: Option<&str>) -> Req {
-    let content = c(CONTENT);
-    let cookie = cookie.map(c);
-    let mut out = null_mut();
-    let st = unsafe {
-        xpdrm_entitlement_request_new(
-            content.as_ptr(),
-            XPDRM_REQUEST_TIME_BASED,
-            cookie.as_ref().map_or(null(), |c| c.as_ptr()),
-            &mut out,
-        )
-    };
-    assert_eq!(st, XPDRM_OK);
-    Req(out)
-}
-
-fn parse_request(json: &[u8]) -> (Status, Req) {
-    let mut out = null_mut();
-    let st = unsafe { xpdrm_entitlement_request_parse(json.as_ptr(), json.len(), &mut out) };
-    // The parse rule: an object only with XPDRM_OK, also for a refused request; the verdict is the object's.
-    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
-    assert!(!out.is_null());
-    (unsafe { xpdrm_entitlement_request_status(out) }, Req(out))
-}
-
-fn parse_response(req: &Req, json: &[u8]) -> (Status, Resp) {
-    let mut out = null_mut();
-    let st = unsafe { xpdrm_entitlement_response_parse(req.0, json.as_ptr(), json.len(), &mut out) };
-    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
-    assert!(!out.is_null());
-    (unsafe { xpdrm_entitlement_response_status(out) }, Resp(out))
 }
 
 fn request_json(req: &Req) -> Value {
@@ -127,7 +80,7 @@ fn with_field(mut doc: Value, field: &str, value: &str) -> Vec<u8> {
 #[test]
 fn a_customer_cookie_with_a_nul_is_refused_where_it_is_parsed() {
     // The measured bug: "ab\u0000cd" came back with XPDRM_OK, out_len 5 and strlen 2.
-    let base = request_json(&new_request(Some("abcd")));
+    let base = request_json(&new_request(XPDRM_REQUEST_TIME_BASED, Some("abcd")));
     let (st, req) = parse_request(&with_field(base, "customerCookie", "ab\0cd"));
     assert_eq!(st, XPDRM_ERR_SEES_INVALID_FIELD);
     let reason = text_of("reason", &|o, cap, l| unsafe { xpdrm_entitlement_request_reason(req.0, o, cap, l) }).unwrap();
@@ -138,7 +91,7 @@ fn a_customer_cookie_with_a_nul_is_refused_where_it_is_parsed() {
 
 #[test]
 fn every_sees_text_field_refuses_a_nul_with_a_reason_naming_it() {
-    let req = new_request(Some("abcd"));
+    let req = new_request(XPDRM_REQUEST_TIME_BASED, Some("abcd"));
     let request = request_json(&req);
     for field in ["messageID", "contentID", "customerCookie"] {
         let (st, bad) = parse_request(&with_field(request.clone(), field, "ab\0cd"));
@@ -225,7 +178,7 @@ fn every_text_output_is_whole_for_strcmp() {
     );
     assert_eq!(st, XPDRM_OK);
     let (_, terr) = token_answer(400, "application/json", r#"{"errorCode": -2001, "message": "bad customer"}"#);
-    let sreq = new_request(Some("abcd"));
+    let sreq = new_request(XPDRM_REQUEST_TIME_BASED, Some("abcd"));
     let sresp = answer(&sreq, true);
     let mut denial = answer(&sreq, false);
     let text = c("no");

@@ -7,54 +7,12 @@ use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
 use common::cabi::*;
+use common::sees::{CONTENT, Req, Resp, new_request, parse_request, parse_response};
 use xpdrm::Status::{self, *};
 use xpdrm::ffi::sees::*;
 
-const CONTENT: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 const MSG: &str = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const URL: &str = "https://pr.test.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=SECRET-TOKEN";
-
-struct Req(*mut xpdrm_entitlement_request);
-impl Drop for Req {
-    fn drop(&mut self) {
-        unsafe { xpdrm_entitlement_request_free(self.0) }
-    }
-}
-
-struct Resp(*mut xpdrm_entitlement_response);
-impl Drop for Resp {
-    fn drop(&mut self) {
-        unsafe { xpdrm_entitlement_response_free(self.0) }
-    }
-}
-
-fn new_request(t: xpdrm_request_type, cookie: Option<&str>) -> Req {
-    let content = c(CONTENT);
-    let cookie = cookie.map(c);
-    let mut out = null_mut();
-    let st = unsafe {
-        xpdrm_entitlement_request_new(content.as_ptr(), t, cookie.as_ref().map_or(null(), |c| c.as_ptr()), &mut out)
-    };
-    assert_eq!(st, XPDRM_OK);
-    Req(out)
-}
-
-fn parse_request(json: &[u8]) -> (Status, Req) {
-    let mut out = null_mut();
-    let st = unsafe { xpdrm_entitlement_request_parse(json.as_ptr(), json.len(), &mut out) };
-    // The parse rule: an object only with XPDRM_OK, also for a refused request; the verdict is the object's.
-    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
-    assert!(!out.is_null());
-    (unsafe { xpdrm_entitlement_request_status(out) }, Req(out))
-}
-
-fn parse_response(req: &Req, json: &[u8]) -> (Status, Resp) {
-    let mut out = null_mut();
-    let st = unsafe { xpdrm_entitlement_response_parse(req.0, json.as_ptr(), json.len(), &mut out) };
-    assert_eq!(st, XPDRM_OK, "a parse with usable arguments hands out an object, with XPDRM_OK");
-    assert!(!out.is_null());
-    (unsafe { xpdrm_entitlement_response_status(out) }, Resp(out))
-}
 
 fn request_json(req: &Req) -> String {
     get_text(&|o, cap, l| unsafe { xpdrm_entitlement_request_to_json(req.0, o, cap, l) }).unwrap()

@@ -3,6 +3,7 @@
 
 pub mod cabi;
 pub mod ffi;
+pub mod sees;
 pub mod target;
 
 use std::collections::{BTreeMap, BTreeSet};
