@@ -1,33 +1,9 @@
 //! The key-unwrap path does not touch the heap for content-key sizes (a player may call it on a thread
 //! where allocation is unwelcome, and it keeps key bytes out of allocator-managed memory).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod alloc_support;
 
-struct Counting;
-
-thread_local! {
-    // Per thread: the test harness allocates on its own threads while this test runs.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // `try_with`: during thread teardown the slot may be gone; those allocations are not ours.
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use alloc_support::allocations;
 
 #[test]
 fn unwrapping_and_wrapping_a_content_key_allocates_nothing() {

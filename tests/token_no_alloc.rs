@@ -1,35 +1,12 @@
 //! Building, checking and encoding a complete token request into a caller's buffer does not touch the heap
 //! (a counting allocator, not a timer, is the proof).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod alloc_support;
+
+use alloc_support::allocations;
 
 use xpdrm::Status::*;
 use xpdrm::ffi::token::*;
-
-struct Counting;
-
-thread_local! {
-    /// Allocations made by this thread: the test harness's own threads allocate whenever they like.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn set(req: *mut xpdrm_token_request, name: &std::ffi::CStr, value: &std::ffi::CStr) {
     assert_eq!(unsafe { xpdrm_token_request_set(req, name.as_ptr(), value.as_ptr()) }, XPDRM_OK);
