@@ -287,7 +287,7 @@ fn the_c_api_of_the_new_settings_refuses_bad_input_and_changes_nothing() {
         let client = cfg.client();
         let mut offset = 0i64;
         assert_eq!(xpdrm_http_client_clock_offset(client.0, &mut offset), XPDRM_ERR_HTTP_NO_SUCH_HEADER);
-        let req = record_request(&server.url("/r"));
+        let req = http_support::record_request(&server.url("/r"));
         // A GET answered 429 with Retry-After, and a policy of one attempt: the 429 is the answer.
         let mut resp = std::ptr::null_mut();
         let st = xpdrm_http_execute(client.0, req, &mut resp, std::ptr::null_mut(), 0);
@@ -315,33 +315,4 @@ fn the_c_api_of_the_new_settings_refuses_bad_input_and_changes_nothing() {
         assert!(seen[0].starts_with("0 127.0.0.1 /r 1 429 7000 0"), "{seen:?}");
         assert!(!seen.iter().any(|s| s.contains("0011223344") || s.contains("cookie")), "{seen:?}");
     }
-}
-
-/// A record lookup's request description (`GET <url>?customerAuthenticator=...&cookie=...`) from a binding
-/// service flow: the C API's way to a `GET` for `xpdrm_http_execute`.
-fn record_request(url: &str) -> *mut xpdrm::ffi::outbound::xpdrm_outbound_request {
-    use http_support::c;
-    use xpdrm::ffi::binding::*;
-    use xpdrm::ffi::sees::*;
-    let (url, content, cookie, auth) =
-        (c(url), c("3f2504e0-4f89-11d3-9a0c-0305e82c3301"), c("cookie-1"), c("1,00112233445566778899aabbccddeeff"));
-    let mut out = std::ptr::null_mut();
-    unsafe {
-        let mut req = std::ptr::null_mut();
-        assert_eq!(
-            xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req),
-            XPDRM_OK
-        );
-        let mut svc = std::ptr::null_mut();
-        assert_eq!(
-            xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc),
-            XPDRM_OK
-        );
-        assert_eq!(xpdrm_binding_service_set_record_base_url(svc, url.as_ptr()), XPDRM_OK);
-        assert_eq!(xpdrm_binding_service_begin(svc, req), XPDRM_OK);
-        assert_eq!(xpdrm_binding_service_record_request(svc, &mut out), XPDRM_OK);
-        xpdrm_binding_service_free(svc);
-        xpdrm_entitlement_request_free(req);
-    }
-    out
 }

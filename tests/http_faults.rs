@@ -47,41 +47,21 @@ fn get(c: &Client, url: &str) -> Outcome<String> {
 /// `<sees_url>`). Free with `xpdrm_outbound_request_free`.
 fn described(method: &str, url: &str) -> *mut xpdrm_outbound_request {
     use xpdrm::ffi::binding::*;
-    use xpdrm::ffi::sees::*;
+    if method != "POST" {
+        return http_support::record_request(url);
+    }
     let url = c_str(url);
     let content = c_str("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+    let dummy = c_str("00000000-0000-4000-8000-000000000001");
     let mut out = std::ptr::null_mut();
-    if method == "POST" {
-        let mut dev = std::ptr::null_mut();
-        let dummy = c_str("00000000-0000-4000-8000-000000000001");
-        unsafe {
-            assert_eq!(
-                xpdrm_binding_device_new(url.as_ptr(), dummy.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev),
-                XPDRM_OK
-            );
-            assert_eq!(xpdrm_binding_device_registration_request(dev, &mut out), XPDRM_OK);
-            xpdrm_binding_device_free(dev);
-        }
-        return out;
-    }
-    let cookie = c_str("cookie-1");
-    let auth = c_str(AUTH);
+    let mut dev = std::ptr::null_mut();
     unsafe {
-        let mut req = std::ptr::null_mut();
         assert_eq!(
-            xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req),
+            xpdrm_binding_device_new(url.as_ptr(), dummy.as_ptr(), content.as_ptr(), std::ptr::null(), &mut dev),
             XPDRM_OK
         );
-        let mut svc = std::ptr::null_mut();
-        assert_eq!(
-            xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc),
-            XPDRM_OK
-        );
-        assert_eq!(xpdrm_binding_service_set_record_base_url(svc, url.as_ptr()), XPDRM_OK);
-        assert_eq!(xpdrm_binding_service_begin(svc, req), XPDRM_OK);
-        assert_eq!(xpdrm_binding_service_record_request(svc, &mut out), XPDRM_OK);
-        xpdrm_binding_service_free(svc);
-        xpdrm_entitlement_request_free(req);
+        assert_eq!(xpdrm_binding_device_registration_request(dev, &mut out), XPDRM_OK);
+        xpdrm_binding_device_free(dev);
     }
     out
 }

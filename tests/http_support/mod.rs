@@ -289,3 +289,33 @@ pub fn unwrap_license(license: &[u8], kek_hex: &str) -> Result<Vec<u8>, Status> 
     };
     if st == Status::XPDRM_OK { Ok(out[..len].to_vec()) } else { Err(st) }
 }
+
+/// A record lookup's request description (`GET <url>?customerAuthenticator=...&cookie=cookie-1`) from a
+/// binding service flow: the C API's way to a `GET` for `xpdrm_http_execute`. Free it with
+/// `xpdrm_outbound_request_free`.
+pub fn record_request(url: &str) -> *mut xpdrm::ffi::outbound::xpdrm_outbound_request {
+    use xpdrm::Status::XPDRM_OK;
+    use xpdrm::ffi::binding::*;
+    use xpdrm::ffi::sees::*;
+    let (url, content, cookie, auth) =
+        (c(url), c("3f2504e0-4f89-11d3-9a0c-0305e82c3301"), c("cookie-1"), c("1,00112233445566778899aabbccddeeff"));
+    let mut out = std::ptr::null_mut();
+    unsafe {
+        let mut req = std::ptr::null_mut();
+        assert_eq!(
+            xpdrm_entitlement_request_new(content.as_ptr(), XPDRM_REQUEST_DEVICE_BOUND, cookie.as_ptr(), &mut req),
+            XPDRM_OK
+        );
+        let mut svc = std::ptr::null_mut();
+        assert_eq!(
+            xpdrm_binding_service_new(xpdrm::ffi::token::XPDRM_DRM_PLAYREADY, auth.as_ptr(), &mut svc),
+            XPDRM_OK
+        );
+        assert_eq!(xpdrm_binding_service_set_record_base_url(svc, url.as_ptr()), XPDRM_OK);
+        assert_eq!(xpdrm_binding_service_begin(svc, req), XPDRM_OK);
+        assert_eq!(xpdrm_binding_service_record_request(svc, &mut out), XPDRM_OK);
+        xpdrm_binding_service_free(svc);
+        xpdrm_entitlement_request_free(req);
+    }
+    out
+}
