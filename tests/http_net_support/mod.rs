@@ -144,6 +144,22 @@ pub fn missing(tool: &str) -> bool {
 /// A child process killed on drop.
 pub struct Proc(pub Child);
 
+/// Starts a local server quietly (no stdin, output discarded) and waits until it listens on every one of
+/// `ports`; it is killed when the returned `Proc` is dropped.
+pub fn start(cmd: &mut Command, what: &str, ports: &[u16]) -> Proc {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+    let mut proc = Proc(child);
+    for &port in ports {
+        wait_for_port(port, &mut proc.0, what);
+    }
+    proc
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -192,18 +208,11 @@ impl Nginx {
             server(open_port, "TLSv1.2 TLSv1.3", false),
         );
         let conf_path = dir.write("nginx.conf", &conf);
-        let child = Command::new("nginx")
-            .args(["-e", &format!("{d}/error.log"), "-p", &d, "-c"])
-            .arg(&conf_path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nginx starts");
-        let mut proc = Proc(child);
-        for p in [port, tls12_port, open_port] {
-            wait_for_port(p, &mut proc.0, "nginx");
-        }
+        let proc = start(
+            Command::new("nginx").args(["-e", &format!("{d}/error.log"), "-p", &d, "-c"]).arg(&conf_path),
+            "nginx",
+            &[port, tls12_port, open_port],
+        );
         Nginx { port, tls12_port, open_port, _proc: proc, dir }
     }
 }
@@ -261,16 +270,7 @@ while True:
 "#,
             d = dir.0.display()
         );
-        let child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 starts");
-        let mut proc = Proc(child);
-        wait_for_port(port, &mut proc.0, "python3 ssl server");
+        let proc = start(Command::new("python3").arg("-c").arg(script), "python3 ssl server", &[port]);
         PySslServer { port, _proc: proc, _dir: dir }
     }
 }
@@ -298,17 +298,7 @@ impl Tinyproxy {
             conf.push_str(&format!("ConnectPort {p}\n"));
         }
         let conf_path = dir.write("tinyproxy.conf", &conf);
-        let child = Command::new("tinyproxy")
-            .arg("-d")
-            .arg("-c")
-            .arg(&conf_path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tinyproxy starts");
-        let mut proc = Proc(child);
-        wait_for_port(port, &mut proc.0, "tinyproxy");
+        let proc = start(Command::new("tinyproxy").arg("-d").arg("-c").arg(&conf_path), "tinyproxy", &[port]);
         Tinyproxy { port, _proc: proc, dir }
     }
 
@@ -455,16 +445,7 @@ while True:
     threading.Thread(target=hold, args=(conn,), daemon=True).start()
 "#
         );
-        let child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 starts");
-        let mut proc = Proc(child);
-        wait_for_port(port, &mut proc.0, "python3 stall server");
+        let proc = start(Command::new("python3").arg("-c").arg(script), "python3 stall server", &[port]);
         PyStallServer { port, _proc: proc, _dir: dir }
     }
 }
