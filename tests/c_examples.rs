@@ -99,17 +99,16 @@ fn expectations(source: &Path) -> Vec<String> {
 }
 
 fn compile(source: &Path, exe: &Path, extra: &[&str], link: &[String]) {
-    let out = common::target::cc()
-        .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-g", "-I"])
-        .arg(common::root().join("include"))
-        .args(extra)
-        .arg(source)
-        .args(link)
-        .arg("-o")
-        .arg(exe)
-        .output()
-        .expect("a C compiler");
-    assert!(out.status.success(), "{} did not compile:\n{}", source.display(), String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        common::target::cc()
+            .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-g", "-I"])
+            .arg(common::root().join("include"))
+            .args(extra)
+            .arg(source)
+            .args(link),
+        exe,
+        &source.display().to_string(),
+    );
 }
 
 fn run_and_check(source: &Path, exe: &Path, env: &[(&str, &str)]) {

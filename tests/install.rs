@@ -67,8 +67,11 @@ fn dynamic_entries(binary: &Path, kind: &str) -> Vec<String> {
 /// Compiles `source` with `flags` (from pkg-config), runs it with `env`, and checks its last line.
 fn build_and_run(dir: &Path, source: &Path, flags: &[String], env: &[(&str, &Path)], last_line: &str) -> PathBuf {
     let exe = dir.join(source.file_stem().unwrap());
-    let out = common::target::cc().arg("-std=c99").arg(source).args(flags).arg("-o").arg(&exe).output().unwrap();
-    assert!(out.status.success(), "{} with {flags:?}:\n{}", source.display(), String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        common::target::cc().arg("-std=c99").arg(source).args(flags),
+        &exe,
+        &format!("{} with {flags:?}", source.display()),
+    );
     let run = common::target::run(&exe).envs(env.iter().copied()).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
@@ -140,16 +143,15 @@ fn clang_imports_the_installed_module_with_pkg_config_flags() {
     // Only -I<prefix>/include: clang finds include/xpdrm/module.modulemap in the directory named after the
     // module, as Swift's importer does.
     let exe = prefix.join("module_import");
-    let out = clang
-        .arg("-fmodules")
-        .arg(format!("-fmodules-cache-path={}", prefix.join("module-cache").display()))
-        .arg(common::root().join("tests/c/module_import.c"))
-        .args(pkg_config(&prefix, &["--cflags", "--libs"]))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        clang
+            .arg("-fmodules")
+            .arg(format!("-fmodules-cache-path={}", prefix.join("module-cache").display()))
+            .arg(common::root().join("tests/c/module_import.c"))
+            .args(pkg_config(&prefix, &["--cflags", "--libs"])),
+        &exe,
+        "tests/c/module_import.c against the installed module",
+    );
     let run = common::target::run(&exe).env("LD_LIBRARY_PATH", prefix.join("lib")).output().unwrap();
     assert!(run.status.success() && String::from_utf8_lossy(&run.stdout).contains("module xpdrm: xpdrm/"));
 }

@@ -16,19 +16,18 @@ fn import_and_run(source: &str, include: &Path, expect: &str) {
     };
     let dir = common::scratch_dir(&format!("module-map-{source}"));
     let exe = dir.join("module_import");
-    let out = clang
-        .args(["-fmodules", "-Wall", "-Wextra", "-Werror"])
-        .arg(format!("-fmodules-cache-path={}", dir.join("cache").display()))
-        .arg("-I")
-        .arg(include)
-        .arg(common::root().join("tests/c").join(source))
-        .arg(common::static_lib())
-        .args(common::NATIVE_LIBS)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "clang could not import the module:\n{}", String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        clang
+            .args(["-fmodules", "-Wall", "-Wextra", "-Werror"])
+            .arg(format!("-fmodules-cache-path={}", dir.join("cache").display()))
+            .arg("-I")
+            .arg(include)
+            .arg(common::root().join("tests/c").join(source))
+            .arg(common::static_lib())
+            .args(common::NATIVE_LIBS),
+        &exe,
+        "the module import (clang could not import the module)",
+    );
     let run = common::target::run(&exe).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));

@@ -8,16 +8,15 @@ mod common;
 fn build_and_run(name: &str, link: &[String]) {
     let dir = common::scratch_dir(name);
     let exe = dir.join("no_output");
-    let out = common::target::cc()
-        .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-I"])
-        .arg(common::root().join("include"))
-        .arg(common::root().join("tests/c/no_output.c"))
-        .args(link)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        common::target::cc()
+            .args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-I"])
+            .arg(common::root().join("include"))
+            .arg(common::root().join("tests/c/no_output.c"))
+            .args(link),
+        &exe,
+        "tests/c/no_output.c",
+    );
     let run = common::target::run(&exe).output().unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     assert!(run.status.success(), "{:?}\nstdout: {stdout}\nstderr: {stderr}", run.status);

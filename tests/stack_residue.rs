@@ -9,17 +9,16 @@ mod common;
 fn no_key_or_kek_bytes_remain_on_the_stack_or_in_registers_after_wrap_and_unwrap() {
     let dir = common::scratch_dir("stack-residue");
     let exe = dir.join("stack_residue");
-    let out = common::target::cc()
-        .args(["-std=c99", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-uninitialized", "-I"])
-        .arg(common::root().join("include"))
-        .arg(common::root().join("tests/c/stack_residue.c"))
-        .arg(common::static_lib())
-        .args(common::NATIVE_LIBS)
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    common::target::build(
+        common::target::cc()
+            .args(["-std=c99", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-uninitialized", "-I"])
+            .arg(common::root().join("include"))
+            .arg(common::root().join("tests/c/stack_residue.c"))
+            .arg(common::static_lib())
+            .args(common::NATIVE_LIBS),
+        &exe,
+        "tests/c/stack_residue.c",
+    );
     let run = common::target::run(&exe).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "secrets left on the stack or in registers:\n{stdout}");

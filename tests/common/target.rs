@@ -83,6 +83,13 @@ pub fn clang() -> Option<Command> {
     })
 }
 
+/// Finishes `cmd` (the target's C compiler with its flags, sources and libraries) with `-o exe` and runs it;
+/// a failed build panics with `what` and the compiler's messages.
+pub fn build(cmd: &mut Command, exe: &Path, what: &str) {
+    let out = cmd.arg("-o").arg(exe).output().unwrap_or_else(|e| panic!("{what}: the compiler does not start: {e}"));
+    assert!(out.status.success(), "{what} did not build:\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A command that runs `nm` for the target's objects.
 pub fn nm() -> Command {
     Command::new(&current().nm)
