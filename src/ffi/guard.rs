@@ -348,15 +348,24 @@ pub(crate) unsafe fn text_of<T>(
 /// # Safety
 /// `ptr` must be NULL or a live handle made by [`into_handle`] and not used mutably elsewhere meanwhile.
 pub(crate) unsafe fn handle_ref<'a, T>(ptr: *const T) -> Result<&'a T, Status> {
-    if ptr.is_null() {
-        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
-    }
-    if is_poisoned(ptr as usize) {
-        return Err(Status::XPDRM_ERR_POISONED);
-    }
-    touch(ptr as usize);
+    admit(ptr as usize)?;
     // SAFETY: non-NULL and live by the caller's contract.
     Ok(unsafe { &*ptr })
+}
+
+/// The checks of [`handle_ref`] and [`handle_mut`] before a handle is used: NULL, then poisoned; then the
+/// call notes it borrowed the handle. Not generic and not inlined, so that the hundred-odd exports share one
+/// copy of the poisoning code instead of each carrying its own.
+#[inline(never)]
+fn admit(addr: usize) -> Result<(), Status> {
+    if addr == 0 {
+        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
+    }
+    if is_poisoned(addr) {
+        return Err(Status::XPDRM_ERR_POISONED);
+    }
+    touch(addr);
+    Ok(())
 }
 
 /// Borrows an optional handle for an export that returns a value rather than a status: NULL and a poisoned
@@ -373,13 +382,7 @@ pub(crate) unsafe fn handle_peek<'a, T>(ptr: *const T) -> Option<&'a T> {
 /// # Safety
 /// `ptr` must be NULL or a live handle made by [`into_handle`], not used elsewhere meanwhile.
 pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T) -> Result<&'a mut T, Status> {
-    if ptr.is_null() {
-        return Err(Status::XPDRM_ERR_NULL_ARGUMENT);
-    }
-    if is_poisoned(ptr as usize) {
-        return Err(Status::XPDRM_ERR_POISONED);
-    }
-    touch(ptr as usize);
+    admit(ptr as usize)?;
     // SAFETY: non-NULL, live and not borrowed elsewhere by the caller's contract.
     Ok(unsafe { &mut *ptr })
 }
